@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: MIT
+# vmar: every user-facing build option, in one place (STYLE 7.9).
+#
+# Included from the top-level CMakeLists.txt after project() and, when we are
+# the root project, after include(CTest), so BUILD_TESTING is known here.
+
+include_guard(GLOBAL)
+
+# Backend: chosen once, at configure time (STYLE 7.7).
+set(VMAR_BACKEND "auto" CACHE STRING
+    "Backend compiled into vmar: auto, posix or zircon")
+set_property(CACHE VMAR_BACKEND PROPERTY STRINGS auto posix zircon)
+
+# Tests default on only for the root project with CTest's BUILD_TESTING on, so
+# a project that vendors vmar never builds our tests by accident.
+set(_vmar_default_tests OFF)
+if(PROJECT_IS_TOP_LEVEL AND BUILD_TESTING)
+  set(_vmar_default_tests ON)
+endif()
+option(VMAR_BUILD_TESTS "Build the cmocka test suites" ${_vmar_default_tests})
+unset(_vmar_default_tests)
+
+option(VMAR_BUILD_EXAMPLES "Build the examples" ${PROJECT_IS_TOP_LEVEL})
+
+# The benchmarks are built (never run) in the default build of the root
+# project so that they keep compiling as the API moves.
+option(VMAR_BUILD_BENCH "Build the benchmarks" ${PROJECT_IS_TOP_LEVEL})
+
+set(_vmar_default_install ${PROJECT_IS_TOP_LEVEL})
+if(CMAKE_SKIP_INSTALL_RULES)
+  set(_vmar_default_install OFF)
+endif()
+option(VMAR_INSTALL "Generate install and package rules" ${_vmar_default_install})
+unset(_vmar_default_install)
+if(VMAR_INSTALL AND CMAKE_SKIP_INSTALL_RULES)
+  message(STATUS "vmar: CMAKE_SKIP_INSTALL_RULES is set; ignoring VMAR_INSTALL")
+  set(VMAR_INSTALL OFF)
+endif()
+
+option(VMAR_WERROR "Treat compiler warnings as errors (presets and CI turn it on)" OFF)
+
+# Checked in VmarSanitizers.cmake: "", "address,undefined" or "thread".
+set(VMAR_SANITIZE "" CACHE STRING
+    "Sanitizers for vmar's own targets: empty, address,undefined or thread")
+set_property(CACHE VMAR_SANITIZE PROPERTY STRINGS "" "address,undefined" "thread")
+
+# Zircon backend tests against the host fake kernel. They need
+# tests/fake_zircon/, which is not in the tree yet; the option is declared now
+# so presets and scripts can already name it.
+set(_vmar_default_zircon_host OFF)
+if(VMAR_BUILD_TESTS AND NOT CMAKE_SYSTEM_NAME STREQUAL "Fuchsia")
+  set(_vmar_default_zircon_host ON)
+endif()
+option(VMAR_ZIRCON_HOST_TESTS
+       "Build the Zircon backend against the fake kernel and test it on this host"
+       ${_vmar_default_zircon_host})
+unset(_vmar_default_zircon_host)
+
+# Resolve "auto" once so the rest of the build reads VMAR_BACKEND_RESOLVED.
+if(VMAR_BACKEND STREQUAL "auto")
+  if(CMAKE_SYSTEM_NAME STREQUAL "Fuchsia")
+    set(VMAR_BACKEND_RESOLVED zircon)
+  else()
+    set(VMAR_BACKEND_RESOLVED posix)
+  endif()
+elseif(VMAR_BACKEND STREQUAL "posix" OR VMAR_BACKEND STREQUAL "zircon")
+  set(VMAR_BACKEND_RESOLVED ${VMAR_BACKEND})
+else()
+  message(FATAL_ERROR
+    "vmar: VMAR_BACKEND is '${VMAR_BACKEND}'; expected auto, posix or zircon")
+endif()

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+// vmar tests: /proc/self/maps parser behind maps.h.
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "maps.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+// All entries of one read of the file, in the kernel's (ascending) order.
+typedef struct {
+  test_map_entry_t* entries;
+  size_t count;
+} snapshot_t;
+
+// Reads the whole of |path| with read(2). procfs files report size 0, and a
+// process with many mappings has a long maps file, so the buffer doubles
+// until read() reports the end. Returns NULL on any failure.
+static char* read_all(const char* path, size_t* len_out) {
+  int fd;
+  do {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    return NULL;
+  }
+
+  size_t cap = 16384;
+  size_t len = 0;
+  char* buf = malloc(cap);
+  while (buf != NULL) {
+    if (len == cap) {
+      char* bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+      if (bigger == NULL) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = bigger;
+      cap *= 2;
+    }
+    ssize_t got = read(fd, buf + len, cap - len);
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      free(buf);
+      buf = NULL;
+    } else if (got == 0) {
+      break;
+    } else {
+      len += (size_t)got;
+    }
+  }
+  close(fd);
+  *len_out = len;
+  return buf;
+}
+
+// Parses hex digits at |*p|, stopping at |end| or the first non-digit.
+static bool parse_hex(const char** p, const char* end, uintptr_t* out) {
+  uintptr_t value = 0;
+  size_t digits = 0;
+  for (; *p < end; ++*p, ++digits) {
+    char c = **p;
+    unsigned digit;
+    if (c >= '0' && c <= '9') {
+      digit = (unsigned)(c - '0');
+    } else if (c >= 'a' && c <= 'f') {
+      digit = (unsigned)(c - 'a') + 10u;
+    } else if (c >= 'A' && c <= 'F') {
+      digit = (unsigned)(c - 'A') + 10u;
+    } else {
+      break;
+    }
+    if (value > (UINTPTR_MAX >> 4)) {
+      return false;
+    }
+    value = (value << 4) | digit;
+  }
+  *out = value;
+  return digits > 0;
+}
+
+// Parses "start-end perms ..." from one line (without its newline).
+static bool parse_line(const char* p, const char* end, test_map_entry_t* e) {
+  if (!parse_hex(&p, end, &e->start) || p == end || *p != '-') {
+    return false;
+  }
+  ++p;
+  if (!parse_hex(&p, end, &e->end) || p == end || *p != ' ') {
+    return false;
+  }
+  ++p;
+  if (end - p < 4) {
+    return false;
+  }
+  memcpy(e->perms, p, 4);
+  e->perms[4] = '\0';
+  return e->start < e->end;
+}
+
+// Takes a snapshot of the process's mappings. Lines that do not parse are
+// skipped rather than trusted. Returns false if the file cannot be read or
+// memory runs out.
+static bool snapshot_take(snapshot_t* s) {
+  s->entries = NULL;
+  s->count = 0;
+
+  size_t len = 0;
+  char* text = read_all("/proc/self/maps", &len);
+  if (text == NULL) {
+    return false;
+  }
+
+  size_t cap = 0;
+  bool ok = true;
+  const char* p = text;
+  const char* text_end = text + len;
+  while (p < text_end) {
+    const char* nl = memchr(p, '\n', (size_t)(text_end - p));
+    const char* line_end = nl != NULL ? nl : text_end;
+    test_map_entry_t e;
+    if (parse_line(p, line_end, &e)) {
+      if (s->count == cap) {
+        size_t new_cap = cap == 0 ? 256 : cap * 2;
+        test_map_entry_t* bigger =
+            new_cap <= SIZE_MAX / sizeof(*bigger)
+                ? realloc(s->entries, new_cap * sizeof(*bigger))
+                : NULL;
+        if (bigger == NULL) {
+          ok = false;
+          break;
+        }
+        s->entries = bigger;
+        cap = new_cap;
+      }
+      s->entries[s->count++] = e;
+    }
+    p = line_end + 1;
+  }
+
+  free(text);
+  if (!ok) {
+    free(s->entries);
+    s->entries = NULL;
+    s->count = 0;
+  }
+  return ok;
+}
+
+static void snapshot_free(snapshot_t* s) {
+  free(s->entries);
+  s->entries = NULL;
+  s->count = 0;
+}
+
+size_t test_maps_read(test_map_entry_t* out, size_t cap) {
+  snapshot_t s;
+  if (!snapshot_take(&s)) {
+    return 0;
+  }
+  size_t n = s.count < cap ? s.count : cap;
+  if (n > 0) {
+    memcpy(out, s.entries, n * sizeof(*out));
+  }
+  size_t total = s.count;
+  snapshot_free(&s);
+  return total;
+}
+
+size_t test_maps_count(void) { return test_maps_read(NULL, 0); }
+
+// True iff [start, start + len) is covered, without holes, by entries whose
+// perms equal |perms|. Relies on the kernel listing entries in address order.
+static bool range_covered(uintptr_t start, size_t len, const char* perms) {
+  if (perms == NULL || strlen(perms) != 4 || len == 0 ||
+      len > UINTPTR_MAX - start) {
+    return false;
+  }
+  uintptr_t end = start + len;
+
+  snapshot_t s;
+  if (!snapshot_take(&s)) {
+    return false;
+  }
+  uintptr_t cursor = start;
+  bool covered = false;
+  for (size_t i = 0; i < s.count; ++i) {
+    const test_map_entry_t* e = &s.entries[i];
+    if (e->end <= cursor) {
+      continue;
+    }
+    if (e->start > cursor || strcmp(e->perms, perms) != 0) {
+      break; // a hole, or a page with other permissions
+    }
+    cursor = e->end;
+    if (cursor >= end) {
+      covered = true;
+      break;
+    }
+  }
+  snapshot_free(&s);
+  return covered;
+}
+
+bool test_maps_range_reserved(uintptr_t start, size_t len) {
+  return range_covered(start, len, "---p");
+}
+
+bool test_maps_range_perms(uintptr_t start, size_t len, const char* perms) {
+  return range_covered(start, len, perms);
+}
+
+bool test_maps_range_unmapped(uintptr_t start, size_t len) {
+  if (len == 0) {
+    return true;
+  }
+  if (len > UINTPTR_MAX - start) {
+    return false;
+  }
+  uintptr_t end = start + len;
+
+  snapshot_t s;
+  if (!snapshot_take(&s)) {
+    return false;
+  }
+  bool unmapped = true;
+  for (size_t i = 0; i < s.count; ++i) {
+    if (s.entries[i].start < end && s.entries[i].end > start) {
+      unmapped = false;
+      break;
+    }
+  }
+  snapshot_free(&s);
+  return unmapped;
+}
