@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+// vmar: the one header users include.
+
+#ifndef VMAR_INCLUDE_VMAR_VMAR_H_
+#define VMAR_INCLUDE_VMAR_VMAR_H_
+
+#include <vmar/types.h>
+#include <vmar/status.h>
+#include <vmar/options.h>
+#include <vmar/handle.h>
+#include <vmar/region.h>
+#include <vmar/manager.h>
+#include <vmar/posix.h>
+
+#endif // VMAR_INCLUDE_VMAR_VMAR_H_
