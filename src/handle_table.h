@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// Kernel objects and the handle table of emulating backends. A handle is a
+// 32-bit value naming a slot, a generation and the two fixed low bits; stale,
+// forged and out-of-range values are recognised and never dereferenced
+// blindly. Each live handle holds one reference on its object.
+
+#ifndef VMAR_SRC_HANDLE_TABLE_H_
+#define VMAR_SRC_HANDLE_TABLE_H_
+
+#include "internal.h"
+
+// Common header of every object a handle can name.
+typedef struct vmar__object {
+  vmar__refcount_t refs;
+  uint32_t type; // VMAR_OBJ_TYPE_*
+  vmar_koid_t koid;
+} vmar__object_t;
+
+// Sets one reference and a fresh koid.
+void vmar__object_init(vmar__object_t* o, uint32_t type);
+
+static inline void vmar__object_retain(vmar__object_t* o) {
+  vmar__ref_acquire(&o->refs);
+}
+
+// Drops a reference; the last one calls vmar__object_free.
+void vmar__object_release(vmar__object_t* o);
+
+// Frees an object whose last reference went away. Defined by the backend,
+// which knows the object types. pre: no reference remains.
+void vmar__object_free(vmar__object_t* o);
+
+// Creates a handle to |o| with |rights|, taking a new reference on |o|.
+// VMAR_ERR_NO_RESOURCES when the table is full.
+vmar_status_t vmar__handle_create(vmar__object_t* o, vmar_rights_t rights,
+                                  vmar_handle_t* out);
+
+// Looks |h| up and returns its object with a reference the caller must drop
+// with vmar__object_release, and the handle's rights.
+// VMAR_ERR_BAD_HANDLE for anything that is not a live handle.
+vmar_status_t vmar__handle_get(vmar_handle_t h, vmar__object_t** obj,
+                               vmar_rights_t* rights);
+
+// Removes |h| from the table; its reference passes to the caller in |*obj|.
+vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj);
+
+// As zx_handle_replace: |h| becomes a new value in the same slot carrying
+// |rights| (SAME_RIGHTS or a subset), so it never runs out of slots. When
+// |rights| is not a subset, or |out| is NULL, |h| is closed all the same and
+// VMAR_ERR_INVALID_ARGS returned.
+vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
+                                   vmar_handle_t* out);
+
+// Number of live handles (for leak checks in tests).
+size_t vmar__handle_count(void);
+
+// Caps the number of live handles (tests use small caps to reach the limit).
+// 0 restores the default. Returns the previous cap.
+size_t vmar__handle_set_limit(size_t limit);
+
+// True when |requested| is SAME_RIGHTS or a subset of |have|.
+static inline bool vmar__rights_subset(vmar_rights_t requested,
+                                       vmar_rights_t have) {
+  return requested == VMAR_RIGHT_SAME_RIGHTS || (requested & ~have) == 0;
+}
+
+#endif // VMAR_SRC_HANDLE_TABLE_H_

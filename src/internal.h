@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Private helpers shared by every file of the library: arithmetic on sizes and
+// addresses that never overflows silently, and the atomic reference count.
+
+#ifndef VMAR_SRC_INTERNAL_H_
+#define VMAR_SRC_INTERNAL_H_
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vmar/vmar.h>
+
+#define VMAR__CONTAINER_OF(ptr, type, member)                                  \
+  ((type*)(void*)((char*)(ptr)-offsetof(type, member)))
+
+// True when |x| is a multiple of |align| (a power of two).
+static inline bool vmar__is_aligned(uint64_t x, uint64_t align) {
+  return (x & (align - 1)) == 0;
+}
+
+// Rounds |x| up to |align| (a power of two). Returns false on overflow.
+static inline bool vmar__round_up(uint64_t x, uint64_t align, uint64_t* out) {
+  uint64_t r = (x + (align - 1)) & ~(align - 1);
+  if (r < x) {
+    return false;
+  }
+  *out = r;
+  return true;
+}
+
+// A reference count. Starts at 1; the owner that drops the last reference
+// frees the object.
+typedef struct vmar__refcount {
+  atomic_uint_fast32_t n;
+} vmar__refcount_t;
+
+static inline void vmar__ref_init(vmar__refcount_t* r) {
+  atomic_init(&r->n, 1);
+}
+
+static inline void vmar__ref_acquire(vmar__refcount_t* r) {
+  atomic_fetch_add_explicit(&r->n, 1, memory_order_relaxed);
+}
+
+// Returns true when this was the last reference.
+static inline bool vmar__ref_release(vmar__refcount_t* r) {
+  // Release on every drop, acquire on the last one, so the freeing thread
+  // sees every write made through other references.
+  if (atomic_fetch_sub_explicit(&r->n, 1, memory_order_release) == 1) {
+    atomic_thread_fence(memory_order_acquire);
+    return true;
+  }
+  return false;
+}
+
+#endif // VMAR_SRC_INTERNAL_H_
