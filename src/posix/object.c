@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+// POSIX backend: one-time set-up (page size, root VMAR, randomness) and the
+// handle calls, which apply to every object type.
+
+#include "object.h"
+
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+// The user address space the root VMAR spans. The lowest pages are never
+// mappable; the top is the architecture's user limit.
+#define ROOT_BASE ((uintptr_t)0x10000)
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#if defined(__aarch64__)
+#define ROOT_END ((uintptr_t)1 << 48)
+#else
+#define ROOT_END ((uintptr_t)1 << 47)
+#endif
+#else
+#define ROOT_END ((uintptr_t)0xC0000000u)
+#endif
+
+static vmar__posix_t state;
+static pthread_once_t state_once = PTHREAD_ONCE_INIT;
+static atomic_uint_fast64_t rng_counter;
+static atomic_uint_fast32_t entropy_bits = 30;
+
+static void init_state(void) {
+  long page = sysconf(_SC_PAGESIZE);
+  state.page = page > 0 ? (size_t)page : 4096;
+
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+                  ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)&ts;
+  atomic_store(&rng_counter, seed);
+
+  vmar__top_t* root = calloc(1, sizeof(*root));
+  if (root == NULL) {
+    return; // every call on the root will see VMAR_HANDLE_INVALID
+  }
+  vmar__region_t* r = &root->region;
+  vmar__object_init(&r->obj, VMAR_OBJ_TYPE_VMAR);
+  pthread_mutex_init(&root->lock, NULL);
+  r->node.base = ROOT_BASE;
+  r->node.size = ROOT_END - state.page - ROOT_BASE;
+  r->node.kind = VMAR__NODE_REGION;
+  vmar__gap_tree_init(&r->children, r->node.base, r->node.size);
+  r->top = root;
+  r->flags = VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE |
+             VMAR_VM_CAN_MAP_EXECUTE | VMAR_VM_CAN_MAP_SPECIFIC;
+  r->state = VMAR__REGION_ALIVE;
+  const vmar_rights_t rights = VMAR_DEFAULT_VMAR_RIGHTS | VMAR_RIGHT_READ |
+                               VMAR_RIGHT_WRITE | VMAR_RIGHT_EXECUTE;
+  // The root keeps its initial reference forever: it is never freed.
+  if (vmar__handle_create(&r->obj, rights, &state.root_handle) != VMAR_OK) {
+    state.root_handle = VMAR_HANDLE_INVALID;
+  }
+  state.root = root;
+}
+
+const vmar__posix_t* vmar__posix(void) {
+  pthread_once(&state_once, init_state);
+  return &state;
+}
+
+size_t vmar__os_page_size(void) { return vmar__posix()->page; }
+
+vmar_handle_t vmar__os_root_self(void) { return vmar__posix()->root_handle; }
+
+uint64_t vmar__random(void* unused) {
+  (void)unused;
+  // SplitMix64 over a shared counter: lock-free and well mixed.
+  uint64_t z = (uint64_t)atomic_fetch_add_explicit(
+      &rng_counter, 0x9E3779B97F4A7C15ull, memory_order_relaxed);
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+uint32_t vmar__entropy_bits(void) {
+  return (uint32_t)atomic_load_explicit(&entropy_bits, memory_order_relaxed);
+}
+
+vmar_status_t vmar__os_set_entropy_bits(uint32_t bits) {
+  atomic_store_explicit(&entropy_bits, bits, memory_order_relaxed);
+  return VMAR_OK;
+}
+
+void vmar__object_free(vmar__object_t* o) {
+  switch (o->type) {
+  case VMAR_OBJ_TYPE_VMAR:
+    vmar__region_free(VMAR__CONTAINER_OF(o, vmar__region_t, obj));
+    break;
+  default:
+    break;
+  }
+}
+
+vmar_status_t vmar__region_get(vmar_handle_t h, vmar__region_t** out,
+                               vmar_rights_t* rights) {
+  vmar__object_t* o;
+  vmar_status_t st = vmar__handle_get(h, &o, rights);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (o->type != VMAR_OBJ_TYPE_VMAR) {
+    vmar__object_release(o);
+    return VMAR_ERR_WRONG_TYPE;
+  }
+  *out = VMAR__CONTAINER_OF(o, vmar__region_t, obj);
+  return VMAR_OK;
+}
+
+vmar_status_t vmar__os_handle_close(vmar_handle_t handle) {
+  vmar__object_t* o;
+  vmar_status_t st = vmar__handle_take(handle, &o);
+  if (st == VMAR_OK) {
+    vmar__object_release(o);
+  }
+  return st;
+}
+
+vmar_status_t vmar__os_handle_duplicate(vmar_handle_t handle,
+                                        vmar_rights_t rights,
+                                        vmar_handle_t* out) {
+  vmar__object_t* o;
+  vmar_rights_t have;
+  vmar_status_t st = vmar__handle_get(handle, &o, &have);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (!(have & VMAR_RIGHT_DUPLICATE)) {
+    st = VMAR_ERR_ACCESS_DENIED;
+  } else if (!vmar__rights_subset(rights, have) || out == NULL) {
+    st = VMAR_ERR_INVALID_ARGS;
+  } else {
+    st = vmar__handle_create(
+        o, rights == VMAR_RIGHT_SAME_RIGHTS ? have : rights, out);
+  }
+  vmar__object_release(o);
+  return st;
+}
+
+vmar_status_t vmar__os_handle_replace(vmar_handle_t handle,
+                                      vmar_rights_t rights,
+                                      vmar_handle_t* out) {
+  return vmar__handle_replace(handle, rights, out);
+}
+
+vmar_status_t vmar__os_handle_get_info(vmar_handle_t handle,
+                                       vmar_handle_info_t* info) {
+  vmar__object_t* o;
+  vmar_rights_t rights;
+  vmar_status_t st = vmar__handle_get(handle, &o, &rights);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (info == NULL) {
+    st = VMAR_ERR_INVALID_ARGS;
+  } else {
+    info->koid = o->koid;
+    info->rights = rights;
+    info->type = o->type;
+  }
+  vmar__object_release(o);
+  return st;
+}
