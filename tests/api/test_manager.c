@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: MIT
+// VmarManager: creation, nesting, parent chaining, refcounts and wrapping.
+// APIs covered: vmar_manager_create, vmar_manager_use, vmar_manager_retain,
+//   vmar_manager_release, vmar_manager_vmar, vmar_manager_start,
+//   vmar_manager_size, vmar_manager_parent.
+
+#include "test.h"
+
+#include <stdlib.h>
+
+// A non-NULL pointer that is never a real manager: *out must keep it.
+static int sentinel_object;
+#define SENTINEL_MANAGER ((vmar_manager_t*)(void*)&sentinel_object)
+
+#define DEFAULT_RIGHTS (0x00208003u | VMAR_RIGHT_READ | VMAR_RIGHT_WRITE)
+
+// The process's PROT_NONE ("---p") mappings at one moment. Sanitizer
+// runtimes map and unmap their own memory at any time, so tests compare
+// reservations rather than whole-process VMA counts.
+typedef struct reserved_snapshot {
+  test_map_entry_t* entries;
+  size_t count;
+} reserved_snapshot_t;
+
+static reserved_snapshot_t reserved_take(void) {
+  for (;;) {
+    size_t cap = test_maps_read(NULL, 0) + 64;
+    test_map_entry_t* all = malloc(cap * sizeof(*all));
+    assert_non_null(all);
+    size_t n = test_maps_read(all, cap);
+    assert_true(n > 0);
+    if (n > cap) {
+      free(all);
+      continue;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (strcmp(all[i].perms, "---p") == 0) {
+        all[k++] = all[i];
+      }
+    }
+    reserved_snapshot_t s = {all, k};
+    return s;
+  }
+}
+
+static void reserved_free(reserved_snapshot_t* s) {
+  free(s->entries);
+  s->entries = NULL;
+  s->count = 0;
+}
+
+// Bytes reserved ("---p") now that were not reserved in |before|: what a
+// reservation made since then (and still alive) adds. Runtimes that carve
+// accessible memory out of their own reservations never add to it.
+static size_t reserved_new_bytes(const reserved_snapshot_t* before) {
+  reserved_snapshot_t now = reserved_take();
+  size_t fresh = 0;
+  for (size_t i = 0; i < now.count; i++) {
+    size_t bytes = now.entries[i].end - now.entries[i].start;
+    for (size_t j = 0; j < before->count; j++) {
+      uintptr_t lo = now.entries[i].start > before->entries[j].start
+                         ? now.entries[i].start
+                         : before->entries[j].start;
+      uintptr_t hi = now.entries[i].end < before->entries[j].end
+                         ? now.entries[i].end
+                         : before->entries[j].end;
+      if (lo < hi) {
+        bytes -= hi - lo;
+      }
+    }
+    fresh += bytes;
+  }
+  reserved_free(&now);
+  return fresh;
+}
+
+static vmar_manager_t* create_ok(size_t size, vmar_manager_t* parent,
+                                 vmar_vm_option_t options) {
+  vmar_manager_t* m = SENTINEL_MANAGER;
+  assert_status(VMAR_OK, vmar_manager_create(size, parent, options, &m));
+  assert_non_null(m);
+  assert_ptr_not_equal(m, SENTINEL_MANAGER);
+  return m;
+}
+
+static void expect_create_fails(vmar_status_t expected, size_t size,
+                                vmar_manager_t* parent,
+                                vmar_vm_option_t options) {
+  vmar_manager_t* m = SENTINEL_MANAGER;
+  reserved_snapshot_t before = reserved_take();
+  assert_status(expected, vmar_manager_create(size, parent, options, &m));
+  assert_ptr_equal(m, SENTINEL_MANAGER);
+  assert_int_equal(reserved_new_bytes(&before), 0);
+  reserved_free(&before);
+}
+
+static vmar_info_t info_of(vmar_handle_t h) {
+  vmar_info_t info = {0, 0};
+  assert_status(VMAR_OK, vmar_get_info(h, &info));
+  return info;
+}
+
+// Allocates and destroys a page in |h|: returns the allocate status.
+static vmar_status_t try_allocate(vmar_handle_t h) {
+  vmar_handle_t c = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t a = 0;
+  vmar_status_t s = vmar_allocate(h, 0, 0, PAGE, &c, &a);
+  if (s == VMAR_OK) {
+    assert_status(VMAR_OK, vmar_destroy(c));
+    assert_status(VMAR_OK, vmar_handle_close(c));
+  }
+  return s;
+}
+
+// The accessors agree with each other and with vmar_get_info.
+static void assert_manager_consistent(const vmar_manager_t* m, size_t size) {
+  vmar_handle_t h = vmar_manager_vmar(m);
+  assert_int_not_equal(h, VMAR_HANDLE_INVALID);
+  vmar_info_t info = info_of(h);
+  assert_int_equal(info.base, (vmar_vaddr_t)vmar_manager_start(m));
+  assert_int_equal(info.len, size);
+  assert_int_equal(vmar_manager_size(m), size);
+  assert_int_equal((vmar_vaddr_t)vmar_manager_start(m) % PAGE, 0);
+  assert_non_null(vmar_manager_start(m));
+}
+
+static int group_setup(void** state) {
+  (void)state;
+  (void)test_maps_count();
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// vmar_manager_create
+
+// NULL parent = root, default options: a reserved COMPACT RW sub-VMAR.
+static void create__root_default_options_ok(void** state) {
+  (void)state;
+  vmar_manager_t* m = create_ok(16 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  assert_manager_consistent(m, 16 * PAGE);
+  assert_null(vmar_manager_parent(m));
+  vmar_handle_t h = vmar_manager_vmar(m);
+  vmar_rights_t rights = 0;
+  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
+  assert_int_equal(rights, DEFAULT_RIGHTS);
+  vmar_info_t root = info_of(vmar_root_self());
+  vmar_vaddr_t start = (vmar_vaddr_t)vmar_manager_start(m);
+  assert_true(start >= root.base && start + 16 * PAGE <= root.base + root.len);
+  assert_true(test_maps_range_reserved(start, 16 * PAGE));
+  // COMPACT: children pack from the start.
+  vmar_handle_t c1 = VMAR_HANDLE_INVALID, c2 = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t a1 = 0, a2 = 0;
+  assert_status(VMAR_OK, vmar_allocate(h, 0, 0, PAGE, &c1, &a1));
+  assert_status(VMAR_OK, vmar_allocate(h, 0, 0, 2 * PAGE, &c2, &a2));
+  assert_int_equal(a1, start);
+  assert_int_equal(a2, start + PAGE);
+  // Without CAN_MAP_SPECIFIC / EXECUTE, as fzl's defaults.
+  vmar_handle_t x = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t xa = 0;
+  assert_status(VMAR_ERR_ACCESS_DENIED,
+                vmar_allocate(h, VMAR_VM_SPECIFIC, 8 * PAGE, PAGE, &x, &xa));
+  assert_status(VMAR_OK, vmar_handle_close(c1));
+  assert_status(VMAR_OK, vmar_handle_close(c2));
+  vmar_manager_release(m);
+  assert_true(test_maps_range_unmapped(start, 16 * PAGE));
+}
+
+// Other options are passed through unchanged.
+static void create__options_passed_through(void** state) {
+  (void)state;
+  vmar_manager_t* m = create_ok(8 * PAGE, NULL,
+                                VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_SPECIFIC);
+  vmar_rights_t rights = 0;
+  assert_status(VMAR_OK, vmar_handle_get_rights(vmar_manager_vmar(m), &rights));
+  assert_int_equal(rights, 0x00208003u | VMAR_RIGHT_READ);
+  vmar_handle_t c = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t a = 0;
+  assert_status(VMAR_OK, vmar_allocate(vmar_manager_vmar(m), VMAR_VM_SPECIFIC,
+                                       3 * PAGE, PAGE, &c, &a));
+  assert_int_equal(a, (vmar_vaddr_t)vmar_manager_start(m) + 3 * PAGE);
+  assert_status(VMAR_OK, vmar_handle_close(c));
+  vmar_manager_release(m);
+}
+
+// Size 0 or unaligned is INVALID_ARGS; *out untouched, nothing reserved.
+static void create__bad_size_invalid_args(void** state) {
+  (void)state;
+  expect_create_fails(VMAR_ERR_INVALID_ARGS, 0, NULL,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  expect_create_fails(VMAR_ERR_INVALID_ARGS, PAGE + 1, NULL,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  expect_create_fails(VMAR_ERR_INVALID_ARGS, PAGE / 2, NULL,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = create_ok(8 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  expect_create_fails(VMAR_ERR_INVALID_ARGS, 0, p,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  expect_create_fails(VMAR_ERR_INVALID_ARGS, 3 * PAGE - 1, p,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  // Bigger than the parent.
+  expect_create_fails(VMAR_ERR_INVALID_ARGS, 9 * PAGE, p,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  // Bad options are the allocate's INVALID_ARGS too.
+  expect_create_fails(VMAR_ERR_INVALID_ARGS, PAGE, p, VMAR_VM_PERM_READ);
+  // The parent is still empty: a full-size child fits.
+  vmar_manager_t* full = create_ok(8 * PAGE, p, 0);
+  assert_ptr_equal(vmar_manager_start(full), vmar_manager_start(p));
+  vmar_manager_release(full);
+  vmar_manager_release(p);
+}
+
+// A NULL |out| is INVALID_ARGS and creates nothing.
+static void create__null_out_invalid_args(void** state) {
+  (void)state;
+  reserved_snapshot_t before = reserved_take();
+  assert_status(VMAR_ERR_INVALID_ARGS,
+                vmar_manager_create(8 * PAGE, NULL,
+                                    VMAR_MANAGER_DEFAULT_OPTIONS, NULL));
+  assert_int_equal(reserved_new_bytes(&before), 0);
+  reserved_free(&before);
+  vmar_manager_t* p = create_ok(4 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  assert_status(VMAR_ERR_INVALID_ARGS,
+                vmar_manager_create(4 * PAGE, p, 0, NULL));
+  vmar_manager_t* full = create_ok(4 * PAGE, p, 0);
+  vmar_manager_release(full);
+  vmar_manager_release(p);
+}
+
+// A parent whose VMAR was destroyed gives BAD_STATE.
+static void create__destroyed_parent_bad_state(void** state) {
+  (void)state;
+  vmar_manager_t* p = create_ok(8 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_vaddr_t start = (vmar_vaddr_t)vmar_manager_start(p);
+  assert_status(VMAR_OK, vmar_destroy(vmar_manager_vmar(p)));
+  assert_true(test_maps_range_unmapped(start, 8 * PAGE));
+  expect_create_fails(VMAR_ERR_BAD_STATE, PAGE, p,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  // Releasing a manager whose VMAR is already gone is fine.
+  vmar_manager_release(p);
+}
+
+// No room in the parent is NO_RESOURCES; a ceiling above it ACCESS_DENIED.
+static void create__no_room_no_resources(void** state) {
+  (void)state;
+  vmar_manager_t* p = create_ok(4 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* a = create_ok(3 * PAGE, p, VMAR_MANAGER_DEFAULT_OPTIONS);
+  expect_create_fails(VMAR_ERR_NO_RESOURCES, 2 * PAGE, p,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* b = create_ok(PAGE, p, VMAR_MANAGER_DEFAULT_OPTIONS);
+  expect_create_fails(VMAR_ERR_NO_RESOURCES, PAGE, p,
+                      VMAR_MANAGER_DEFAULT_OPTIONS);
+  expect_create_fails(VMAR_ERR_ACCESS_DENIED, PAGE, a,
+                      VMAR_VM_CAN_MAP_EXECUTE);
+  vmar_manager_release(b);
+  vmar_manager_release(a);
+  vmar_manager_release(p);
+}
+
+// Nested managers lie inside their parent and report it as parent.
+static void create__nested_inside_parent(void** state) {
+  (void)state;
+  vmar_manager_t* p = create_ok(64 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* c = create_ok(16 * PAGE, p, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* g = create_ok(4 * PAGE, c, VMAR_VM_CAN_MAP_READ);
+  assert_ptr_equal(vmar_manager_parent(c), p);
+  assert_ptr_equal(vmar_manager_parent(g), c);
+  assert_null(vmar_manager_parent(p));
+  assert_manager_consistent(p, 64 * PAGE);
+  assert_manager_consistent(c, 16 * PAGE);
+  assert_manager_consistent(g, 4 * PAGE);
+  vmar_vaddr_t ps = (vmar_vaddr_t)vmar_manager_start(p);
+  vmar_vaddr_t cs = (vmar_vaddr_t)vmar_manager_start(c);
+  vmar_vaddr_t gs = (vmar_vaddr_t)vmar_manager_start(g);
+  // p is COMPACT: its first child sits at its base.
+  assert_int_equal(cs, ps);
+  assert_true(gs >= cs && gs + 4 * PAGE <= cs + 16 * PAGE);
+  // Distinct VMARs, distinct handles.
+  assert_int_not_equal(vmar_manager_vmar(c), vmar_manager_vmar(p));
+  assert_int_not_equal(vmar_manager_vmar(g), vmar_manager_vmar(c));
+  // Sub-VMARs cost no mapping of their own.
+  assert_true(test_maps_range_reserved(ps, 64 * PAGE));
+  vmar_manager_release(g);
+  vmar_manager_release(c);
+  vmar_manager_release(p);
+  assert_true(test_maps_range_unmapped(ps, 64 * PAGE));
+}
+
+// Releasing a child manager destroys its VMAR but not the parent's.
+static void release__child_destroys_only_child(void** state) {
+  (void)state;
+  vmar_manager_t* p = create_ok(16 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* c = create_ok(16 * PAGE, p, 0);
+  vmar_handle_t cd = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_handle_duplicate(vmar_manager_vmar(c),
+                                               VMAR_RIGHT_SAME_RIGHTS, &cd));
+  assert_status(VMAR_ERR_NO_RESOURCES, try_allocate(vmar_manager_vmar(p)));
+  vmar_manager_release(c);
+  assert_status(VMAR_ERR_BAD_STATE, try_allocate(cd));
+  assert_status(VMAR_OK, try_allocate(vmar_manager_vmar(p)));
+  assert_true(test_maps_range_reserved((vmar_vaddr_t)vmar_manager_start(p),
+                                       16 * PAGE));
+  assert_status(VMAR_OK, vmar_handle_close(cd));
+  vmar_manager_release(p);
+}
+
+// Parent chaining: the parent's VMAR outlives its last external reference
+// until the child manager goes; then both are destroyed.
+static void release__parent_first_kept_alive_by_child(void** state) {
+  (void)state;
+  vmar_manager_t* p = create_ok(32 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* c = create_ok(8 * PAGE, p, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_vaddr_t ps = (vmar_vaddr_t)vmar_manager_start(p);
+  vmar_handle_t pd = VMAR_HANDLE_INVALID, cd = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_handle_duplicate(vmar_manager_vmar(p),
+                                               VMAR_RIGHT_SAME_RIGHTS, &pd));
+  assert_status(VMAR_OK, vmar_handle_duplicate(vmar_manager_vmar(c),
+                                               VMAR_RIGHT_SAME_RIGHTS, &cd));
+  vmar_manager_release(p);
+  // p's VMAR is alive: reserved, inspectable, accepts children.
+  assert_true(test_maps_range_reserved(ps, 32 * PAGE));
+  vmar_info_t info = info_of(pd);
+  assert_int_equal(info.base, ps);
+  assert_int_equal(info.len, 32 * PAGE);
+  assert_status(VMAR_OK, try_allocate(pd));
+  assert_status(VMAR_OK, try_allocate(cd));
+  // The child still knows its parent, and the parent's accessors work.
+  assert_ptr_equal(vmar_manager_parent(c), p);
+  assert_int_equal((vmar_vaddr_t)vmar_manager_start(vmar_manager_parent(c)),
+                   ps);
+  assert_int_equal(vmar_manager_size(vmar_manager_parent(c)), 32 * PAGE);
+  vmar_manager_release(c);
+  // Both gone: the top-level range is returned to the host.
+  assert_true(test_maps_range_unmapped(ps, 32 * PAGE));
+  assert_status(VMAR_ERR_BAD_STATE, try_allocate(pd));
+  assert_status(VMAR_ERR_BAD_STATE, try_allocate(cd));
+  assert_status(VMAR_ERR_BAD_STATE, vmar_destroy(pd));
+  info = info_of(pd);
+  assert_int_equal(info.base, ps);
+  assert_status(VMAR_OK, vmar_handle_close(cd));
+  assert_status(VMAR_OK, vmar_handle_close(pd));
+}
+
+// retain returns its argument and each reference needs its own release.
+static void retain__counts_references(void** state) {
+  (void)state;
+  vmar_manager_t* m = create_ok(8 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_vaddr_t start = (vmar_vaddr_t)vmar_manager_start(m);
+  vmar_handle_t d = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_handle_duplicate(vmar_manager_vmar(m),
+                                               VMAR_RIGHT_SAME_RIGHTS, &d));
+  assert_ptr_equal(vmar_manager_retain(m), m);
+  assert_ptr_equal(vmar_manager_retain(m), m);
+  vmar_manager_release(m);
+  vmar_manager_release(m);
+  assert_status(VMAR_OK, try_allocate(d));
+  assert_true(test_maps_range_reserved(start, 8 * PAGE));
+  assert_manager_consistent(m, 8 * PAGE);
+  vmar_manager_release(m);
+  assert_true(test_maps_range_unmapped(start, 8 * PAGE));
+  assert_status(VMAR_ERR_BAD_STATE, try_allocate(d));
+  assert_status(VMAR_OK, vmar_handle_close(d));
+  // NULL is accepted by both.
+  assert_null(vmar_manager_retain(NULL));
+  vmar_manager_release(NULL);
+}
+
+// ---------------------------------------------------------------------------
+// vmar_manager_use
+
+// The root needs no manager: OK with *out NULL.
+static void use__root_ok_null(void** state) {
+  (void)state;
+  vmar_manager_t* m = SENTINEL_MANAGER;
+  assert_status(VMAR_OK, vmar_manager_use(vmar_root_self(), &m));
+  assert_null(m);
+  // A duplicate of the root handle names the root too.
+  vmar_handle_t d = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_handle_duplicate(vmar_root_self(),
+                                               VMAR_RIGHT_SAME_RIGHTS, &d));
+  m = SENTINEL_MANAGER;
+  assert_status(VMAR_OK, vmar_manager_use(d, &m));
+  assert_null(m);
+  assert_status(VMAR_OK, vmar_handle_close(d));
+}
+
+// Invalid input: INVALID_ARGS, BAD_HANDLE, ACCESS_DENIED; *out untouched.
+static void use__bad_input_fails(void** state) {
+  (void)state;
+  vmar_handle_t h = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t a = 0;
+  assert_status(VMAR_OK, vmar_allocate(vmar_root_self(), 0, 0, 4 * PAGE, &h,
+                                       &a));
+  vmar_manager_t* m = SENTINEL_MANAGER;
+  assert_status(VMAR_ERR_INVALID_ARGS,
+                vmar_manager_use(VMAR_HANDLE_INVALID, &m));
+  assert_ptr_equal(m, SENTINEL_MANAGER);
+  assert_status(VMAR_ERR_INVALID_ARGS, vmar_manager_use(h, NULL));
+  vmar_handle_t closed = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK,
+                vmar_handle_duplicate(h, VMAR_RIGHT_SAME_RIGHTS, &closed));
+  assert_status(VMAR_OK, vmar_handle_close(closed));
+  assert_status(VMAR_ERR_BAD_HANDLE, vmar_manager_use(closed, &m));
+  assert_status(VMAR_ERR_BAD_HANDLE, vmar_manager_use(0x12345678u, &m));
+  assert_ptr_equal(m, SENTINEL_MANAGER);
+  vmar_handle_t ni = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_handle_duplicate(
+                             h, 0x00208003u & ~VMAR_RIGHT_INSPECT, &ni));
+  assert_status(VMAR_ERR_ACCESS_DENIED, vmar_manager_use(ni, &m));
+  vmar_handle_t nd = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_handle_duplicate(
+                             h, 0x00208003u & ~VMAR_RIGHT_DUPLICATE, &nd));
+  assert_status(VMAR_ERR_ACCESS_DENIED, vmar_manager_use(nd, &m));
+  assert_ptr_equal(m, SENTINEL_MANAGER);
+  assert_status(VMAR_OK, vmar_handle_close(nd));
+  assert_status(VMAR_OK, vmar_handle_close(ni));
+  // None of that harmed the VMAR.
+  assert_status(VMAR_OK, try_allocate(h));
+  assert_status(VMAR_OK, vmar_destroy(h));
+  assert_status(VMAR_OK, vmar_handle_close(h));
+}
+
+// A used manager wraps a duplicate and never destroys the VMAR.
+static void use__never_destroys(void** state) {
+  (void)state;
+  vmar_handle_t h = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t a = 0;
+  assert_status(VMAR_OK, vmar_allocate(vmar_root_self(),
+                                       VMAR_VM_CAN_MAP_READ | VMAR_VM_COMPACT,
+                                       0, 16 * PAGE, &h, &a));
+  vmar_manager_t* m = SENTINEL_MANAGER;
+  assert_status(VMAR_OK, vmar_manager_use(h, &m));
+  assert_non_null(m);
+  assert_ptr_not_equal(m, SENTINEL_MANAGER);
+  assert_manager_consistent(m, 16 * PAGE);
+  assert_int_equal((vmar_vaddr_t)vmar_manager_start(m), a);
+  assert_null(vmar_manager_parent(m));
+  // The manager holds its own handle to the same VMAR, with the same rights.
+  vmar_handle_t mh = vmar_manager_vmar(m);
+  assert_int_not_equal(mh, h);
+  vmar_handle_info_t hi, mi;
+  assert_status(VMAR_OK, vmar_handle_get_info(h, &hi));
+  assert_status(VMAR_OK, vmar_handle_get_info(mh, &mi));
+  assert_int_equal(mi.koid, hi.koid);
+  assert_int_equal(mi.rights, hi.rights);
+  // A created manager can hang below a used one.
+  vmar_manager_t* c = create_ok(4 * PAGE, m, VMAR_MANAGER_DEFAULT_OPTIONS &
+                                                 ~VMAR_VM_CAN_MAP_WRITE);
+  assert_ptr_equal(vmar_manager_parent(c), m);
+  assert_int_equal((vmar_vaddr_t)vmar_manager_start(c), a);
+  vmar_manager_release(m); // c still holds m
+  vmar_manager_release(c); // destroys c's VMAR, releases m: h survives
+  assert_status(VMAR_OK, try_allocate(h));
+  assert_true(test_maps_range_reserved(a, 16 * PAGE));
+  vmar_rights_t rights = 0;
+  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
+  assert_int_equal(rights, 0x00208003u | VMAR_RIGHT_READ);
+  // The spot c had is free again: the compact VMAR is empty.
+  vmar_handle_t full = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t fa = 0;
+  assert_status(VMAR_OK, vmar_allocate(h, 0, 0, 16 * PAGE, &full, &fa));
+  assert_int_equal(fa, a);
+  assert_status(VMAR_OK, vmar_handle_close(full));
+  assert_status(VMAR_OK, vmar_destroy(h));
+  assert_status(VMAR_OK, vmar_handle_close(h));
+  assert_true(test_maps_range_unmapped(a, 16 * PAGE));
+}
+
+// A used manager of a sub-VMAR whose owner destroys it later: release is safe.
+static void use__owner_destroys_after_release(void** state) {
+  (void)state;
+  vmar_manager_t* p = create_ok(16 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* u = SENTINEL_MANAGER;
+  assert_status(VMAR_OK, vmar_manager_use(vmar_manager_vmar(p), &u));
+  assert_non_null(u);
+  assert_ptr_not_equal(u, SENTINEL_MANAGER);
+  assert_null(vmar_manager_parent(u));
+  assert_ptr_equal(vmar_manager_start(u), vmar_manager_start(p));
+  vmar_manager_release(u);
+  assert_status(VMAR_OK, try_allocate(vmar_manager_vmar(p)));
+  vmar_manager_release(p);
+}
+
+// ---------------------------------------------------------------------------
+// NULL manager accessors
+
+// A NULL manager means the root VMAR.
+static void accessors__null_means_root(void** state) {
+  (void)state;
+  assert_null(vmar_manager_start(NULL));
+  assert_int_equal(vmar_manager_size(NULL), 0);
+  assert_null(vmar_manager_parent(NULL));
+  assert_int_equal(vmar_manager_vmar(NULL), vmar_root_self());
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(create__root_default_options_ok),
+      cmocka_unit_test(create__options_passed_through),
+      cmocka_unit_test(create__bad_size_invalid_args),
+      cmocka_unit_test(create__null_out_invalid_args),
+      cmocka_unit_test(create__destroyed_parent_bad_state),
+      cmocka_unit_test(create__no_room_no_resources),
+      cmocka_unit_test(create__nested_inside_parent),
+      cmocka_unit_test(release__child_destroys_only_child),
+      cmocka_unit_test(release__parent_first_kept_alive_by_child),
+      cmocka_unit_test(retain__counts_references),
+      cmocka_unit_test(use__root_ok_null),
+      cmocka_unit_test(use__bad_input_fails),
+      cmocka_unit_test(use__never_destroys),
+      cmocka_unit_test(use__owner_destroys_after_release),
+      cmocka_unit_test(accessors__null_means_root),
+  };
+  return cmocka_run_group_tests_name("api.manager", tests, group_setup, NULL);
+}
