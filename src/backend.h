@@ -33,6 +33,40 @@ vmar_status_t vmar__os_destroy(vmar_handle_t vmar);
 // handle checks.
 vmar_status_t vmar__os_get_info(vmar_handle_t vmar, vmar_info_t* info);
 
+// zx_vmar_map, zx_vmar_unmap, zx_vmar_protect, zx_vmar_op_range.
+vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
+                           size_t vmar_offset, vmar_handle_t vmo,
+                           uint64_t vmo_offset, size_t len,
+                           vmar_vaddr_t* mapped_addr);
+vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
+                             size_t len);
+vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
+                               vmar_vaddr_t addr, size_t len);
+vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
+                                vmar_vaddr_t addr, size_t len);
+
+// zx_object_get_info(ZX_INFO_VMAR_MAPS).
+vmar_status_t vmar__os_get_maps(vmar_handle_t vmar, vmar_map_info_t* out,
+                                size_t count, size_t* actual, size_t* avail);
+
+// zx_vmo_create, zx_vmo_read/write, zx_vmo_get_size/set_size,
+// zx_vmo_op_range, ZX_PROP_NAME, zx_vmo_replace_as_executable.
+vmar_status_t vmar__os_vmo_create(uint64_t size, uint32_t options,
+                                  vmar_handle_t* out);
+vmar_status_t vmar__os_vmo_read(vmar_handle_t vmo, void* buf, uint64_t offset,
+                                size_t len);
+vmar_status_t vmar__os_vmo_write(vmar_handle_t vmo, const void* buf,
+                                 uint64_t offset, size_t len);
+vmar_status_t vmar__os_vmo_get_size(vmar_handle_t vmo, uint64_t* size);
+vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size);
+vmar_status_t vmar__os_vmo_op_range(vmar_handle_t vmo, uint32_t op,
+                                    uint64_t offset, uint64_t size);
+vmar_status_t vmar__os_vmo_set_name(vmar_handle_t vmo, const char* name);
+vmar_status_t vmar__os_vmo_get_name(vmar_handle_t vmo,
+                                    char name[VMAR_MAX_NAME_LEN]);
+vmar_status_t vmar__os_vmo_replace_as_executable(vmar_handle_t vmo,
+                                                 vmar_handle_t* out);
+
 // zx_handle_close. pre: handle != VMAR_HANDLE_INVALID.
 vmar_status_t vmar__os_handle_close(vmar_handle_t handle);
 

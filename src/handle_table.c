@@ -206,7 +206,7 @@ vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj) {
 }
 
 vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
-                                   vmar_handle_t* out) {
+                                   vmar_rights_t add, vmar_handle_t* out) {
   uint32_t idx;
   slot_t* s = lock_live(h, &idx);
   if (s == NULL) {
@@ -219,6 +219,7 @@ vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
   if (rights != VMAR_RIGHT_SAME_RIGHTS) {
     s->rights = rights;
   }
+  s->rights |= add;
   s->value = next_value(s->value, idx);
   *out = s->value;
   pthread_mutex_unlock(stripe_of(idx));

@@ -45,11 +45,11 @@ vmar_status_t vmar__handle_get(vmar_handle_t h, vmar__object_t** obj,
 vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj);
 
 // As zx_handle_replace: |h| becomes a new value in the same slot carrying
-// |rights| (SAME_RIGHTS or a subset), so it never runs out of slots. When
-// |rights| is not a subset, or |out| is NULL, |h| is closed all the same and
-// VMAR_ERR_INVALID_ARGS returned.
+// |rights| (SAME_RIGHTS or a subset) plus |add|, so it never runs out of
+// slots. When |rights| is not a subset, or |out| is NULL, |h| is closed all
+// the same and VMAR_ERR_INVALID_ARGS returned.
 vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
-                                   vmar_handle_t* out);
+                                   vmar_rights_t add, vmar_handle_t* out);
 
 // Number of live handles (for leak checks in tests).
 size_t vmar__handle_count(void);

@@ -22,6 +22,33 @@ vmar_status_t vmar_get_info(vmar_handle_t vmar, vmar_info_t* info) {
   return vmar__os_get_info(vmar, info);
 }
 
+vmar_status_t vmar_map(vmar_handle_t vmar, vmar_vm_option_t options,
+                       size_t vmar_offset, vmar_handle_t vmo,
+                       uint64_t vmo_offset, size_t len,
+                       vmar_vaddr_t* mapped_addr) {
+  return vmar__os_map(vmar, options, vmar_offset, vmo, vmo_offset, len,
+                      mapped_addr);
+}
+
+vmar_status_t vmar_unmap(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len) {
+  return vmar__os_unmap(vmar, addr, len);
+}
+
+vmar_status_t vmar_protect(vmar_handle_t vmar, vmar_vm_option_t options,
+                           vmar_vaddr_t addr, size_t len) {
+  return vmar__os_protect(vmar, options, addr, len);
+}
+
+vmar_status_t vmar_op_range(vmar_handle_t vmar, uint32_t op, vmar_vaddr_t addr,
+                            size_t len) {
+  return vmar__os_op_range(vmar, op, addr, len);
+}
+
+vmar_status_t vmar_get_maps(vmar_handle_t vmar, vmar_map_info_t* out,
+                            size_t count, size_t* actual, size_t* avail) {
+  return vmar__os_get_maps(vmar, out, count, actual, avail);
+}
+
 vmar_status_t vmar_posix_set_entropy_bits(uint32_t bits) {
   if (bits > 36) {
     return VMAR_ERR_INVALID_ARGS;

@@ -9,7 +9,10 @@
 #include <vmar/options.h>
 #include <vmar/handle.h>
 #include <vmar/region.h>
+#include <vmar/vmo.h>
 #include <vmar/manager.h>
+#include <vmar/mapper.h>
+#include <vmar/pool.h>
 #include <vmar/posix.h>
 
 #endif // VMAR_INCLUDE_VMAR_VMAR_H_

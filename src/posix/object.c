@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -82,6 +83,20 @@ uint64_t vmar__random(void* unused) {
   return z ^ (z >> 31);
 }
 
+int vmar__prot_of(uint32_t perms) {
+  int prot = PROT_NONE;
+  if (perms & VMAR_VM_PERM_READ) {
+    prot |= PROT_READ;
+  }
+  if (perms & VMAR_VM_PERM_WRITE) {
+    prot |= PROT_WRITE;
+  }
+  if (perms & VMAR_VM_PERM_EXECUTE) {
+    prot |= PROT_EXEC;
+  }
+  return prot;
+}
+
 uint32_t vmar__entropy_bits(void) {
   return (uint32_t)atomic_load_explicit(&entropy_bits, memory_order_relaxed);
 }
@@ -95,6 +110,9 @@ void vmar__object_free(vmar__object_t* o) {
   switch (o->type) {
   case VMAR_OBJ_TYPE_VMAR:
     vmar__region_free(VMAR__CONTAINER_OF(o, vmar__region_t, obj));
+    break;
+  case VMAR_OBJ_TYPE_VMO:
+    vmar__vmo_free(VMAR__CONTAINER_OF(o, vmar__vmo_t, obj));
     break;
   default:
     break;
@@ -149,7 +167,7 @@ vmar_status_t vmar__os_handle_duplicate(vmar_handle_t handle,
 vmar_status_t vmar__os_handle_replace(vmar_handle_t handle,
                                       vmar_rights_t rights,
                                       vmar_handle_t* out) {
-  return vmar__handle_replace(handle, rights, out);
+  return vmar__handle_replace(handle, rights, 0, out);
 }
 
 vmar_status_t vmar__os_handle_get_info(vmar_handle_t handle,

@@ -25,6 +25,9 @@ typedef struct vmar__region {
   vmar__top_t* top;          // the reservation this VMAR lives in
   vmar_vm_option_t flags;    // CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT
   uint8_t state;             // VMAR__REGION_*
+  // Set once anything was mapped in this VMAR or below it; tells destroy
+  // whether the host must be asked to re-reserve the range.
+  bool had_mappings;
 } vmar__region_t;
 
 enum {
@@ -41,6 +44,35 @@ struct vmar__top {
   pthread_mutex_t lock;
 };
 
+// A VMO: one shared-memory file. |fd| never changes; |size| changes under
+// |io_lock| (written by set_size, held for reading by read/write/op_range);
+// |name| under |name_lock|. Lock order: |io_lock|, then reservation locks
+// (root first), then |name_lock|.
+typedef struct vmar__vmo {
+  vmar__object_t obj;
+  int fd;
+  uint32_t options; // VMAR_VMO_RESIZABLE, VMAR_VMO_DISCARDABLE
+  pthread_rwlock_t io_lock;
+  _Atomic uint64_t size; // also read without the lock, as a hint
+  pthread_mutex_t name_lock;
+  char name[VMAR_MAX_NAME_LEN];
+} vmar__vmo_t;
+
+// A mapping, or a piece of one: a mapping whose pages carry different
+// permissions is stored as adjacent pieces sharing |id|, each with its own
+// |perms| (Zircon's protection ranges). Pieces never straddle sub-VMARs.
+typedef struct vmar__mapping {
+  vmar__gap_node_t node;   // kind VMAR__NODE_MAPPING
+  vmar__region_t* region;  // the VMAR holding it directly
+  vmar__vmo_t* vmo;        // a reference
+  uint64_t vmo_offset;     // VMO offset of node.base
+  uint64_t id;             // shared by the pieces of one mapping
+  uint8_t ceiling;         // PERM bits allowed, fixed at map time
+  uint8_t perms;           // current PERM bits
+  bool backed;             // false when the host cannot express the offset:
+                           // the range stays reserved and always faults
+} vmar__mapping_t;
+
 // Backend-wide state, set up once on first use.
 typedef struct vmar__posix {
   size_t page;
@@ -56,8 +88,54 @@ const vmar__posix_t* vmar__posix(void);
 vmar_status_t vmar__region_get(vmar_handle_t h, vmar__region_t** out,
                                vmar_rights_t* rights);
 
+// Chooses where a new child of |size| bytes goes inside |parent|, a VMAR
+// within a reservation, from |options| (SPECIFIC, OFFSET_IS_UPPER_LIMIT,
+// COMPACT placement of the parent): ALREADY_EXISTS, INVALID_ARGS for a
+// misaligned SPECIFIC address, NO_RESOURCES when nothing fits. No host call.
+// Called with the reservation's lock held.
+vmar_status_t vmar__region_place(const vmar__region_t* parent,
+                                 vmar_vm_option_t options, size_t offset,
+                                 size_t size, size_t align, uintptr_t* out);
+
+// Reserves |size| bytes (PROT_NONE) for a new child of the root, where the
+// host likes or exactly at root base + |offset| for SPECIFIC. Called with the
+// root's lock held.
+vmar_status_t vmar__root_reserve(const vmar__region_t* root,
+                                 vmar_vm_option_t options, size_t offset,
+                                 size_t size, size_t align, uintptr_t* out);
+
 // Frees a region whose last reference is gone.
 void vmar__region_free(vmar__region_t* r);
+
+// Looks |h| up as a VMO, like vmar__region_get.
+vmar_status_t vmar__vmo_get(vmar_handle_t h, vmar__vmo_t** out,
+                            vmar_rights_t* rights);
+
+// Frees a VMO whose last reference is gone.
+void vmar__vmo_free(vmar__vmo_t* v);
+
+// Marks |r| and everything below it dead, empties their trees and collects
+// what the caller must drop after unlocking: regions (each with the reference
+// its parent's tree held) and mappings. |r| must already be out of its
+// parent's tree. Called with the reservation's lock held.
+typedef struct vmar__graveyard {
+  vmar__gap_node_t* regions;  // linked through node.right
+  vmar__gap_node_t* mappings; // linked through node.right
+} vmar__graveyard_t;
+void vmar__region_kill(vmar__region_t* r, vmar__graveyard_t* g);
+
+// Drops everything collected by vmar__region_kill and the mapping calls.
+// Called without locks.
+void vmar__graveyard_empty(vmar__graveyard_t* g);
+
+// Checks that [addr, addr + len) is memory a copy into (|write|) or out of
+// the process may touch, as far as vmar knows it: ACCESS_DENIED inside a vmar
+// mapping without the needed permission, NOT_FOUND in reserved but unmapped
+// space; VMAR_OK elsewhere.
+vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len, bool write);
+
+// Host protection bits for VMAR_VM_PERM_* bits.
+int vmar__prot_of(uint32_t perms);
 
 // 64 random bits (thread-safe, not for cryptography).
 uint64_t vmar__random(void* unused);

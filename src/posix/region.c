@@ -60,8 +60,8 @@ static size_t sat_mul(size_t a, size_t b) {
 }
 
 // Chooses the spot of a new child inside a reservation: no host call, the
-// tree knows every child. Called with the reservation's lock held.
-static vmar_status_t place_in_region(const vmar__region_t* parent,
+// tree knows every child.
+vmar_status_t vmar__region_place(const vmar__region_t* parent,
                                      vmar_vm_option_t options, size_t offset,
                                      size_t size, size_t align,
                                      uintptr_t* out) {
@@ -95,9 +95,9 @@ static vmar_status_t place_in_region(const vmar__region_t* parent,
   return found ? VMAR_OK : VMAR_ERR_NO_RESOURCES;
 }
 
-// Reserves a new child of the root: the host picks the spot unless SPECIFIC,
-// and never lets it overlap anything the process already has.
-static vmar_status_t reserve_in_root(const vmar__region_t* root,
+// The host picks the spot unless SPECIFIC, and never lets it overlap
+// anything the process already has.
+vmar_status_t vmar__root_reserve(const vmar__region_t* root,
                                      vmar_vm_option_t options, size_t offset,
                                      size_t size, size_t align,
                                      uintptr_t* out) {
@@ -217,9 +217,9 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
   }
   uintptr_t addr = 0;
   if (st == VMAR_OK) {
-    st = in_root ? reserve_in_root(parent, options, offset, size, align, &addr)
-                 : place_in_region(parent, options, offset, size, align,
-                                   &addr);
+    st = in_root
+             ? vmar__root_reserve(parent, options, offset, size, align, &addr)
+             : vmar__region_place(parent, options, offset, size, align, &addr);
     // As Zircon, unusable output pointers are noticed last, once the child
     // could be made; it is unmade and nothing changes.
     if (st == VMAR_OK && (child == NULL || child_addr == NULL)) {
@@ -274,14 +274,11 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
   return st;
 }
 
-// Marks |r| and everything below it dead and empties their trees, without
-// recursion (nesting can be arbitrarily deep). Returns every region visited
-// as a list linked through node.right (dead nodes' links are free for this);
-// each still holds the reference its parent's tree had, which the caller
-// drops once the locks are released.
-static vmar__gap_node_t* kill_subtree(vmar__region_t* r) {
-  vmar__gap_node_t* work = &r->node; // a stack linked through node.parent
-  vmar__gap_node_t* done = NULL;
+void vmar__region_kill(vmar__region_t* r, vmar__graveyard_t* g) {
+  // Iterative, not recursive: nesting can be arbitrarily deep. A dead node's
+  // tree links are free, so they carry the work stack (node.parent) and the
+  // graveyard lists (node.right).
+  vmar__gap_node_t* work = &r->node;
   r->node.parent = NULL;
   while (work != NULL) {
     vmar__region_t* x = VMAR__CONTAINER_OF(work, vmar__region_t, node);
@@ -294,13 +291,31 @@ static vmar__gap_node_t* kill_subtree(vmar__region_t* r) {
       if (n->kind == VMAR__NODE_REGION) {
         n->parent = work;
         work = n;
+      } else {
+        n->right = g->mappings;
+        g->mappings = n;
       }
       n = next;
     }
-    x->node.right = done;
-    done = &x->node;
+    x->node.right = g->regions;
+    g->regions = &x->node;
   }
-  return done;
+}
+
+void vmar__graveyard_empty(vmar__graveyard_t* g) {
+  while (g->mappings != NULL) {
+    vmar__gap_node_t* next = g->mappings->right;
+    vmar__mapping_t* m = VMAR__CONTAINER_OF(g->mappings, vmar__mapping_t, node);
+    vmar__object_release(&m->vmo->obj);
+    free(m);
+    g->mappings = next;
+  }
+  while (g->regions != NULL) {
+    vmar__gap_node_t* next = g->regions->right;
+    vmar__object_release(
+        &VMAR__CONTAINER_OF(g->regions, vmar__region_t, node)->obj);
+    g->regions = next;
+  }
 }
 
 vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
@@ -322,25 +337,23 @@ vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
   lock_region(r, top);
   if (r->state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
-  } else if (top) {
-    // Give the whole reservation back first: if the host refuses, nothing
-    // has changed yet.
-    int err = vmar__sys_release(r->node.base, r->node.size);
+  } else if (top || r->had_mappings) {
+    // Host first: if it refuses, nothing has changed yet. A reservation goes
+    // back to the host; a sub-VMAR that held mappings is reserved afresh
+    // (as free space of its parent).
+    int err = top ? vmar__sys_release(r->node.base, r->node.size)
+                  : vmar__sys_rereserve(r->node.base, r->node.size);
     if (err != 0) {
       st = vmar__status_from_errno(err);
     }
   }
-  vmar__gap_node_t* dead = NULL;
+  vmar__graveyard_t dead = {NULL, NULL};
   if (st == VMAR_OK) {
     vmar__gap_tree_remove(&r->parent->children, &r->node);
-    dead = kill_subtree(r);
+    vmar__region_kill(r, &dead);
   }
   unlock_region(r, top);
-  while (dead != NULL) {
-    vmar__gap_node_t* next = dead->right;
-    vmar__object_release(&VMAR__CONTAINER_OF(dead, vmar__region_t, node)->obj);
-    dead = next;
-  }
+  vmar__graveyard_empty(&dead);
   vmar__object_release(&r->obj);
   return st;
 }

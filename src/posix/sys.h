@@ -7,9 +7,13 @@
 #define VMAR_SRC_POSIX_SYS_H_
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #ifndef MAP_NORESERVE
 #define MAP_NORESERVE 0
@@ -55,6 +59,154 @@ static inline int vmar__sys_reserve_at(uintptr_t addr, size_t size) {
 // Gives [addr, addr + size) back to the host. Only for ranges vmar owns.
 static inline int vmar__sys_release(uintptr_t addr, size_t size) {
   return munmap((void*)addr, size) == 0 ? 0 : errno;
+}
+
+
+// Replaces [addr, addr + size), which vmar owns, by a fresh reservation:
+// whatever was mapped there is gone and the range merges with neighbouring
+// free space into as few host mappings as possible.
+static inline int vmar__sys_rereserve(uintptr_t addr, size_t size) {
+  void* p = mmap((void*)addr, size, PROT_NONE,
+                 VMAR__SYS_RESERVE_FLAGS | MAP_FIXED, -1, 0);
+  return p == MAP_FAILED ? errno : 0;
+}
+
+// How vmar__sys_map_file places a mapping.
+enum {
+  VMAR__SYS_AT_FIXED = 0,     // replace what vmar owns at |*addr|
+  VMAR__SYS_AT_NOREPLACE = 1, // exactly at |*addr|, EEXIST if anything is there
+  VMAR__SYS_ANYWHERE = 2,     // wherever the host likes; |*addr| receives it
+};
+
+// Maps |size| bytes of |fd| at |offset| shared, with |prot|.
+static inline int vmar__sys_map_file(uintptr_t* addr, size_t size, int prot,
+                                     int fd, uint64_t offset, int how) {
+  int flags = MAP_SHARED;
+  void* want = (void*)*addr;
+  if (how == VMAR__SYS_AT_FIXED) {
+    flags |= MAP_FIXED;
+  } else if (how == VMAR__SYS_AT_NOREPLACE) {
+#ifdef MAP_FIXED_NOREPLACE
+    flags |= MAP_FIXED_NOREPLACE;
+#endif
+  } else {
+    want = NULL;
+  }
+  void* p = mmap(want, size, prot, flags, fd, (off_t)offset);
+  if (p == MAP_FAILED) {
+    return errno;
+  }
+  if (how == VMAR__SYS_AT_NOREPLACE && (uintptr_t)p != *addr) {
+    munmap(p, size);
+    return EEXIST;
+  }
+  *addr = (uintptr_t)p;
+  return 0;
+}
+
+static inline int vmar__sys_protect(uintptr_t addr, size_t size, int prot) {
+  return mprotect((void*)addr, size, prot) == 0 ? 0 : errno;
+}
+
+// A hint that the pages will be used soon; failures do not matter.
+static inline void vmar__sys_will_need(uintptr_t addr, size_t size) {
+#ifdef MADV_WILLNEED
+  (void)madvise((void*)addr, size, MADV_WILLNEED);
+#else
+  (void)addr;
+  (void)size;
+#endif
+}
+
+// ---- VMO backing files ----
+
+static inline int vmar__sys_close(int fd) { return close(fd) == 0 ? 0 : errno; }
+
+static inline int vmar__sys_ftruncate(int fd, uint64_t size) {
+  return ftruncate(fd, (off_t)size) == 0 ? 0 : errno;
+}
+
+// Reads or writes exactly |len| bytes or returns an errno value (EFAULT when
+// the buffer is not accessible).
+static inline int vmar__sys_pread_all(int fd, void* buf, size_t len,
+                                      uint64_t off) {
+  char* p = buf;
+  while (len > 0) {
+    ssize_t n = pread(fd, p, len, (off_t)off);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    if (n == 0) {
+      return EIO; // the file is shorter than the VMO says
+    }
+    p += n;
+    len -= (size_t)n;
+    off += (uint64_t)n;
+  }
+  return 0;
+}
+
+static inline int vmar__sys_pwrite_all(int fd, const void* buf, size_t len,
+                                       uint64_t off) {
+  const char* p = buf;
+  while (len > 0) {
+    ssize_t n = pwrite(fd, p, len, (off_t)off);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    p += n;
+    len -= (size_t)n;
+    off += (uint64_t)n;
+  }
+  return 0;
+}
+
+// Makes [off, off + len) of |fd| read as zero, releasing the memory where the
+// host can (a hole punched in the file), else by writing zeros.
+static inline int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len) {
+#if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
+  if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
+                (off_t)len) == 0) {
+    return 0;
+  }
+  if (errno != EOPNOTSUPP && errno != ENOSYS) {
+    return errno;
+  }
+#endif
+  static const char zeros[4096];
+  while (len > 0) {
+    size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
+    int err = vmar__sys_pwrite_all(fd, zeros, n, off);
+    if (err != 0) {
+      return err;
+    }
+    off += n;
+    len -= n;
+  }
+  return 0;
+}
+
+// Backs [off, off + len) of |fd| with memory now, where the host can.
+static inline int vmar__sys_commit_range(int fd, uint64_t off, uint64_t len) {
+#if defined(FALLOC_FL_KEEP_SIZE)
+  if (fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) == 0) {
+    return 0;
+  }
+  if (errno != EOPNOTSUPP && errno != ENOSYS) {
+    return errno;
+  }
+#else
+  (void)fd;
+  (void)off;
+  (void)len;
+#endif
+  return 0; // committed on first touch instead
 }
 
 #endif // VMAR_SRC_POSIX_SYS_H_
