@@ -16,12 +16,14 @@ set(VMAR_TEST_ENVIRONMENT
 
 # vmar_add_test(<area> DIR <dir> SOURCES <file>...
 #               [BACKENDS <backend>...] [LABELS <label>...] [TIMEOUT <seconds>]
-#               [INTERNAL])
+#               [INTERNAL] [PORTABLE])
 #
 # For each backend (default: posix) builds the executable
 # vmar_test_<area>_<backend> and registers the ctest <dir>.<area>.<backend>,
 # labelled <dir>, <backend> and LABELS. A test that exits with 77 is reported
-# as skipped. INTERNAL puts src/ on the include path, for unit tests of
+# as skipped. PORTABLE also registers <name>-shm and <name>-file, the same
+# binary with VMAR_POSIX_VMO_BACKING forcing each portable VMO backing
+# (label "portable"). INTERNAL puts src/ on the include path, for unit tests of
 # private modules; those need vmar linked statically (hidden symbols).
 #
 # If another directory already took vmar_test_<area>_<backend> (say
@@ -29,7 +31,7 @@ set(VMAR_TEST_ENVIRONMENT
 # vmar_test_<dir>_<area>_<backend>; the ctest names never collide.
 function(vmar_add_test area)
   cmake_parse_arguments(PARSE_ARGV 1 arg
-    "INTERNAL" "DIR;TIMEOUT" "SOURCES;BACKENDS;LABELS")
+    "INTERNAL;PORTABLE" "DIR;TIMEOUT" "SOURCES;BACKENDS;LABELS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR
       "vmar_add_test(${area}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
@@ -100,5 +102,21 @@ function(vmar_add_test area)
       TIMEOUT ${arg_TIMEOUT}
       SKIP_RETURN_CODE 77
       ENVIRONMENT "${VMAR_TEST_ENVIRONMENT}")
+
+    # PORTABLE: on the POSIX backend, run the same binary again with each
+    # non-Linux VMO backing forced (shm_open, and an unlinked temporary
+    # file), so those paths are tested here too.
+    if(arg_PORTABLE AND backend STREQUAL "posix")
+      foreach(backing IN ITEMS shm file)
+        set(variant ${name}-${backing})
+        add_test(NAME ${variant} COMMAND ${exe})
+        set_tests_properties(${variant} PROPERTIES
+          LABELS "${labels};portable"
+          TIMEOUT ${arg_TIMEOUT}
+          SKIP_RETURN_CODE 77
+          ENVIRONMENT
+            "${VMAR_TEST_ENVIRONMENT};VMAR_POSIX_VMO_BACKING=${backing}")
+      endforeach()
+    endif()
   endforeach()
 endfunction()
