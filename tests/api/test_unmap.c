@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: MIT
+// vmar_unmap: rounding, holes, splits, sub-VMARs and every status of SPEC §2.5.
+// APIs covered: vmar_unmap (with vmar_map, vmar_allocate, vmar_get_maps and
+//   vmar_vmo_* as helpers and witnesses).
+
+#include "test.h"
+
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
+
+#define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
+#define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
+#define SPEC_RW (PERM_RW | VMAR_VM_SPECIFIC)
+
+#define FIX_PAGES 128
+#define VMO_PAGES 16
+
+typedef struct fixture {
+  vmar_handle_t vmar; // top-level, CAN_MAP_READ|WRITE|SPECIFIC
+  vmar_vaddr_t base;
+  size_t len;
+  vmar_handle_t vmo; // VMO_PAGES pages, page i filled with pat(0x20, i)
+} fixture_t;
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+static uint8_t pat(uint8_t seed, size_t page) {
+  return (uint8_t)(seed + 17u * (unsigned)page + 1u);
+}
+
+static void close_ok(vmar_handle_t h) {
+  assert_status(VMAR_OK, vmar_handle_close(h));
+}
+
+static vmar_rights_t rights_of(vmar_handle_t h) {
+  vmar_rights_t r = 0;
+  assert_status(VMAR_OK, vmar_handle_get_rights(h, &r));
+  return r;
+}
+
+static vmar_koid_t koid_of(vmar_handle_t h) {
+  vmar_handle_info_t info;
+  memset(&info, 0, sizeof(info));
+  assert_status(VMAR_OK, vmar_handle_get_info(h, &info));
+  return info.koid;
+}
+
+static vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed) {
+  vmar_handle_t d = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights_of(h) & ~removed, &d));
+  return d;
+}
+
+static vmar_handle_t vmo_patterned(size_t pages, uint8_t seed) {
+  vmar_handle_t h = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_vmo_create(pages * PAGE, 0, &h));
+  unsigned char* buf = malloc(PAGE);
+  assert_non_null(buf);
+  for (size_t i = 0; i < pages; i++) {
+    memset(buf, pat(seed, i), PAGE);
+    assert_status(VMAR_OK, vmar_vmo_write(h, buf, i * PAGE, PAGE));
+  }
+  free(buf);
+  return h;
+}
+
+static bool mem_is(vmar_vaddr_t addr, size_t len, uint8_t byte) {
+  const volatile unsigned char* p = (const volatile unsigned char*)addr;
+  for (size_t i = 0; i < len; i++) {
+    if (p[i] != byte) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// True iff no page of [addr, addr + pages * PAGE) can be read.
+static bool pages_fault(vmar_vaddr_t addr, size_t pages) {
+  for (size_t p = 0; p < pages; p++) {
+    if (test_probe_read((const volatile void*)(addr + p * PAGE)) ||
+        test_probe_read((const volatile void*)(addr + p * PAGE + PAGE - 1))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
+                              size_t offset, size_t size, vmar_vaddr_t* addr) {
+  vmar_handle_t h = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t a = 0;
+  assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
+  if (addr != NULL) {
+    *addr = a;
+  }
+  return h;
+}
+
+static void destroy_close(vmar_handle_t h) {
+  assert_status(VMAR_OK, vmar_destroy(h));
+  close_ok(h);
+}
+
+static vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options,
+                           size_t offset, vmar_handle_t vmo,
+                           uint64_t vmo_offset, size_t len) {
+  vmar_vaddr_t a = SENTINEL_ADDR;
+  assert_status(VMAR_OK,
+                vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
+  assert_int_not_equal(a, SENTINEL_ADDR);
+  return a;
+}
+
+static void unmap_ok(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len) {
+  assert_status(VMAR_OK, vmar_unmap(vmar, addr, len));
+}
+
+// Maps fx->vmo pages [vmo_page, vmo_page + pages) at fixture page |page|.
+static vmar_vaddr_t map_at(const fixture_t* fx, size_t page, size_t vmo_page,
+                           size_t pages) {
+  vmar_vaddr_t a = map_ok(fx->vmar, SPEC_RW, page * PAGE, fx->vmo,
+                          vmo_page * PAGE, pages * PAGE);
+  assert_int_equal(a, fx->base + page * PAGE);
+  return a;
+}
+
+// True iff fixture pages [page, page + pages) show VMO pages from vmo_page on.
+static bool shows(const fixture_t* fx, size_t page, size_t vmo_page,
+                  size_t pages) {
+  for (size_t i = 0; i < pages; i++) {
+    if (!mem_is(fx->base + (page + i) * PAGE, PAGE, pat(0x20, vmo_page + i))) {
+      return false;
+    }
+  }
+  return test_maps_range_perms(fx->base + page * PAGE, pages * PAGE, "rw-s");
+}
+
+// All of vmar_get_maps(|vmar|) (malloc'ed; *n entries).
+static vmar_map_info_t* maps_take(vmar_handle_t vmar, size_t* n) {
+  size_t avail = 0, actual = 0;
+  assert_status(VMAR_OK, vmar_get_maps(vmar, NULL, 0, NULL, &avail));
+  vmar_map_info_t* out = calloc(avail + 1, sizeof(*out));
+  assert_non_null(out);
+  assert_status(VMAR_OK, vmar_get_maps(vmar, out, avail + 1, &actual, &avail));
+  assert_int_equal(actual, avail);
+  *n = actual;
+  return out;
+}
+
+static void maps_assert_equal(const vmar_map_info_t* a, size_t na,
+                              const vmar_map_info_t* b, size_t nb) {
+  assert_int_equal(na, nb);
+  for (size_t i = 0; i < na; i++) {
+    assert_int_equal(a[i].base, b[i].base);
+    assert_int_equal(a[i].size, b[i].size);
+    assert_int_equal(a[i].depth, b[i].depth);
+    assert_int_equal(a[i].type, b[i].type);
+    assert_int_equal(a[i].mmu_flags, b[i].mmu_flags);
+    assert_int_equal(a[i].vmo_id, b[i].vmo_id);
+    assert_int_equal(a[i].vmo_offset, b[i].vmo_offset);
+  }
+}
+
+// unmap must fail with |expected| and leave the fixture's tree and the
+// process's VMA count exactly as they were.
+static void expect_unmap_fails(const fixture_t* fx, vmar_status_t expected,
+                               vmar_handle_t vmar, vmar_vaddr_t addr,
+                               size_t len) {
+  size_t nb = 0;
+  vmar_map_info_t* mb = maps_take(fx->vmar, &nb);
+  size_t count = test_maps_count();
+  assert_status(expected, vmar_unmap(vmar, addr, len));
+  assert_int_equal(test_maps_count(), count);
+  size_t na = 0;
+  vmar_map_info_t* ma = maps_take(fx->vmar, &na);
+  maps_assert_equal(mb, nb, ma, na);
+  free(ma);
+  free(mb);
+}
+
+// One MAPPING entry of get_maps: where, how long, from which VMO offset.
+static void assert_mapping(const vmar_map_info_t* e, vmar_vaddr_t base,
+                           size_t size, vmar_koid_t koid, uint64_t off) {
+  assert_int_equal(e->type, VMAR_MAP_INFO_TYPE_MAPPING);
+  assert_int_equal(e->base, base);
+  assert_int_equal(e->size, size);
+  assert_int_equal(e->vmo_id, koid);
+  assert_int_equal(e->vmo_offset, off);
+}
+
+static void assert_fixture_empty(const fixture_t* fx) {
+  size_t avail = 0;
+  assert_status(VMAR_OK, vmar_get_maps(fx->vmar, NULL, 0, NULL, &avail));
+  assert_int_equal(avail, 1);
+  assert_true(test_maps_range_reserved(fx->base, fx->len));
+  vmar_vaddr_t a = map_ok(fx->vmar, VMAR_VM_SPECIFIC, 0, fx->vmo, 0, fx->len);
+  unmap_ok(fx->vmar, a, fx->len);
+}
+
+static int group_setup(void** state) {
+  (void)state;
+  (void)test_maps_count();
+  return 0;
+}
+
+static int setup(void** state) {
+  fixture_t* fx = calloc(1, sizeof(*fx));
+  if (fx == NULL) {
+    return -1;
+  }
+  fx->len = FIX_PAGES * PAGE;
+  if (vmar_allocate(vmar_root_self(), CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0,
+                    fx->len, &fx->vmar, &fx->base) != VMAR_OK) {
+    free(fx);
+    return -1;
+  }
+  fx->vmo = vmo_patterned(VMO_PAGES, 0x20);
+  *state = fx;
+  return 0;
+}
+
+static int teardown(void** state) {
+  fixture_t* fx = *state;
+  int rc = 0;
+  rc |= vmar_handle_close(fx->vmo) != VMAR_OK;
+  rc |= vmar_destroy(fx->vmar) != VMAR_OK;
+  rc |= vmar_handle_close(fx->vmar) != VMAR_OK;
+  free(fx);
+  return rc ? -1 : 0;
+}
+
+// ---------------------------------------------------------------------------
+// Success
+
+// A whole mapping goes: pages fault, "---p" again, the spot is reusable.
+static void unmap__whole_mapping_faults_rereserved(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t a = map_at(fx, 4, 0, 4);
+  assert_true(shows(fx, 4, 0, 4));
+  unmap_ok(fx->vmar, a, 4 * PAGE);
+  assert_true(pages_fault(a, 4));
+  assert_false(test_probe_write((volatile void*)a));
+  assert_true(test_maps_range_reserved(fx->base, fx->len));
+  size_t n = 0;
+  vmar_map_info_t* m = maps_take(fx->vmar, &n);
+  assert_int_equal(n, 1);
+  free(m);
+  vmar_vaddr_t b = map_at(fx, 4, 1, 4);
+  assert_true(shows(fx, 4, 1, 4));
+  unmap_ok(fx->vmar, b, 4 * PAGE);
+  assert_fixture_empty(fx);
+}
+
+// The length is rounded up to whole pages.
+static void unmap__len_rounded_up_ok(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t a = map_at(fx, 0, 0, 4);
+  unmap_ok(fx->vmar, a, 1);
+  assert_true(pages_fault(a, 1));
+  assert_true(shows(fx, 1, 1, 3));
+  unmap_ok(fx->vmar, a + PAGE, PAGE + 1);
+  assert_true(pages_fault(a, 3));
+  assert_true(shows(fx, 3, 3, 1));
+  assert_true(test_maps_range_reserved(a, 3 * PAGE));
+  size_t n = 0;
+  vmar_map_info_t* m = maps_take(fx->vmar, &n);
+  assert_int_equal(n, 2);
+  assert_mapping(&m[1], a + 3 * PAGE, PAGE, koid_of(fx->vmo), 3 * PAGE);
+  free(m);
+  unmap_ok(fx->vmar, a + 3 * PAGE, PAGE - 1);
+  assert_fixture_empty(fx);
+}
+
+// Unmapping the middle splits a mapping; each piece keeps its VMO offset.
+static void unmap__split_keeps_vmo_offsets(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t a = map_at(fx, 0, 2, 8); // VMO pages 2..9
+  unmap_ok(fx->vmar, a + 3 * PAGE, 2 * PAGE);
+  assert_true(shows(fx, 0, 2, 3));
+  assert_true(shows(fx, 5, 7, 3));
+  assert_true(pages_fault(a + 3 * PAGE, 2));
+  assert_true(test_maps_range_reserved(a + 3 * PAGE, 2 * PAGE));
+  size_t n = 0;
+  vmar_map_info_t* m = maps_take(fx->vmar, &n);
+  assert_int_equal(n, 3);
+  assert_mapping(&m[1], a, 3 * PAGE, koid_of(fx->vmo), 2 * PAGE);
+  assert_mapping(&m[2], a + 5 * PAGE, 3 * PAGE, koid_of(fx->vmo), 7 * PAGE);
+  assert_int_equal(m[1].mmu_flags, PERM_RW);
+  assert_int_equal(m[2].mmu_flags, PERM_RW);
+  free(m);
+  // A write through the right piece lands at the right VMO offset.
+  ((volatile unsigned char*)a)[6 * PAGE + 3] = 0xA7;
+  unsigned char byte = 0;
+  assert_status(VMAR_OK, vmar_vmo_read(fx->vmo, &byte, 8 * PAGE + 3, 1));
+  assert_int_equal(byte, 0xA7);
+  byte = pat(0x20, 8);
+  assert_status(VMAR_OK, vmar_vmo_write(fx->vmo, &byte, 8 * PAGE + 3, 1));
+  // Split the right piece again.
+  unmap_ok(fx->vmar, a + 6 * PAGE, PAGE);
+  m = maps_take(fx->vmar, &n);
+  assert_int_equal(n, 4);
+  assert_mapping(&m[2], a + 5 * PAGE, PAGE, koid_of(fx->vmo), 7 * PAGE);
+  assert_mapping(&m[3], a + 7 * PAGE, PAGE, koid_of(fx->vmo), 9 * PAGE);
+  free(m);
+  assert_true(shows(fx, 5, 7, 1));
+  assert_true(shows(fx, 7, 9, 1));
+  unmap_ok(fx->vmar, a, 8 * PAGE);
+  assert_fixture_empty(fx);
+}
+
+// Trimming the head or the tail keeps the rest at the right offsets.
+static void unmap__trim_head_and_tail(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t a = map_at(fx, 10, 0, 6);
+  unmap_ok(fx->vmar, a, 2 * PAGE);
+  unmap_ok(fx->vmar, a + 5 * PAGE, PAGE);
+  assert_true(shows(fx, 12, 2, 3));
+  assert_true(pages_fault(a, 2));
+  assert_true(pages_fault(a + 5 * PAGE, 1));
+  size_t n = 0;
+  vmar_map_info_t* m = maps_take(fx->vmar, &n);
+  assert_int_equal(n, 2);
+  assert_mapping(&m[1], a + 2 * PAGE, 3 * PAGE, koid_of(fx->vmo), 2 * PAGE);
+  free(m);
+  unmap_ok(fx->vmar, a + 2 * PAGE, 3 * PAGE);
+  assert_fixture_empty(fx);
+}
+
+// Holes are fine: ranges partly or wholly unmapped succeed.
+static void unmap__gaps_ok(void** state) {
+  fixture_t* fx = *state;
+  // Nothing mapped at all: the whole VMAR, and a page of it.
+  unmap_ok(fx->vmar, fx->base, fx->len);
+  unmap_ok(fx->vmar, fx->base + 7 * PAGE, PAGE);
+  assert_true(test_maps_range_reserved(fx->base, fx->len));
+  vmar_vaddr_t a = map_at(fx, 4, 0, 2);
+  vmar_vaddr_t b = map_at(fx, 10, 5, 2);
+  // Entirely in a hole.
+  unmap_ok(fx->vmar, fx->base + 6 * PAGE, 4 * PAGE);
+  assert_true(shows(fx, 4, 0, 2));
+  assert_true(shows(fx, 10, 5, 2));
+  // Starting a page before a mapping (KT1 UnmapBaseNotMappedTest).
+  unmap_ok(fx->vmar, a - PAGE, 2 * PAGE);
+  assert_true(pages_fault(a, 1));
+  assert_true(shows(fx, 5, 1, 1));
+  // Hole, mapping, hole, mapping, hole in one call.
+  unmap_ok(fx->vmar, fx->base, 20 * PAGE);
+  assert_true(pages_fault(a, 2));
+  assert_true(pages_fault(b, 2));
+  assert_fixture_empty(fx);
+}
+
+// One call trims one mapping, removes the next and trims a third.
+static void unmap__several_mappings_one_call(void** state) {
+  fixture_t* fx = *state;
+  map_at(fx, 0, 0, 4);
+  map_at(fx, 4, 4, 4);
+  map_at(fx, 10, 10, 4);
+  unmap_ok(fx->vmar, fx->base + 2 * PAGE, 10 * PAGE);
+  assert_true(shows(fx, 0, 0, 2));
+  assert_true(shows(fx, 12, 12, 2));
+  assert_true(pages_fault(fx->base + 2 * PAGE, 10));
+  assert_true(test_maps_range_reserved(fx->base + 2 * PAGE, 10 * PAGE));
+  size_t n = 0;
+  vmar_map_info_t* m = maps_take(fx->vmar, &n);
+  assert_int_equal(n, 3);
+  assert_mapping(&m[1], fx->base, 2 * PAGE, koid_of(fx->vmo), 0);
+  assert_mapping(&m[2], fx->base + 12 * PAGE, 2 * PAGE, koid_of(fx->vmo),
+                 12 * PAGE);
+  free(m);
+  unmap_ok(fx->vmar, fx->base, fx->len);
+  assert_fixture_empty(fx);
+}
+
+// A sub-VMAR wholly in range is destroyed: BAD_STATE, its pages fault.
+static void unmap__whole_sub_vmar_destroyed(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t sa = 0;
+  vmar_handle_t sub =
+      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC | CAN_RW,
+               8 * PAGE, 8 * PAGE, &sa);
+  vmar_handle_t grand =
+      alloc_ok(sub, VMAR_VM_SPECIFIC | CAN_RW, 0, 2 * PAGE, NULL);
+  vmar_vaddr_t inner = map_ok(sub, SPEC_RW, 4 * PAGE, fx->vmo, 0, 2 * PAGE);
+  vmar_vaddr_t before = map_at(fx, 6, 0, 2);
+  // Exactly the sub-VMAR.
+  unmap_ok(fx->vmar, sa, 8 * PAGE);
+  assert_true(pages_fault(inner, 2));
+  assert_true(test_maps_range_reserved(sa, 8 * PAGE));
+  vmar_vaddr_t x = SENTINEL_ADDR;
+  assert_status(VMAR_ERR_BAD_STATE,
+                vmar_map(sub, PERM_RW, 0, fx->vmo, 0, PAGE, &x));
+  assert_status(VMAR_ERR_BAD_STATE,
+                vmar_map(grand, PERM_RW, 0, fx->vmo, 0, PAGE, &x));
+  assert_true(shows(fx, 6, 0, 2));
+  close_ok(grand);
+  close_ok(sub);
+  // A sub-VMAR and a mapping next to it in one range.
+  sub = alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 8 * PAGE, 4 * PAGE, &sa);
+  inner = map_ok(sub, PERM_RW, 0, fx->vmo, 0, PAGE);
+  unmap_ok(fx->vmar, before, 6 * PAGE);
+  assert_true(pages_fault(before, 2));
+  assert_true(pages_fault(inner, 1));
+  assert_status(VMAR_ERR_BAD_STATE,
+                vmar_map(sub, PERM_RW, 0, fx->vmo, 0, PAGE, &x));
+  assert_int_equal(x, SENTINEL_ADDR);
+  close_ok(sub);
+  assert_fixture_empty(fx);
+}
+
+// Part of a sub-VMAR: INVALID_ARGS even with OP_CHILDREN; no change.
+static void unmap__partial_sub_vmar_invalid_args(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t sa = 0;
+  vmar_handle_t sub =
+      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 8 * PAGE, 8 * PAGE, &sa);
+  vmar_vaddr_t inner = map_ok(sub, PERM_RW, 0, fx->vmo, 3 * PAGE, 8 * PAGE);
+  assert_int_equal(inner, sa);
+  map_at(fx, 0, 0, 4);
+  map_at(fx, 4, 4, 4);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base, 10 * PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, sa + 4 * PAGE,
+                     8 * PAGE);
+  // A range wholly inside the sub-VMAR, from the parent: unmap never
+  // reaches through a sub-VMAR.
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, sa + PAGE, PAGE);
+  assert_true(shows(fx, 0, 0, 8));
+  assert_true(shows(fx, 8, 3, 8));
+  // Through the sub-VMAR's own handle it works.
+  unmap_ok(sub, sa + PAGE, PAGE);
+  assert_true(pages_fault(sa + PAGE, 1));
+  assert_true(shows(fx, 8, 3, 1));
+  assert_true(shows(fx, 10, 5, 6));
+  destroy_close(sub);
+  unmap_ok(fx->vmar, fx->base, 8 * PAGE);
+  assert_fixture_empty(fx);
+}
+
+// A whole sub-VMAR needs OP_CHILDREN (INVALID_ARGS); mappings do not.
+static void unmap__sub_vmar_without_op_children_invalid_args(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t sa = 0;
+  vmar_handle_t sub =
+      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 8 * PAGE, 4 * PAGE, &sa);
+  vmar_vaddr_t inner = map_ok(sub, PERM_RW, 0, fx->vmo, 0, 4 * PAGE);
+  assert_int_equal(inner, sa);
+  map_at(fx, 4, 4, 4);
+  map_at(fx, 12, 12, 2);
+  vmar_handle_t weak = dup_without(fx->vmar, VMAR_RIGHT_OP_CHILDREN);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, weak, fx->base + 4 * PAGE,
+                     10 * PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, weak, sa, 4 * PAGE);
+  assert_true(shows(fx, 4, 4, 4));
+  assert_true(shows(fx, 8, 0, 4));
+  assert_true(shows(fx, 12, 12, 2));
+  unmap_ok(weak, fx->base + 4 * PAGE, 4 * PAGE);
+  unmap_ok(weak, fx->base + 12 * PAGE, 4 * PAGE);
+  assert_true(pages_fault(fx->base + 4 * PAGE, 4));
+  assert_true(shows(fx, 8, 0, 4));
+  close_ok(weak);
+  // With OP_CHILDREN the same range destroys it.
+  unmap_ok(fx->vmar, sa, 4 * PAGE);
+  assert_true(pages_fault(sa, 4));
+  close_ok(sub);
+  assert_fixture_empty(fx);
+}
+
+// ---------------------------------------------------------------------------
+// Failures, in SPEC §2.5 order
+
+// Invalid handles are BAD_HANDLE, a VMO is WRONG_TYPE (before the rest).
+static void unmap__bad_handles(void** state) {
+  fixture_t* fx = *state;
+  map_at(fx, 0, 0, 2);
+  expect_unmap_fails(fx, VMAR_ERR_BAD_HANDLE, VMAR_HANDLE_INVALID, fx->base,
+                     PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_BAD_HANDLE, 0x12345678u, fx->base + 1, 0);
+  expect_unmap_fails(fx, VMAR_ERR_WRONG_TYPE, fx->vmo, fx->base, PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_WRONG_TYPE, fx->vmo, fx->base + 1, 0);
+  vmar_handle_t d = dup_without(fx->vmar, 0);
+  close_ok(d);
+  expect_unmap_fails(fx, VMAR_ERR_BAD_HANDLE, d, fx->base, PAGE);
+  assert_true(shows(fx, 0, 0, 2));
+  unmap_ok(fx->vmar, fx->base, 2 * PAGE);
+}
+
+// Unaligned address or length rounding to 0: INVALID_ARGS, even if dead.
+static void unmap__unaligned_or_len_zero_invalid_args(void** state) {
+  fixture_t* fx = *state;
+  map_at(fx, 0, 0, 4);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base + 1, PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base + PAGE / 2,
+                     PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base, 0);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base, SIZE_MAX);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base,
+                     SIZE_MAX - PAGE + 2);
+  assert_true(shows(fx, 0, 0, 4));
+  vmar_vaddr_t da = 0;
+  vmar_handle_t dead = alloc_ok(fx->vmar, CAN_RW, 0, 4 * PAGE, &da);
+  assert_status(VMAR_OK, vmar_destroy(dead));
+  assert_status(VMAR_ERR_INVALID_ARGS, vmar_unmap(dead, da + 1, PAGE));
+  assert_status(VMAR_ERR_INVALID_ARGS, vmar_unmap(dead, da, 0));
+  close_ok(dead);
+  unmap_ok(fx->vmar, fx->base, 4 * PAGE);
+  assert_fixture_empty(fx);
+}
+
+// A destroyed VMAR is BAD_STATE, before the bounds check.
+static void unmap__destroyed_bad_state(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t da = 0;
+  vmar_handle_t dead = alloc_ok(fx->vmar, CAN_RW, 0, 4 * PAGE, &da);
+  assert_status(VMAR_OK, vmar_destroy(dead));
+  assert_status(VMAR_ERR_BAD_STATE, vmar_unmap(dead, da, PAGE));
+  assert_status(VMAR_ERR_BAD_STATE, vmar_unmap(dead, da, 4 * PAGE));
+  assert_status(VMAR_ERR_BAD_STATE, vmar_unmap(dead, da - PAGE, 100 * PAGE));
+  close_ok(dead);
+  assert_fixture_empty(fx);
+}
+
+// A range not wholly inside the VMAR is INVALID_ARGS; nothing changes.
+static void unmap__outside_vmar_invalid_args(void** state) {
+  fixture_t* fx = *state;
+  map_at(fx, 0, 0, 2);
+  map_at(fx, FIX_PAGES - 2, 0, 2);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base - PAGE,
+                     2 * PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar,
+                     fx->base + fx->len - PAGE, 2 * PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base + fx->len,
+                     PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base - PAGE,
+                     fx->len + 2 * PAGE);
+  // A range that wraps around the top of the address space.
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base,
+                     (SIZE_MAX - fx->base) + 1 + PAGE);
+  assert_true(shows(fx, 0, 0, 2));
+  assert_true(shows(fx, FIX_PAGES - 2, 0, 2));
+  // A sub-VMAR's handle may not reach outside itself.
+  vmar_vaddr_t sa = 0;
+  vmar_handle_t sub =
+      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 8 * PAGE, 4 * PAGE, &sa);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, sub, sa - PAGE, 2 * PAGE);
+  expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, sub, fx->base, PAGE);
+  destroy_close(sub);
+  unmap_ok(fx->vmar, fx->base, fx->len);
+  assert_fixture_empty(fx);
+}
+
+// ---------------------------------------------------------------------------
+// The root VMAR
+
+// Root: skips foreign memory; a top-level VMAR goes whole or not at all.
+static void unmap__root_skips_foreign_memory(void** state) {
+  fixture_t* fx = *state;
+  vmar_handle_t root = vmar_root_self();
+  vmar_info_t ri;
+  assert_status(VMAR_OK, vmar_get_info(root, &ri));
+  unsigned char* f = mmap(NULL, 5 * PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  assert_true(f != MAP_FAILED);
+  memset(f, 0x4B, 5 * PAGE);
+  uintptr_t fa = (uintptr_t)f;
+  assert_int_equal(munmap(f + PAGE, 3 * PAGE), 0);
+  vmar_vaddr_t m =
+      map_ok(root, SPEC_RW, fa + 2 * PAGE - ri.base, fx->vmo, 0, PAGE);
+  assert_int_equal(m, fa + 2 * PAGE);
+  assert_true(mem_is(m, PAGE, pat(0x20, 0)));
+  unmap_ok(root, fa, 5 * PAGE);
+  assert_true(pages_fault(m, 1));
+  assert_true(mem_is(fa, PAGE, 0x4B));
+  assert_true(mem_is(fa + 4 * PAGE, PAGE, 0x4B));
+  assert_true(test_maps_range_perms(fa, PAGE, "rw-p"));
+  assert_true(test_maps_range_perms(fa + 4 * PAGE, PAGE, "rw-p"));
+  assert_int_equal(munmap(f, PAGE), 0);
+  assert_int_equal(munmap(f + 4 * PAGE, PAGE), 0);
+
+  // The fixture is a child of the root: part of it is INVALID_ARGS.
+  vmar_vaddr_t a = map_at(fx, 0, 0, 2);
+  assert_status(VMAR_ERR_INVALID_ARGS, vmar_unmap(root, fx->base, PAGE));
+  assert_status(VMAR_ERR_INVALID_ARGS,
+                vmar_unmap(root, fx->base + PAGE, fx->len));
+  assert_true(shows(fx, 0, 0, 2));
+  assert_true(test_maps_range_reserved(a + 2 * PAGE, fx->len - 2 * PAGE));
+  // A whole top-level VMAR goes back to the host.
+  vmar_vaddr_t ta = 0;
+  vmar_handle_t t = alloc_ok(root, CAN_RW, 0, 4 * PAGE, &ta);
+  map_ok(t, PERM_RW, 0, fx->vmo, 0, PAGE);
+  unmap_ok(root, ta, 4 * PAGE);
+  assert_true(test_maps_range_unmapped(ta, 4 * PAGE));
+  vmar_vaddr_t x = SENTINEL_ADDR;
+  assert_status(VMAR_ERR_BAD_STATE,
+                vmar_map(t, PERM_RW, 0, fx->vmo, 0, PAGE, &x));
+  close_ok(t);
+  unmap_ok(fx->vmar, a, 2 * PAGE);
+}
+
+// Mapping and unmapping leaves the process with as many VMAs as before.
+static void unmap__vma_count_restored(void** state) {
+  fixture_t* fx = *state;
+  vmar_vaddr_t warm = map_at(fx, 3, 0, 3);
+  unmap_ok(fx->vmar, warm, 3 * PAGE);
+  size_t before = test_maps_count();
+  map_at(fx, 3, 0, 3);
+  map_at(fx, 7, 4, 1);
+  map_at(fx, 8, 0, 5);
+  unmap_ok(fx->vmar, fx->base + 9 * PAGE, 2 * PAGE); // split
+  unmap_ok(fx->vmar, fx->base + 4 * PAGE, PAGE);     // split
+  assert_true(test_maps_count() > before);
+  unmap_ok(fx->vmar, fx->base, 20 * PAGE);
+  assert_int_equal(test_maps_count(), before);
+  assert_fixture_empty(fx);
+}
+
+int main(void) {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+  const struct CMUnitTest tests[] = {
+      T(unmap__whole_mapping_faults_rereserved),
+      T(unmap__len_rounded_up_ok),
+      T(unmap__split_keeps_vmo_offsets),
+      T(unmap__trim_head_and_tail),
+      T(unmap__gaps_ok),
+      T(unmap__several_mappings_one_call),
+      T(unmap__whole_sub_vmar_destroyed),
+      T(unmap__partial_sub_vmar_invalid_args),
+      T(unmap__sub_vmar_without_op_children_invalid_args),
+      T(unmap__bad_handles),
+      T(unmap__unaligned_or_len_zero_invalid_args),
+      T(unmap__destroyed_bad_state),
+      T(unmap__outside_vmar_invalid_args),
+      T(unmap__root_skips_foreign_memory),
+      T(unmap__vma_count_restored),
+  };
+#undef T
+  return cmocka_run_group_tests_name("api.unmap", tests, group_setup, NULL);
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+// Unmap re-reserves and merges: VMA count back to baseline, VMARs reserved.
+// APIs covered: vmar_map, vmar_unmap, vmar_protect, vmar_destroy (their
+//   /proc/self/maps footprint on the mmap backend).
+
+#include "test.h"
+
+#include <stdlib.h>
+
+// Sanitizer allocators (quarantine, new size-class regions) add anonymous
+// private VMAs of their own while a test runs; see baseline_check.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TEST_SANITIZED 1
+#endif
+#endif
+#ifndef TEST_SANITIZED
+#define TEST_SANITIZED 0
+#endif
+
+#define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
+
+#define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
+#define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
+
+// How many one-page VMOs the baseline tests map side by side.
+#define N_VMOS 200
+
+static void close_ok(vmar_handle_t h) {
+  assert_status(VMAR_OK, vmar_handle_close(h));
+}
+
+static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
+                              size_t offset, size_t size, vmar_vaddr_t* addr) {
+  vmar_handle_t h = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t a = 0;
+  assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
+  if (addr != NULL) {
+    *addr = a;
+  }
+  return h;
+}
+
+static void destroy_close(vmar_handle_t h) {
+  assert_status(VMAR_OK, vmar_destroy(h));
+  close_ok(h);
+}
+
+static vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options,
+                           size_t offset, vmar_handle_t vmo,
+                           uint64_t vmo_offset, size_t len) {
+  vmar_vaddr_t a = SENTINEL_ADDR;
+  assert_status(VMAR_OK,
+                vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
+  assert_int_not_equal(a, SENTINEL_ADDR);
+  return a;
+}
+
+static vmar_info_t info_of(vmar_handle_t h) {
+  vmar_info_t info = {0, 0};
+  assert_status(VMAR_OK, vmar_get_info(h, &info));
+  return info;
+}
+
+// How many /proc/self/maps lines intersect [start, start + len).
+static size_t vmas_in(uintptr_t start, size_t len) {
+  size_t total = test_maps_read(NULL, 0);
+  test_map_entry_t* e = calloc(total + 64, sizeof(*e));
+  assert_non_null(e);
+  size_t n = test_maps_read(e, total + 64);
+  assert_true(n <= total + 64);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (e[i].end > start && e[i].start < start + len) {
+      k++;
+    }
+  }
+  free(e);
+  return k;
+}
+
+// The whole text of /proc/self/maps (malloc'ed).
+static char* maps_text(void) {
+  FILE* f = fopen("/proc/self/maps", "r");
+  assert_non_null(f);
+  size_t cap = 65536, len = 0;
+  char* buf = malloc(cap);
+  assert_non_null(buf);
+  for (;;) {
+    size_t got = fread(buf + len, 1, cap - len - 1, f);
+    len += got;
+    if (got == 0) {
+      break;
+    }
+    if (cap - len - 1 == 0) {
+      cap *= 2;
+      char* bigger = realloc(buf, cap);
+      assert_non_null(bigger);
+      buf = bigger;
+    }
+  }
+  fclose(f);
+  buf[len] = '\0';
+  return buf;
+}
+
+// True iff the maps line |line| (|n| bytes) is anonymous private memory
+// (no file, inode 0) that does not touch [start, start + len).
+static bool is_foreign_anon(const char* line, size_t n, uintptr_t start,
+                            size_t len) {
+  char copy[512];
+  if (n >= sizeof(copy)) {
+    return false;
+  }
+  memcpy(copy, line, n);
+  copy[n] = '\0';
+  unsigned long lo = 0, hi = 0, inode = 1;
+  char perms[5] = {0};
+  int path_at = 0;
+  if (sscanf(copy, "%lx-%lx %4s %*s %*s %lu %n", &lo, &hi, perms, &inode,
+             &path_at) < 4) {
+    return false;
+  }
+  bool no_file = inode == 0 && (copy[path_at] == '\0' || copy[path_at] == '[');
+  bool outside = hi <= start || lo >= start + len;
+  return perms[3] == 'p' && no_file && outside;
+}
+
+// Every line of |a| that is not in |b| is foreign anonymous memory.
+static void assert_only_foreign_anon_differs(const char* a, const char* b,
+                                             uintptr_t start, size_t len) {
+  const char* p = a;
+  while (*p != '\0') {
+    const char* nl = strchr(p, '\n');
+    size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+    bool found = false;
+    for (const char* q = b; *q != '\0';) {
+      const char* qnl = strchr(q, '\n');
+      size_t qn = qnl != NULL ? (size_t)(qnl - q) : strlen(q);
+      if (qn == n && memcmp(p, q, n) == 0) {
+        found = true;
+        break;
+      }
+      if (qnl == NULL) {
+        break;
+      }
+      q = qnl + 1;
+    }
+    if (!found && !is_foreign_anon(p, n, start, len)) {
+      print_error("unexpected VMA change: %.*s\n", (int)n, p);
+      fail();
+    }
+    if (nl == NULL) {
+      break;
+    }
+    p = nl + 1;
+  }
+}
+
+// The process's VMAs at one moment.
+typedef struct {
+  size_t count;
+  char* text;
+} baseline_t;
+
+static baseline_t baseline_take(void) {
+  baseline_t b;
+  b.count = test_maps_count();
+  b.text = maps_text();
+  return b;
+}
+
+// The VMA count is back to |b|'s exactly. Under a sanitizer the allocator's
+// own anonymous regions may have come and gone meanwhile; then every VMA
+// that differs must be such anonymous private memory outside
+// [start, start + len), i.e. nothing of vmar's.
+static void baseline_check(baseline_t* b, uintptr_t start, size_t len) {
+  if (!TEST_SANITIZED) {
+    assert_int_equal(test_maps_count(), b->count);
+  } else {
+    char* now = maps_text();
+    assert_only_foreign_anon_differs(now, b->text, start, len);
+    assert_only_foreign_anon_differs(b->text, now, start, len);
+    free(now);
+  }
+  free(b->text);
+  b->text = NULL;
+}
+
+// N_VMOS one-page VMOs, each holding its index in its first byte.
+typedef struct {
+  vmar_handle_t vmo[N_VMOS];
+  vmar_vaddr_t addr[N_VMOS];
+} set_t;
+
+static set_t* set_new(void) {
+  set_t* s = calloc(1, sizeof(*s));
+  assert_non_null(s);
+  for (size_t i = 0; i < N_VMOS; i++) {
+    assert_status(VMAR_OK, vmar_vmo_create(PAGE, 0, &s->vmo[i]));
+    unsigned char b = (unsigned char)i;
+    assert_status(VMAR_OK, vmar_vmo_write(s->vmo[i], &b, 0, 1));
+  }
+  return s;
+}
+
+static void set_free(set_t* s) {
+  for (size_t i = 0; i < N_VMOS; i++) {
+    close_ok(s->vmo[i]);
+  }
+  free(s);
+}
+
+// Maps every VMO of |s| into the COMPACT |vmar| (packed from |base|).
+static void set_map(set_t* s, vmar_handle_t vmar, vmar_vaddr_t base) {
+  for (size_t i = 0; i < N_VMOS; i++) {
+    s->addr[i] = map_ok(vmar, PERM_RW, 0, s->vmo[i], 0, PAGE);
+    assert_int_equal(s->addr[i], base + i * PAGE);
+    assert_int_equal(*(const volatile unsigned char*)s->addr[i],
+                     (unsigned char)i);
+  }
+}
+
+static int group_setup(void** state) {
+  (void)state;
+  (void)test_maps_count();
+  return 0;
+}
+
+// N one-page maps unmapped one by one: VMA count back to baseline.
+static void unmap__one_by_one_restores_vma_baseline(void** state) {
+  (void)state;
+  const size_t len = (N_VMOS + 8) * PAGE;
+  vmar_vaddr_t base = 0;
+  vmar_handle_t c =
+      alloc_ok(vmar_root_self(), VMAR_VM_COMPACT | CAN_RW, 0, len, &base);
+  set_t* s = set_new();
+  // Warm-up round: the library's and the allocator's bookkeeping settle.
+  set_map(s, c, base);
+  for (size_t i = 0; i < N_VMOS; i++) {
+    assert_status(VMAR_OK, vmar_unmap(c, s->addr[i], PAGE));
+  }
+  baseline_t before = baseline_take();
+  assert_int_equal(vmas_in(base, len), 1);
+  set_map(s, c, base);
+  assert_true(test_maps_count() >= before.count + N_VMOS - 1);
+  assert_true(test_maps_range_perms(base, N_VMOS * PAGE, "rw-s"));
+  assert_true(test_maps_range_reserved(base + N_VMOS * PAGE, 8 * PAGE));
+  for (size_t i = 1; i < N_VMOS; i += 2) {
+    assert_status(VMAR_OK, vmar_unmap(c, s->addr[i], PAGE));
+    assert_false(test_probe_read((const volatile void*)s->addr[i]));
+  }
+  for (size_t i = 0; i < N_VMOS; i += 2) {
+    assert_status(VMAR_OK, vmar_unmap(c, s->addr[i], PAGE));
+  }
+  baseline_check(&before, base, len);
+  assert_int_equal(vmas_in(base, len), 1);
+  assert_true(test_maps_range_reserved(base, len));
+  set_free(s);
+  destroy_close(c);
+  assert_true(test_maps_range_unmapped(base, len));
+}
+
+// The same with one unmap over the whole range, and in reverse order.
+static void unmap__whole_range_restores_vma_baseline(void** state) {
+  (void)state;
+  const size_t len = N_VMOS * PAGE;
+  vmar_vaddr_t base = 0;
+  vmar_handle_t c =
+      alloc_ok(vmar_root_self(), VMAR_VM_COMPACT | CAN_RW, 0, len, &base);
+  set_t* s = set_new();
+  set_map(s, c, base);
+  assert_status(VMAR_OK, vmar_unmap(c, base, len));
+  baseline_t before = baseline_take();
+  set_map(s, c, base);
+  assert_status(VMAR_OK, vmar_unmap(c, base, len));
+  baseline_check(&before, base, len);
+  assert_int_equal(vmas_in(base, len), 1);
+  assert_true(test_maps_range_reserved(base, len));
+  before = baseline_take();
+  set_map(s, c, base);
+  for (size_t i = N_VMOS; i-- > 0;) {
+    assert_status(VMAR_OK, vmar_unmap(c, s->addr[i], PAGE));
+  }
+  baseline_check(&before, base, len);
+  assert_true(test_maps_range_reserved(base, len));
+  set_free(s);
+  destroy_close(c);
+}
+
+// Protect splits, unmap splits and overwrites leave no VMA behind.
+static void unmap__after_splits_and_overwrite_no_vma_left(void** state) {
+  (void)state;
+  const size_t len = 64 * PAGE;
+  vmar_vaddr_t base = 0;
+  vmar_handle_t t = alloc_ok(vmar_root_self(),
+                             CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, len, &base);
+  vmar_handle_t vmo = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_vmo_create(16 * PAGE, 0, &vmo));
+  vmar_handle_t other = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_vmo_create(16 * PAGE, 0, &other));
+  for (int round = 0; round < 2; round++) {
+    baseline_t before = baseline_take();
+    vmar_vaddr_t a =
+        map_ok(t, PERM_RW | VMAR_VM_SPECIFIC, 4 * PAGE, vmo, 0, 16 * PAGE);
+    for (size_t p = 0; p < 16; p += 2) {
+      assert_status(VMAR_OK,
+                    vmar_protect(t, VMAR_VM_PERM_READ, a + p * PAGE, PAGE));
+    }
+    assert_true(test_maps_count() > before.count);
+    map_ok(t, VMAR_VM_PERM_READ | VMAR_VM_SPECIFIC_OVERWRITE, 8 * PAGE, other,
+           0, 4 * PAGE);
+    assert_status(VMAR_OK, vmar_unmap(t, a + 13 * PAGE, PAGE));
+    assert_status(VMAR_OK, vmar_protect(t, PERM_RW, a, 4 * PAGE));
+    assert_status(VMAR_OK, vmar_unmap(t, base, len));
+    if (round == 1) {
+      baseline_check(&before, base, len);
+    } else {
+      free(before.text);
+    }
+    assert_int_equal(vmas_in(base, len), 1);
+    assert_true(test_maps_range_reserved(base, len));
+  }
+  close_ok(other);
+  close_ok(vmo);
+  destroy_close(t);
+}
+
+// Nested VMARs: every unmapped page of a live VMAR stays "---p".
+static void unmap__live_vmars_stay_reserved(void** state) {
+  (void)state;
+  const size_t len = 128 * PAGE;
+  vmar_vaddr_t top = 0;
+  vmar_handle_t t = alloc_ok(vmar_root_self(),
+                             CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, len, &top);
+  vmar_handle_t vmo = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_vmo_create(8 * PAGE, 0, &vmo));
+  baseline_t before = baseline_take();
+  vmar_handle_t a =
+      alloc_ok(t, VMAR_VM_SPECIFIC | CAN_RW, 16 * PAGE, 32 * PAGE, NULL);
+  vmar_handle_t b = alloc_ok(a, VMAR_VM_COMPACT | CAN_RW, 0, 8 * PAGE, NULL);
+  vmar_handle_t c =
+      alloc_ok(t, VMAR_VM_SPECIFIC | CAN_RW, 64 * PAGE, 16 * PAGE, NULL);
+  vmar_info_t ai = info_of(a), bi = info_of(b), ci = info_of(c);
+  vmar_vaddr_t m_top =
+      map_ok(t, PERM_RW | VMAR_VM_SPECIFIC, 2 * PAGE, vmo, 0, 2 * PAGE);
+  vmar_vaddr_t m_b = map_ok(b, PERM_RW, 0, vmo, 0, 3 * PAGE);
+  vmar_vaddr_t m_c = map_ok(c, VMAR_VM_PERM_READ, 0, vmo, 0, 4 * PAGE);
+  assert_int_equal(m_b, bi.base);
+  assert_true(test_maps_range_perms(m_top, 2 * PAGE, "rw-s"));
+  assert_true(test_maps_range_perms(m_b, 3 * PAGE, "rw-s"));
+  assert_true(test_maps_range_perms(m_c, 4 * PAGE, "r--s"));
+  // Everything else in the top-level VMAR is reserved.
+  assert_true(test_maps_range_reserved(top, 2 * PAGE));
+  assert_true(
+      test_maps_range_reserved(m_top + 2 * PAGE, bi.base - (m_top + 2 * PAGE)));
+  assert_true(test_maps_range_reserved(m_b + 3 * PAGE,
+                                       ai.base + ai.len - (m_b + 3 * PAGE)));
+  assert_true(
+      test_maps_range_reserved(ai.base + ai.len, m_c - (ai.base + ai.len)));
+  assert_true(
+      test_maps_range_reserved(m_c + 4 * PAGE, top + len - (m_c + 4 * PAGE)));
+  // Unmap and destroy parts: the live VMARs stay entirely reserved.
+  assert_status(VMAR_OK, vmar_unmap(b, m_b, 3 * PAGE));
+  assert_true(test_maps_range_reserved(bi.base, bi.len));
+  assert_true(test_maps_range_reserved(ai.base, ai.len));
+  assert_status(VMAR_OK, vmar_destroy(c));
+  assert_true(test_maps_range_reserved(ci.base, ci.len));
+  assert_status(VMAR_OK, vmar_destroy(a));
+  assert_status(VMAR_OK, vmar_unmap(t, m_top, 2 * PAGE));
+  assert_true(test_maps_range_reserved(top, len));
+  assert_int_equal(vmas_in(top, len), 1);
+  baseline_check(&before, top, len);
+  close_ok(c);
+  close_ok(b);
+  close_ok(a);
+  close_ok(vmo);
+  destroy_close(t);
+  assert_true(test_maps_range_unmapped(top, len));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(unmap__one_by_one_restores_vma_baseline),
+      cmocka_unit_test(unmap__whole_range_restores_vma_baseline),
+      cmocka_unit_test(unmap__after_splits_and_overwrite_no_vma_left),
+      cmocka_unit_test(unmap__live_vmars_stay_reserved),
+  };
+  return cmocka_run_group_tests_name("posix.vma_economy", tests, group_setup,
+                                     NULL);
+}
