@@ -38,8 +38,7 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
                            size_t vmar_offset, vmar_handle_t vmo,
                            uint64_t vmo_offset, size_t len,
                            vmar_vaddr_t* mapped_addr);
-vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
-                             size_t len);
+vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len);
 vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
                                vmar_vaddr_t addr, size_t len);
 vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,

@@ -49,8 +49,8 @@ vmar_status_t vmar_dump(vmar_handle_t vmar, char* buf, size_t cap,
   vmar_map_info_t* maps = NULL;
   vmar_status_t st = vmar_get_maps(vmar, NULL, 0, NULL, &avail);
   for (size_t tries = 0; st == VMAR_OK; tries++) {
-    free(maps);
-    maps = calloc(avail + 16, sizeof(*maps));
+    vmar__free(maps);
+    maps = vmar__calloc(avail + 16, sizeof(*maps));
     if (maps == NULL) {
       return VMAR_ERR_NO_MEMORY;
     }
@@ -63,7 +63,7 @@ vmar_status_t vmar_dump(vmar_handle_t vmar, char* buf, size_t cap,
     }
   }
   if (st != VMAR_OK) {
-    free(maps);
+    vmar__free(maps);
     return st;
   }
   out_t o = {buf, cap, 0};
@@ -82,7 +82,7 @@ vmar_status_t vmar_dump(vmar_handle_t vmar, char* buf, size_t cap,
           (unsigned long)(e->base + e->size), e->size / 1024);
     }
   }
-  free(maps);
+  vmar__free(maps);
   if (cap > 0) {
     buf[o.len < cap ? o.len : cap - 1] = '\0';
   }

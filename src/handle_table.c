@@ -56,8 +56,8 @@ static pthread_mutex_t* stripe_of(uint32_t idx) {
 }
 
 static slot_t* slot_of(uint32_t idx) {
-  slot_t* chunk = atomic_load_explicit(&chunks[idx >> CHUNK_SHIFT],
-                                       memory_order_acquire);
+  slot_t* chunk =
+      atomic_load_explicit(&chunks[idx >> CHUNK_SHIFT], memory_order_acquire);
   return chunk == NULL ? NULL : &chunk[idx & (CHUNK_SLOTS - 1)];
 }
 
@@ -95,7 +95,7 @@ static vmar_status_t claim_slot(uint32_t* out) {
   }
   uint32_t idx = high_water;
   if ((idx & (CHUNK_SLOTS - 1)) == 0 && slot_of(idx) == NULL) {
-    slot_t* chunk = calloc(CHUNK_SLOTS, sizeof(slot_t));
+    slot_t* chunk = vmar__calloc(CHUNK_SLOTS, sizeof(slot_t));
     if (chunk == NULL) {
       return VMAR_ERR_NO_MEMORY;
     }

@@ -12,6 +12,8 @@
 
 #include <vmar/vmar.h>
 
+#include "fault.h"
+
 #define VMAR__CONTAINER_OF(ptr, type, member)                                  \
   ((type*)(void*)((char*)(ptr)-offsetof(type, member)))
 

@@ -9,8 +9,8 @@
 
 struct vmar_manager {
   vmar__refcount_t refs;
-  bool owned;            // created here: destroyed at end of life
-  vmar_handle_t vmar;    // owned handle (a duplicate for used managers)
+  bool owned;         // created here: destroyed at end of life
+  vmar_handle_t vmar; // owned handle (a duplicate for used managers)
   vmar_vaddr_t start;
   uint64_t size;
   vmar_manager_t* parent; // a reference, or NULL for the root
@@ -22,15 +22,14 @@ vmar_status_t vmar_manager_create(size_t size, vmar_manager_t* parent,
   if (out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  vmar_manager_t* m = calloc(1, sizeof(*m));
+  vmar_manager_t* m = vmar__calloc(1, sizeof(*m));
   if (m == NULL) {
     return VMAR_ERR_NO_MEMORY;
   }
-  vmar_status_t st =
-      vmar_allocate(vmar_manager_vmar(parent), options, 0, size, &m->vmar,
-                    &m->start);
+  vmar_status_t st = vmar_allocate(vmar_manager_vmar(parent), options, 0, size,
+                                   &m->vmar, &m->start);
   if (st != VMAR_OK) {
-    free(m);
+    vmar__free(m);
     return st;
   }
   vmar__ref_init(&m->refs);
@@ -62,13 +61,13 @@ vmar_status_t vmar_manager_use(vmar_handle_t vmar, vmar_manager_t** out) {
     *out = NULL;
     return VMAR_OK;
   }
-  vmar_manager_t* m = calloc(1, sizeof(*m));
+  vmar_manager_t* m = vmar__calloc(1, sizeof(*m));
   if (m == NULL) {
     return VMAR_ERR_NO_MEMORY;
   }
   st = vmar_handle_duplicate(vmar, VMAR_RIGHT_SAME_RIGHTS, &m->vmar);
   if (st != VMAR_OK) {
-    free(m);
+    vmar__free(m);
     return st;
   }
   vmar__ref_init(&m->refs);
@@ -95,7 +94,7 @@ void vmar_manager_release(vmar_manager_t* m) {
     }
     (void)vmar_handle_close(m->vmar);
     vmar_manager_t* parent = m->parent;
-    free(m);
+    vmar__free(m);
     m = parent;
   }
 }

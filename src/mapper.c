@@ -123,8 +123,7 @@ void vmar_mapper_unmap(vmar_mapper_t* m) {
     return;
   }
   // Unmap before dropping the reference: the last release destroys the VMAR.
-  (void)vmar_unmap(vmar_manager_vmar(m->manager_), m->start_,
-                   (size_t)m->size_);
+  (void)vmar_unmap(vmar_manager_vmar(m->manager_), m->start_, (size_t)m->size_);
   vmar_manager_release(m->manager_);
   m->manager_ = NULL;
   m->start_ = 0;
@@ -252,9 +251,11 @@ vmar_manager_t* vmar_owned_mapper_manager(const vmar_owned_mapper_t* m) {
 // ---------------------------------------------------------------------------
 // Resizeable mapper
 
-vmar_status_t vmar_resizeable_mapper_create_and_map(
-    vmar_resizeable_mapper_t* m, uint64_t size, const char* name,
-    vmar_vm_option_t map_flags, vmar_manager_t* manager) {
+vmar_status_t vmar_resizeable_mapper_create_and_map(vmar_resizeable_mapper_t* m,
+                                                    uint64_t size,
+                                                    const char* name,
+                                                    vmar_vm_option_t map_flags,
+                                                    vmar_manager_t* manager) {
   if (m == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
@@ -313,8 +314,7 @@ static vmar_status_t extend_in_place(vmar_resizeable_mapper_t* m,
   if (want < mp->start_ || want < base || new_len - old_len > SIZE_MAX) {
     return VMAR_ERR_OUT_OF_RANGE;
   }
-  vmar_vm_option_t flags =
-      (m->map_flags_ & ~PLACEMENT_BITS) | VMAR_VM_SPECIFIC;
+  vmar_vm_option_t flags = (m->map_flags_ & ~PLACEMENT_BITS) | VMAR_VM_SPECIFIC;
   vmar_vaddr_t got = 0;
   st = vmar_map(vmar_manager_vmar(mp->manager_), flags, want - base,
                 m->owned_.vmo_, old_len, (size_t)(new_len - old_len), &got);
@@ -341,8 +341,7 @@ vmar_status_t vmar_resizeable_mapper_grow(vmar_resizeable_mapper_t* m,
     return VMAR_ERR_INVALID_ARGS;
   }
   uint64_t new_len = 0;
-  if (!vmar__round_up(size, vmar_page_size(), &new_len) ||
-      new_len > SIZE_MAX) {
+  if (!vmar__round_up(size, vmar_page_size(), &new_len) || new_len > SIZE_MAX) {
     return VMAR_ERR_OUT_OF_RANGE;
   }
   uint64_t old_vmo_size = 0;
@@ -470,7 +469,7 @@ uint64_t vmar_resizeable_mapper_size(const vmar_resizeable_mapper_t* m) {
   return m != NULL ? vmar_owned_mapper_size(&m->owned_) : 0;
 }
 
-vmar_manager_t* vmar_resizeable_mapper_manager(
-    const vmar_resizeable_mapper_t* m) {
+vmar_manager_t*
+vmar_resizeable_mapper_manager(const vmar_resizeable_mapper_t* m) {
   return m != NULL ? vmar_owned_mapper_manager(&m->owned_) : NULL;
 }

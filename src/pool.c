@@ -46,7 +46,7 @@ static void clear(vmar_vmo_pool_t* p) {
     vmar_mapper_unmap(&p->buffers[i].mapper);
     (void)vmar_handle_close(p->buffers[i].vmo);
   }
-  free(p->buffers);
+  vmar__free(p->buffers);
   p->buffers = NULL;
   p->count = 0;
   p->free_head = NO_BUFFER;
@@ -62,7 +62,7 @@ vmar_status_t vmar_vmo_pool_create(vmar_vmo_pool_t** out) {
   if (out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  vmar_vmo_pool_t* p = calloc(1, sizeof(*p));
+  vmar_vmo_pool_t* p = vmar__calloc(1, sizeof(*p));
   if (p == NULL) {
     return VMAR_ERR_NO_MEMORY;
   }
@@ -76,7 +76,7 @@ void vmar_vmo_pool_destroy(vmar_vmo_pool_t* p) {
     return;
   }
   clear(p);
-  free(p);
+  vmar__free(p);
 }
 
 vmar_status_t vmar_vmo_pool_init(vmar_vmo_pool_t* p, const vmar_handle_t* vmos,
@@ -88,21 +88,20 @@ vmar_status_t vmar_vmo_pool_init(vmar_vmo_pool_t* p, const vmar_handle_t* vmos,
   if (n == 0) {
     return VMAR_OK;
   }
-  pool_buffer_t* bufs = calloc(n, sizeof(*bufs));
+  pool_buffer_t* bufs = vmar__calloc(n, sizeof(*bufs));
   if (bufs == NULL) {
     return VMAR_ERR_NO_MEMORY;
   }
   for (size_t i = 0; i < n; i++) {
     vmar_status_t st = vmar_vmo_get_size(vmos[i], &bufs[i].size);
     if (st == VMAR_OK) {
-      st = vmar_handle_duplicate(vmos[i], VMAR_RIGHT_SAME_RIGHTS,
-                                 &bufs[i].vmo);
+      st = vmar_handle_duplicate(vmos[i], VMAR_RIGHT_SAME_RIGHTS, &bufs[i].vmo);
     }
     if (st != VMAR_OK) {
       for (size_t j = 0; j < i; j++) {
         (void)vmar_handle_close(bufs[j].vmo);
       }
-      free(bufs);
+      vmar__free(bufs);
       return st;
     }
     bufs[i].mapper = (vmar_mapper_t)VMAR_MAPPER_INIT;
@@ -126,9 +125,8 @@ vmar_status_t vmar_vmo_pool_map_vmos(vmar_vmo_pool_t* p) {
     if (vmar_mapper_start(&b->mapper) != NULL) {
       continue; // mapped by an earlier call
     }
-    vmar_status_t st =
-        vmar_mapper_map(&b->mapper, b->vmo, 0, 0, VMAR_MAPPER_DEFAULT_FLAGS,
-                        NULL);
+    vmar_status_t st = vmar_mapper_map(&b->mapper, b->vmo, 0, 0,
+                                       VMAR_MAPPER_DEFAULT_FLAGS, NULL);
     if (st != VMAR_OK) {
       clear(p);
       return st;
@@ -144,8 +142,8 @@ vmar_status_t vmar_vmo_pool_pin_vmos(vmar_vmo_pool_t* p) {
   return VMAR_ERR_NOT_SUPPORTED;
 }
 
-vmar_status_t vmar_vmo_pool_lock_buffer_for_write(
-    vmar_vmo_pool_t* p, vmar_vmo_pool_buffer_t* out) {
+vmar_status_t vmar_vmo_pool_lock_buffer_for_write(vmar_vmo_pool_t* p,
+                                                  vmar_vmo_pool_buffer_t* out) {
   if (p == NULL || out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
@@ -173,8 +171,8 @@ vmar_status_t vmar_vmo_pool_buffer_release(vmar_vmo_pool_buffer_t* b) {
   return VMAR_OK;
 }
 
-vmar_status_t vmar_vmo_pool_buffer_release_write_lock(
-    vmar_vmo_pool_buffer_t* b, size_t* index) {
+vmar_status_t vmar_vmo_pool_buffer_release_write_lock(vmar_vmo_pool_buffer_t* b,
+                                                      size_t* index) {
   if (b == NULL || index == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
@@ -238,8 +236,9 @@ vmar_status_t vmar_vmo_pool_buffer_size(const vmar_vmo_pool_buffer_t* b,
   return VMAR_OK;
 }
 
-vmar_status_t vmar_vmo_pool_buffer_virtual_address(
-    const vmar_vmo_pool_buffer_t* b, void** addr) {
+vmar_status_t
+vmar_vmo_pool_buffer_virtual_address(const vmar_vmo_pool_buffer_t* b,
+                                     void** addr) {
   if (b == NULL || addr == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }

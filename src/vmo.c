@@ -26,8 +26,8 @@ vmar_status_t vmar_vmo_set_size(vmar_handle_t vmo, uint64_t size) {
   return vmar__os_vmo_set_size(vmo, size);
 }
 
-vmar_status_t vmar_vmo_op_range(vmar_handle_t vmo, uint32_t op,
-                                uint64_t offset, uint64_t size) {
+vmar_status_t vmar_vmo_op_range(vmar_handle_t vmo, uint32_t op, uint64_t offset,
+                                uint64_t size) {
   return vmar__os_vmo_op_range(vmo, op, offset, size);
 }
 

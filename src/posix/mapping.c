@@ -83,7 +83,7 @@ static void unlock_range(lockset_t* ls) {
   }
   pthread_mutex_unlock(&ls->region->top->lock);
   if (ls->tops != ls->small) {
-    free(ls->tops);
+    vmar__free(ls->tops);
   }
 }
 
@@ -103,14 +103,14 @@ static vmar_status_t lock_range(vmar__region_t* r, uintptr_t a, uintptr_t b,
       continue;
     }
     if (ls->n == ls->cap) {
-      vmar__top_t** bigger = malloc(2 * ls->cap * sizeof(*bigger));
+      vmar__top_t** bigger = vmar__malloc(2 * ls->cap * sizeof(*bigger));
       if (bigger == NULL) {
         unlock_range(ls);
         return VMAR_ERR_NO_MEMORY;
       }
       memcpy(bigger, ls->tops, ls->n * sizeof(*bigger));
       if (ls->tops != ls->small) {
-        free(ls->tops);
+        vmar__free(ls->tops);
       }
       ls->tops = bigger;
       ls->cap *= 2;
@@ -297,9 +297,8 @@ static vmar_status_t check_map(const vmar__region_t* r, vmar_rights_t rr,
   const vmar_vm_option_t known =
       VMAR__PERM_BITS | VMAR_VM_COMPACT | VMAR_VM_SPECIFIC |
       VMAR_VM_SPECIFIC_OVERWRITE | VMAR_VM_CAN_MAP_SPECIFIC |
-      VMAR_VM_MAP_RANGE | VMAR_VM_REQUIRE_NON_RESIZABLE |
-      VMAR_VM_ALLOW_FAULTS | VMAR_VM_OFFSET_IS_UPPER_LIMIT |
-      VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED;
+      VMAR_VM_MAP_RANGE | VMAR_VM_REQUIRE_NON_RESIZABLE | VMAR_VM_ALLOW_FAULTS |
+      VMAR_VM_OFFSET_IS_UPPER_LIMIT | VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED;
   uint32_t align_log2;
   if ((o & ~VMAR_VM_ALIGN_MASK & ~known) != 0 ||
       !vmar__decode_align(o, &align_log2)) {
@@ -436,7 +435,7 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
   if (st == VMAR_OK && in_root && overwrite) {
     st = VMAR_ERR_NOT_SUPPORTED; // it could clobber memory vmar does not own
   }
-  if (st == VMAR_OK && (m = calloc(1, sizeof(*m))) == NULL) {
+  if (st == VMAR_OK && (m = vmar__calloc(1, sizeof(*m))) == NULL) {
     st = VMAR_ERR_NO_MEMORY;
   }
   if (st == VMAR_OK && overwrite) {
@@ -444,14 +443,13 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
     if (!vmar__is_aligned(addr, align)) {
       st = VMAR_ERR_INVALID_ARGS;
     }
-    for (vmar__gap_node_t* n =
-             vmar__gap_tree_lower_bound(&r->children, addr);
+    for (vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&r->children, addr);
          st == VMAR_OK && n != NULL && n->base < addr + rlen;
          n = vmar__gap_tree_next(n)) {
       if (!is_mapping(n)) {
         st = VMAR_ERR_INVALID_ARGS; // never replaces sub-VMARs
       } else if (n->base < addr && end_of(n) > addr + rlen &&
-                 (spare = malloc(sizeof(*spare))) == NULL) {
+                 (spare = vmar__malloc(sizeof(*spare))) == NULL) {
         st = VMAR_ERR_NO_MEMORY;
       }
     }
@@ -495,8 +493,8 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
     m->vmo = v;
     vmar__object_retain(&v->obj);
     m->vmo_offset = vmo_offset;
-    m->id = atomic_fetch_add_explicit(&next_mapping_id, 1,
-                                      memory_order_relaxed);
+    m->id =
+        atomic_fetch_add_explicit(&next_mapping_id, 1, memory_order_relaxed);
     m->ceiling = (uint8_t)perms_of_rights(rr, vr);
     m->perms = (uint8_t)perms;
     m->backed = backed;
@@ -509,8 +507,8 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
   }
   pthread_mutex_unlock(&r->top->lock);
   vmar__graveyard_empty(&g);
-  free(spare);
-  free(m);
+  vmar__free(spare);
+  vmar__free(m);
   if (st == VMAR_OK) {
     *mapped_addr = addr;
   }
@@ -560,7 +558,7 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
       if (is_mapping(n)) {
         touched = true;
         if (n->base < a && end_of(n) > b && spare == NULL &&
-            (spare = malloc(sizeof(*spare))) == NULL) {
+            (spare = vmar__malloc(sizeof(*spare))) == NULL) {
           st = VMAR_ERR_NO_MEMORY;
           break;
         }
@@ -606,7 +604,7 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
   }
   unlock_range(&ls);
   vmar__graveyard_empty(&g);
-  free(spare);
+  vmar__free(spare);
   vmar__object_release(&r->obj);
   return st;
 }
@@ -675,8 +673,8 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
              !(perms & VMAR_VM_PERM_READ)) {
     st = VMAR_ERR_INVALID_ARGS;
   } else if (!vmar__is_aligned(addr, page) ||
-             (options & ~(VMAR__PERM_BITS |
-                          VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED)) != 0) {
+             (options &
+              ~(VMAR__PERM_BITS | VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED)) != 0) {
     st = VMAR_ERR_INVALID_ARGS;
   } else if (!vmar__round_up(len, page, &rlen) || rlen == 0 ||
              rlen > UINTPTR_MAX - addr) {
@@ -729,7 +727,7 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
       st = VMAR_ERR_NOT_FOUND;
     }
     for (size_t i = 0; st == VMAR_OK && i < splits; i++) {
-      if ((spares[i] = malloc(sizeof(vmar__mapping_t))) == NULL) {
+      if ((spares[i] = vmar__malloc(sizeof(vmar__mapping_t))) == NULL) {
         st = VMAR_ERR_NO_MEMORY;
       }
     }
@@ -770,8 +768,8 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
   unlock_range(&ls);
   vmar__graveyard_empty(&g);
   if (st != VMAR_OK) {
-    free(spares[0]);
-    free(spares[1]);
+    vmar__free(spares[0]);
+    vmar__free(spares[1]);
   }
   vmar__object_release(&r->obj);
   return st;
@@ -813,9 +811,8 @@ vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
   uint64_t rlen = 0;
   if (st == VMAR_OK && (rights & needed) != needed) {
     st = VMAR_ERR_ACCESS_DENIED;
-  } else if (st == VMAR_OK &&
-             (!vmar__round_up(len, page, &rlen) || rlen == 0 ||
-              !vmar__is_aligned(addr, page))) {
+  } else if (st == VMAR_OK && (!vmar__round_up(len, page, &rlen) || rlen == 0 ||
+                               !vmar__is_aligned(addr, page))) {
     st = VMAR_ERR_INVALID_ARGS;
   } else if (st == VMAR_OK &&
              (addr < r->node.base || rlen > end_of(&r->node) - addr)) {
@@ -1009,8 +1006,7 @@ static vmar_status_t check_buffer_in(vmar__region_t* r, uintptr_t a,
   return cursor < b ? VMAR_ERR_NOT_FOUND : VMAR_OK;
 }
 
-vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len,
-                                      bool write) {
+vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len, bool write) {
   const uint32_t need = write ? VMAR_VM_PERM_WRITE : VMAR_VM_PERM_READ;
   const uintptr_t end = len > UINTPTR_MAX - addr ? UINTPTR_MAX : addr + len;
   vmar__region_t* root = root_region();

@@ -19,12 +19,12 @@ typedef struct vmar__top vmar__top_t;
 // read without a lock. Everything else changes only under top->lock.
 typedef struct vmar__region {
   vmar__object_t obj;
-  vmar__gap_node_t node;     // place among the parent's children
-  vmar__gap_tree_t children; // sub-VMARs and mappings
+  vmar__gap_node_t node;       // place among the parent's children
+  vmar__gap_tree_t children;   // sub-VMARs and mappings
   struct vmar__region* parent; // NULL for the root and once destroyed
-  vmar__top_t* top;          // the reservation this VMAR lives in
-  vmar_vm_option_t flags;    // CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT
-  uint8_t state;             // VMAR__REGION_*
+  vmar__top_t* top;            // the reservation this VMAR lives in
+  vmar_vm_option_t flags;      // CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT
+  uint8_t state;               // VMAR__REGION_*
   // Set once anything was mapped in this VMAR or below it; tells destroy
   // whether the host must be asked to re-reserve the range.
   bool had_mappings;
@@ -62,15 +62,15 @@ typedef struct vmar__vmo {
 // permissions is stored as adjacent pieces sharing |id|, each with its own
 // |perms| (Zircon's protection ranges). Pieces never straddle sub-VMARs.
 typedef struct vmar__mapping {
-  vmar__gap_node_t node;   // kind VMAR__NODE_MAPPING
-  vmar__region_t* region;  // the VMAR holding it directly
-  vmar__vmo_t* vmo;        // a reference
-  uint64_t vmo_offset;     // VMO offset of node.base
-  uint64_t id;             // shared by the pieces of one mapping
-  uint8_t ceiling;         // PERM bits allowed, fixed at map time
-  uint8_t perms;           // current PERM bits
-  bool backed;             // false when the host cannot express the offset:
-                           // the range stays reserved and always faults
+  vmar__gap_node_t node;  // kind VMAR__NODE_MAPPING
+  vmar__region_t* region; // the VMAR holding it directly
+  vmar__vmo_t* vmo;       // a reference
+  uint64_t vmo_offset;    // VMO offset of node.base
+  uint64_t id;            // shared by the pieces of one mapping
+  uint8_t ceiling;        // PERM bits allowed, fixed at map time
+  uint8_t perms;          // current PERM bits
+  bool backed;            // false when the host cannot express the offset:
+                          // the range stays reserved and always faults
 } vmar__mapping_t;
 
 // Backend-wide state, set up once on first use.

@@ -15,11 +15,11 @@
 #include "sys.h"
 #include "validate.h"
 
-static vmar__region_t* root_region(void) { return &vmar__posix()->root->region; }
-
-static bool is_top(const vmar__region_t* r) {
-  return &r->top->region == r;
+static vmar__region_t* root_region(void) {
+  return &vmar__posix()->root->region;
 }
+
+static bool is_top(const vmar__region_t* r) { return &r->top->region == r; }
 
 // Takes the locks an operation on |r| needs: its reservation's lock, and the
 // root's first when |r| itself is a reservation whose place in the root
@@ -44,11 +44,11 @@ void vmar__region_free(vmar__region_t* r) {
   if (is_top(r)) {
     vmar__top_t* t = r->top;
     pthread_mutex_destroy(&t->lock);
-    free(t);
+    vmar__free(t);
     return;
   }
   vmar__object_release(&r->top->region.obj);
-  free(r);
+  vmar__free(r);
 }
 
 static uintptr_t align_up(uintptr_t x, size_t align) {
@@ -62,9 +62,8 @@ static size_t sat_mul(size_t a, size_t b) {
 // Chooses the spot of a new child inside a reservation: no host call, the
 // tree knows every child.
 vmar_status_t vmar__region_place(const vmar__region_t* parent,
-                                     vmar_vm_option_t options, size_t offset,
-                                     size_t size, size_t align,
-                                     uintptr_t* out) {
+                                 vmar_vm_option_t options, size_t offset,
+                                 size_t size, size_t align, uintptr_t* out) {
   const uintptr_t base = parent->node.base;
   if (options & VMAR_VM_SPECIFIC) {
     uintptr_t addr = base + offset;
@@ -83,8 +82,8 @@ vmar_status_t vmar__region_place(const vmar__region_t* parent,
   bool found;
   if ((parent->flags & VMAR_VM_COMPACT) || bits == 0) {
     // As Zircon's newest kernels: COMPACT is strict lowest-address first fit.
-    found = vmar__gap_tree_first_fit(&parent->children, size, align, limit,
-                                     out);
+    found =
+        vmar__gap_tree_first_fit(&parent->children, size, align, limit, out);
   } else {
     size_t window = bits >= sizeof(size_t) * 8
                         ? SIZE_MAX
@@ -98,9 +97,8 @@ vmar_status_t vmar__region_place(const vmar__region_t* parent,
 // The host picks the spot unless SPECIFIC, and never lets it overlap
 // anything the process already has.
 vmar_status_t vmar__root_reserve(const vmar__region_t* root,
-                                     vmar_vm_option_t options, size_t offset,
-                                     size_t size, size_t align,
-                                     uintptr_t* out) {
+                                 vmar_vm_option_t options, size_t offset,
+                                 size_t size, size_t align, uintptr_t* out) {
   const size_t page = vmar__posix()->page;
   const uintptr_t base = root->node.base;
   const uintptr_t end = base + root->node.size;
@@ -154,26 +152,26 @@ vmar_status_t vmar__root_reserve(const vmar__region_t* root,
 static void discard_new_region(vmar__region_t* r, bool top) {
   if (top) {
     pthread_mutex_destroy(&r->top->lock);
-    free(r->top);
+    vmar__free(r->top);
   } else {
-    free(r);
+    vmar__free(r);
   }
 }
 
 static vmar__region_t* new_region(bool top) {
   if (top) {
-    vmar__top_t* t = calloc(1, sizeof(*t));
+    vmar__top_t* t = vmar__calloc(1, sizeof(*t));
     if (t == NULL) {
       return NULL;
     }
     if (pthread_mutex_init(&t->lock, NULL) != 0) {
-      free(t);
+      vmar__free(t);
       return NULL;
     }
     t->region.top = t;
     return &t->region;
   }
-  return calloc(1, sizeof(vmar__region_t));
+  return vmar__calloc(1, sizeof(vmar__region_t));
 }
 
 vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
@@ -249,8 +247,8 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
     r->top = parent->top;
     vmar__object_retain(&r->top->region.obj);
   }
-  r->flags = options & (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC |
-                        VMAR_VM_COMPACT);
+  r->flags = options &
+             (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC | VMAR_VM_COMPACT);
   r->state = VMAR__REGION_ALIVE;
   vmar__gap_tree_insert(&parent->children, &r->node);
 
@@ -307,7 +305,7 @@ void vmar__graveyard_empty(vmar__graveyard_t* g) {
     vmar__gap_node_t* next = g->mappings->right;
     vmar__mapping_t* m = VMAR__CONTAINER_OF(g->mappings, vmar__mapping_t, node);
     vmar__object_release(&m->vmo->obj);
-    free(m);
+    vmar__free(m);
     g->mappings = next;
   }
   while (g->regions != NULL) {

@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "fault.h"
+
 #ifndef MAP_NORESERVE
 #define MAP_NORESERVE 0
 #endif
@@ -27,6 +29,10 @@
 
 // Reserves |size| bytes wherever the host likes.
 static inline int vmar__sys_reserve_anywhere(size_t size, uintptr_t* out) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_MMAP, &injected)) {
+    return injected;
+  }
   void* p = mmap(NULL, size, PROT_NONE, VMAR__SYS_RESERVE_FLAGS, -1, 0);
   if (p == MAP_FAILED) {
     return errno;
@@ -38,6 +44,10 @@ static inline int vmar__sys_reserve_anywhere(size_t size, uintptr_t* out) {
 // Reserves exactly [addr, addr + size) if nothing at all is mapped there;
 // EEXIST otherwise. Never replaces anything.
 static inline int vmar__sys_reserve_at(uintptr_t addr, size_t size) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_MMAP, &injected)) {
+    return injected;
+  }
 #ifdef MAP_FIXED_NOREPLACE
   const int flags = VMAR__SYS_RESERVE_FLAGS | MAP_FIXED_NOREPLACE;
 #else
@@ -58,14 +68,21 @@ static inline int vmar__sys_reserve_at(uintptr_t addr, size_t size) {
 
 // Gives [addr, addr + size) back to the host. Only for ranges vmar owns.
 static inline int vmar__sys_release(uintptr_t addr, size_t size) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_MUNMAP, &injected)) {
+    return injected;
+  }
   return munmap((void*)addr, size) == 0 ? 0 : errno;
 }
-
 
 // Replaces [addr, addr + size), which vmar owns, by a fresh reservation:
 // whatever was mapped there is gone and the range merges with neighbouring
 // free space into as few host mappings as possible.
 static inline int vmar__sys_rereserve(uintptr_t addr, size_t size) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_MMAP, &injected)) {
+    return injected;
+  }
   void* p = mmap((void*)addr, size, PROT_NONE,
                  VMAR__SYS_RESERVE_FLAGS | MAP_FIXED, -1, 0);
   return p == MAP_FAILED ? errno : 0;
@@ -81,6 +98,10 @@ enum {
 // Maps |size| bytes of |fd| at |offset| shared, with |prot|.
 static inline int vmar__sys_map_file(uintptr_t* addr, size_t size, int prot,
                                      int fd, uint64_t offset, int how) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_MMAP, &injected)) {
+    return injected;
+  }
   int flags = MAP_SHARED;
   void* want = (void*)*addr;
   if (how == VMAR__SYS_AT_FIXED) {
@@ -105,11 +126,19 @@ static inline int vmar__sys_map_file(uintptr_t* addr, size_t size, int prot,
 }
 
 static inline int vmar__sys_protect(uintptr_t addr, size_t size, int prot) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_MPROTECT, &injected)) {
+    return injected;
+  }
   return mprotect((void*)addr, size, prot) == 0 ? 0 : errno;
 }
 
 // A hint that the pages will be used soon; failures do not matter.
 static inline void vmar__sys_will_need(uintptr_t addr, size_t size) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_MADVISE, &injected)) {
+    return;
+  }
 #ifdef MADV_WILLNEED
   (void)madvise((void*)addr, size, MADV_WILLNEED);
 #else
@@ -120,9 +149,19 @@ static inline void vmar__sys_will_need(uintptr_t addr, size_t size) {
 
 // ---- VMO backing files ----
 
-static inline int vmar__sys_close(int fd) { return close(fd) == 0 ? 0 : errno; }
+static inline int vmar__sys_close(int fd) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_CLOSE, &injected)) {
+    return injected;
+  }
+  return close(fd) == 0 ? 0 : errno;
+}
 
 static inline int vmar__sys_ftruncate(int fd, uint64_t size) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_FTRUNCATE, &injected)) {
+    return injected;
+  }
   return ftruncate(fd, (off_t)size) == 0 ? 0 : errno;
 }
 
@@ -130,6 +169,10 @@ static inline int vmar__sys_ftruncate(int fd, uint64_t size) {
 // the buffer is not accessible).
 static inline int vmar__sys_pread_all(int fd, void* buf, size_t len,
                                       uint64_t off) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_PREAD, &injected)) {
+    return injected;
+  }
   char* p = buf;
   while (len > 0) {
     ssize_t n = pread(fd, p, len, (off_t)off);
@@ -151,6 +194,10 @@ static inline int vmar__sys_pread_all(int fd, void* buf, size_t len,
 
 static inline int vmar__sys_pwrite_all(int fd, const void* buf, size_t len,
                                        uint64_t off) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_PWRITE, &injected)) {
+    return injected;
+  }
   const char* p = buf;
   while (len > 0) {
     ssize_t n = pwrite(fd, p, len, (off_t)off);
@@ -170,6 +217,10 @@ static inline int vmar__sys_pwrite_all(int fd, const void* buf, size_t len,
 // Makes [off, off + len) of |fd| read as zero, releasing the memory where the
 // host can (a hole punched in the file), else by writing zeros.
 static inline int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_FALLOCATE, &injected)) {
+    return injected;
+  }
 #if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
   if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
                 (off_t)len) == 0) {
@@ -194,6 +245,10 @@ static inline int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len) {
 
 // Backs [off, off + len) of |fd| with memory now, where the host can.
 static inline int vmar__sys_commit_range(int fd, uint64_t off, uint64_t len) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_FALLOCATE, &injected)) {
+    return injected;
+  }
 #if defined(FALLOC_FL_KEEP_SIZE)
   if (fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) == 0) {
     return 0;

@@ -91,6 +91,10 @@ static int open_file(int* fd_out) {
 
 static int open_backing(bool resizable, int* fd_out) {
   pthread_once(&backing_once, choose_backing);
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_OPEN, &injected)) {
+    return injected;
+  }
   switch (backing_kind) {
 #ifdef MFD_CLOEXEC
   case BACKING_MEMFD: {
@@ -121,7 +125,7 @@ void vmar__vmo_free(vmar__vmo_t* v) {
   vmar__sys_close(v->fd);
   pthread_rwlock_destroy(&v->io_lock);
   pthread_mutex_destroy(&v->name_lock);
-  free(v);
+  vmar__free(v);
 }
 
 vmar_status_t vmar__vmo_get(vmar_handle_t h, vmar__vmo_t** out,
@@ -158,17 +162,17 @@ vmar_status_t vmar__os_vmo_create(uint64_t size, uint32_t options,
   if (out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  vmar__vmo_t* v = calloc(1, sizeof(*v));
+  vmar__vmo_t* v = vmar__calloc(1, sizeof(*v));
   if (v == NULL) {
     return VMAR_ERR_NO_MEMORY;
   }
   if (pthread_rwlock_init(&v->io_lock, NULL) != 0) {
-    free(v);
+    vmar__free(v);
     return VMAR_ERR_NO_MEMORY;
   }
   if (pthread_mutex_init(&v->name_lock, NULL) != 0) {
     pthread_rwlock_destroy(&v->io_lock);
-    free(v);
+    vmar__free(v);
     return VMAR_ERR_NO_MEMORY;
   }
   int err = open_backing((options & VMAR_VMO_RESIZABLE) != 0, &v->fd);
@@ -181,7 +185,7 @@ vmar_status_t vmar__os_vmo_create(uint64_t size, uint32_t options,
   if (err != 0) {
     pthread_rwlock_destroy(&v->io_lock);
     pthread_mutex_destroy(&v->name_lock);
-    free(v);
+    vmar__free(v);
     // A size the host will not back is out of range, as on Zircon.
     return err == EFBIG || err == EINVAL ? VMAR_ERR_OUT_OF_RANGE
                                          : vmar__status_from_errno(err);
@@ -294,7 +298,7 @@ vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size) {
   }
   pthread_rwlock_unlock(&v->io_lock);
   vmar__object_release(&v->obj);
-  return err == 0 ? VMAR_OK
+  return err == 0                        ? VMAR_OK
          : err == EFBIG || err == EINVAL ? VMAR_ERR_OUT_OF_RANGE
                                          : vmar__status_from_errno(err);
 }
