@@ -12,7 +12,7 @@
   do {                                                                         \
     vmar_status_t st_ = (call);                                                \
     if (st_ != VMAR_OK) {                                                      \
-      fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__, __LINE__, #call,    \
+      fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__, __LINE__, #call,     \
               vmar_status_string(st_));                                        \
       exit(1);                                                                 \
     }                                                                          \

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// vmar: VmarManager, a refcounted owner of one sub-VMAR (fzl::VmarManager in C).
+// vmar: VmarManager, a refcounted owner of one sub-VMAR (fzl::VmarManager in
+// C).
 //
 // A manager either created its VMAR (vmar_manager_create) and destroys it when
 // the last reference goes, or wraps a VMAR someone else owns

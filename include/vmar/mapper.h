@@ -26,7 +26,8 @@ typedef struct vmar_mapper {
   vmar_vaddr_t start_;      // private: 0 when unmapped
   uint64_t size_;           // private: the size asked for, unrounded
 } vmar_mapper_t;
-#define VMAR_MAPPER_INIT {NULL, 0, 0}
+#define VMAR_MAPPER_INIT                                                       \
+  { NULL, 0, 0 }
 
 // Creates a VMO of |size| bytes and maps all of it with |map_flags|.
 //   |manager|    : where to map (NULL = the root VMAR); the mapper keeps a
@@ -79,7 +80,8 @@ typedef struct vmar_owned_mapper {
   vmar_mapper_t mapper_; // private
   vmar_handle_t vmo_;    // private: owned, or VMAR_HANDLE_INVALID
 } vmar_owned_mapper_t;
-#define VMAR_OWNED_MAPPER_INIT {VMAR_MAPPER_INIT, VMAR_HANDLE_INVALID}
+#define VMAR_OWNED_MAPPER_INIT                                                 \
+  { VMAR_MAPPER_INIT, VMAR_HANDLE_INVALID }
 
 // Creates a VMO named |name| (NULL = "") of |size| bytes, maps it and keeps it.
 // VMAR_OK, or as vmar_mapper_create_and_map (BAD_STATE if |m| already holds a
@@ -111,17 +113,18 @@ VMAR_API void vmar_owned_mapper_move(vmar_owned_mapper_t* dst,
 
 VMAR_API void* vmar_owned_mapper_start(const vmar_owned_mapper_t* m);
 VMAR_API uint64_t vmar_owned_mapper_size(const vmar_owned_mapper_t* m);
-VMAR_API vmar_manager_t* vmar_owned_mapper_manager(
-    const vmar_owned_mapper_t* m);
+VMAR_API vmar_manager_t*
+vmar_owned_mapper_manager(const vmar_owned_mapper_t* m);
 
 // ---- Resizeable mapper: an owned mapper whose VMO and mapping can grow and
 // shrink ----
 
 typedef struct vmar_resizeable_mapper {
-  vmar_owned_mapper_t owned_;    // private
-  vmar_vm_option_t map_flags_;   // private: reused when growing
+  vmar_owned_mapper_t owned_;  // private
+  vmar_vm_option_t map_flags_; // private: reused when growing
 } vmar_resizeable_mapper_t;
-#define VMAR_RESIZEABLE_MAPPER_INIT {VMAR_OWNED_MAPPER_INIT, 0}
+#define VMAR_RESIZEABLE_MAPPER_INIT                                            \
+  { VMAR_OWNED_MAPPER_INIT, 0 }
 
 // Creates a resizable VMO named |name| of |size| bytes and maps it.
 // VMAR_OK, or as vmar_owned_mapper_create_and_map.
@@ -160,21 +163,21 @@ VMAR_API vmar_status_t vmar_resizeable_mapper_grow(vmar_resizeable_mapper_t* m,
 // VMAR_ERR_INVALID_ARGS: |size| is 0, above the current size, or not
 //   page-aligned.
 // Otherwise what vmar_unmap or vmar_vmo_set_size return.
-VMAR_API vmar_status_t vmar_resizeable_mapper_shrink(
-    vmar_resizeable_mapper_t* m, uint64_t size);
+VMAR_API vmar_status_t
+vmar_resizeable_mapper_shrink(vmar_resizeable_mapper_t* m, uint64_t size);
 
 VMAR_API void vmar_resizeable_mapper_reset(vmar_resizeable_mapper_t* m);
-VMAR_API vmar_handle_t vmar_resizeable_mapper_release(
-    vmar_resizeable_mapper_t* m);
-VMAR_API vmar_handle_t vmar_resizeable_mapper_vmo(
-    const vmar_resizeable_mapper_t* m);
+VMAR_API vmar_handle_t
+vmar_resizeable_mapper_release(vmar_resizeable_mapper_t* m);
+VMAR_API vmar_handle_t
+vmar_resizeable_mapper_vmo(const vmar_resizeable_mapper_t* m);
 VMAR_API void vmar_resizeable_mapper_move(vmar_resizeable_mapper_t* dst,
                                           vmar_resizeable_mapper_t* src);
 VMAR_API void* vmar_resizeable_mapper_start(const vmar_resizeable_mapper_t* m);
-VMAR_API uint64_t vmar_resizeable_mapper_size(
-    const vmar_resizeable_mapper_t* m);
-VMAR_API vmar_manager_t* vmar_resizeable_mapper_manager(
-    const vmar_resizeable_mapper_t* m);
+VMAR_API uint64_t
+vmar_resizeable_mapper_size(const vmar_resizeable_mapper_t* m);
+VMAR_API vmar_manager_t*
+vmar_resizeable_mapper_manager(const vmar_resizeable_mapper_t* m);
 
 VMAR_EXTERN_C_END
 

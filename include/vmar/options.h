@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// vmar: option bits, alignment encoding, rights and operation codes (Zircon's values).
+// vmar: option bits, alignment encoding, rights and operation codes (Zircon's
+// values).
 
 #ifndef VMAR_INCLUDE_VMAR_OPTIONS_H_
 #define VMAR_INCLUDE_VMAR_OPTIONS_H_
@@ -85,8 +86,7 @@
   (VMAR_RIGHT_TRANSFER | VMAR_RIGHT_DUPLICATE | VMAR_RIGHT_WAIT |              \
    VMAR_RIGHT_INSPECT)
 #define VMAR_RIGHTS_IO (VMAR_RIGHT_READ | VMAR_RIGHT_WRITE)
-#define VMAR_RIGHTS_PROPERTY                                                   \
-  (VMAR_RIGHT_GET_PROPERTY | VMAR_RIGHT_SET_PROPERTY)
+#define VMAR_RIGHTS_PROPERTY (VMAR_RIGHT_GET_PROPERTY | VMAR_RIGHT_SET_PROPERTY)
 
 // A new VMAR's handle: these plus READ/WRITE/EXECUTE for each CAN_MAP_* bit.
 #define VMAR_DEFAULT_VMAR_RIGHTS                                               \

@@ -20,7 +20,8 @@ typedef struct vmar_vmo_pool_buffer {
   vmar_vmo_pool_t* pool; // private
   size_t index;          // private
 } vmar_vmo_pool_buffer_t;
-#define VMAR_VMO_POOL_BUFFER_INIT {NULL, 0}
+#define VMAR_VMO_POOL_BUFFER_INIT                                              \
+  { NULL, 0 }
 
 // Creates an empty pool.
 // VMAR_OK; VMAR_ERR_INVALID_ARGS: |out| is NULL; VMAR_ERR_NO_MEMORY.
@@ -90,13 +91,13 @@ VMAR_API vmar_status_t vmar_vmo_pool_buffer_size_at(const vmar_vmo_pool_t* p,
 // Accessors of a lent buffer.
 // VMAR_OK; VMAR_ERR_INVALID_ARGS: an argument is NULL; VMAR_ERR_BAD_STATE:
 // |b| is not valid, or (for the address) the pool's VMOs are not mapped.
-VMAR_API vmar_status_t vmar_vmo_pool_buffer_size(
-    const vmar_vmo_pool_buffer_t* b, uint64_t* size);
+VMAR_API vmar_status_t
+vmar_vmo_pool_buffer_size(const vmar_vmo_pool_buffer_t* b, uint64_t* size);
 VMAR_API vmar_status_t vmar_vmo_pool_buffer_virtual_address(
     const vmar_vmo_pool_buffer_t* b, void** addr);
 // The buffer's VMO handle, borrowed from the pool: do not close it.
-VMAR_API vmar_status_t vmar_vmo_pool_buffer_vmo(
-    const vmar_vmo_pool_buffer_t* b, vmar_handle_t* vmo);
+VMAR_API vmar_status_t vmar_vmo_pool_buffer_vmo(const vmar_vmo_pool_buffer_t* b,
+                                                vmar_handle_t* vmo);
 
 VMAR_EXTERN_C_END
 

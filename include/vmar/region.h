@@ -26,7 +26,8 @@ VMAR_API size_t vmar_page_size(void);
 VMAR_API vmar_handle_t vmar_root_self(void);
 
 // Creates a child VMAR of |parent| covering |size| bytes.
-//   |options|    : CAN_MAP_READ/WRITE/EXECUTE (permission ceiling of the child),
+//   |options|    : CAN_MAP_READ/WRITE/EXECUTE (permission ceiling of the
+//   child),
 //                  CAN_MAP_SPECIFIC (the child accepts SPECIFIC placement),
 //                  COMPACT (children of the child are packed at the lowest
 //                  address that fits), SPECIFIC or OFFSET_IS_UPPER_LIMIT
@@ -96,9 +97,10 @@ VMAR_API vmar_status_t vmar_get_info(vmar_handle_t vmar, vmar_info_t* info);
 //                   execute-only memory), SPECIFIC (at |vmar_offset|, which
 //                   must be free), SPECIFIC_OVERWRITE (at |vmar_offset|,
 //                   atomically replacing mappings there; never sub-VMARs),
-//                   OFFSET_IS_UPPER_LIMIT (end at or below base + |vmar_offset|),
-//                   one VMAR_VM_ALIGN_*, MAP_RANGE (pre-populate committed
-//                   pages), REQUIRE_NON_RESIZABLE, ALLOW_FAULTS.
+//                   OFFSET_IS_UPPER_LIMIT (end at or below base +
+//                   |vmar_offset|), one VMAR_VM_ALIGN_*, MAP_RANGE
+//                   (pre-populate committed pages), REQUIRE_NON_RESIZABLE,
+//                   ALLOW_FAULTS.
 //   |vmar_offset| : relative to |vmar|'s base; 0 unless placed as above.
 //   |vmo_offset|  : page-aligned; may lie past the VMO's end (those pages
 //                   fault when touched, as do pages past a later shrink).
@@ -171,8 +173,8 @@ VMAR_API vmar_status_t vmar_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
 // VMAR_ERR_ACCESS_DENIED: through a parent, permissions may only be reduced.
 // VMAR_ERR_NO_RESOURCES: the host ran out of memory maps (nothing changes).
 VMAR_API vmar_status_t vmar_protect(vmar_handle_t vmar,
-                                    vmar_vm_option_t options,
-                                    vmar_vaddr_t addr, size_t len);
+                                    vmar_vm_option_t options, vmar_vaddr_t addr,
+                                    size_t len);
 
 // Applies |op| (VMAR_OP_*) to the memory mapped at [addr, addr + len).
 // COMMIT backs pages with memory; DECOMMIT and ZERO make them read as zero in

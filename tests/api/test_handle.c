@@ -252,11 +252,8 @@ static void duplicate__none_ok(void** state) {
 static void duplicate__superset_invalid_args(void** state) {
   fixture_t* fx = *state;
   const vmar_rights_t kSupersets[] = {
-      RW_RIGHTS | VMAR_RIGHT_EXECUTE,
-      VMAR_RIGHT_EXECUTE,
-      VMAR_RIGHT_MAP,
-      VMAR_RIGHT_READ | VMAR_RIGHT_RESIZE,
-      0x7FFFFFFFu,
+      RW_RIGHTS | VMAR_RIGHT_EXECUTE,      VMAR_RIGHT_EXECUTE, VMAR_RIGHT_MAP,
+      VMAR_RIGHT_READ | VMAR_RIGHT_RESIZE, 0x7FFFFFFFu,
   };
   for (size_t i = 0; i < sizeof(kSupersets) / sizeof(kSupersets[0]); i++) {
     vmar_handle_t x = SENTINEL_HANDLE;
@@ -299,9 +296,9 @@ static void duplicate__null_out_invalid_args(void** state) {
                 vmar_handle_duplicate(fx->vmar, VMAR_RIGHT_SAME_RIGHTS, NULL));
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_handle_duplicate(fx->vmar, VMAR_RIGHT_READ, NULL));
-  assert_status(VMAR_ERR_BAD_HANDLE,
-                vmar_handle_duplicate(VMAR_HANDLE_INVALID, VMAR_RIGHT_READ,
-                                      NULL));
+  assert_status(
+      VMAR_ERR_BAD_HANDLE,
+      vmar_handle_duplicate(VMAR_HANDLE_INVALID, VMAR_RIGHT_READ, NULL));
 }
 
 // Invalid, closed and forged sources are BAD_HANDLE; *out untouched.

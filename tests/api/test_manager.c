@@ -169,8 +169,8 @@ static void create__root_default_options_ok(void** state) {
 // Other options are passed through unchanged.
 static void create__options_passed_through(void** state) {
   (void)state;
-  vmar_manager_t* m = create_ok(8 * PAGE, NULL,
-                                VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_SPECIFIC);
+  vmar_manager_t* m = create_ok(
+      8 * PAGE, NULL, VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_SPECIFIC);
   vmar_rights_t rights = 0;
   assert_status(VMAR_OK, vmar_handle_get_rights(vmar_manager_vmar(m), &rights));
   assert_int_equal(rights, 0x00208003u | VMAR_RIGHT_READ);
@@ -213,9 +213,9 @@ static void create__bad_size_invalid_args(void** state) {
 static void create__null_out_invalid_args(void** state) {
   (void)state;
   reserved_snapshot_t before = reserved_take();
-  assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_manager_create(8 * PAGE, NULL,
-                                    VMAR_MANAGER_DEFAULT_OPTIONS, NULL));
+  assert_status(
+      VMAR_ERR_INVALID_ARGS,
+      vmar_manager_create(8 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS, NULL));
   assert_int_equal(reserved_new_bytes(&before), 0);
   reserved_free(&before);
   vmar_manager_t* p = create_ok(4 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
@@ -249,8 +249,7 @@ static void create__no_room_no_resources(void** state) {
   vmar_manager_t* b = create_ok(PAGE, p, VMAR_MANAGER_DEFAULT_OPTIONS);
   expect_create_fails(VMAR_ERR_NO_RESOURCES, PAGE, p,
                       VMAR_MANAGER_DEFAULT_OPTIONS);
-  expect_create_fails(VMAR_ERR_ACCESS_DENIED, PAGE, a,
-                      VMAR_VM_CAN_MAP_EXECUTE);
+  expect_create_fails(VMAR_ERR_ACCESS_DENIED, PAGE, a, VMAR_VM_CAN_MAP_EXECUTE);
   vmar_manager_release(b);
   vmar_manager_release(a);
   vmar_manager_release(p);
@@ -297,8 +296,8 @@ static void release__child_destroys_only_child(void** state) {
   vmar_manager_release(c);
   assert_status(VMAR_ERR_BAD_STATE, try_allocate(cd));
   assert_status(VMAR_OK, try_allocate(vmar_manager_vmar(p)));
-  assert_true(test_maps_range_reserved((vmar_vaddr_t)vmar_manager_start(p),
-                                       16 * PAGE));
+  assert_true(
+      test_maps_range_reserved((vmar_vaddr_t)vmar_manager_start(p), 16 * PAGE));
   assert_status(VMAR_OK, vmar_handle_close(cd));
   vmar_manager_release(p);
 }
@@ -388,8 +387,8 @@ static void use__bad_input_fails(void** state) {
   (void)state;
   vmar_handle_t h = VMAR_HANDLE_INVALID;
   vmar_vaddr_t a = 0;
-  assert_status(VMAR_OK, vmar_allocate(vmar_root_self(), 0, 0, 4 * PAGE, &h,
-                                       &a));
+  assert_status(VMAR_OK,
+                vmar_allocate(vmar_root_self(), 0, 0, 4 * PAGE, &h, &a));
   vmar_manager_t* m = SENTINEL_MANAGER;
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_manager_use(VMAR_HANDLE_INVALID, &m));
@@ -443,8 +442,8 @@ static void use__never_destroys(void** state) {
   assert_int_equal(mi.koid, hi.koid);
   assert_int_equal(mi.rights, hi.rights);
   // A created manager can hang below a used one.
-  vmar_manager_t* c = create_ok(4 * PAGE, m, VMAR_MANAGER_DEFAULT_OPTIONS &
-                                                 ~VMAR_VM_CAN_MAP_WRITE);
+  vmar_manager_t* c = create_ok(
+      4 * PAGE, m, VMAR_MANAGER_DEFAULT_OPTIONS & ~VMAR_VM_CAN_MAP_WRITE);
   assert_ptr_equal(vmar_manager_parent(c), m);
   assert_int_equal((vmar_vaddr_t)vmar_manager_start(c), a);
   vmar_manager_release(m); // c still holds m

@@ -80,8 +80,7 @@ static void assert_pattern(const void* addr, size_t len) {
 }
 
 // |len| bytes at |offset| of |vmo| hold the pattern (counted from 0).
-static void assert_vmo_pattern(vmar_handle_t vmo, uint64_t offset,
-                               size_t len) {
+static void assert_vmo_pattern(vmar_handle_t vmo, uint64_t offset, size_t len) {
   uint8_t* buf = malloc(len);
   assert_non_null(buf);
   assert_status(VMAR_OK, vmar_vmo_read(vmo, buf, offset, len));
@@ -120,8 +119,8 @@ static bool range_inside(vmar_vaddr_t start, size_t len, vmar_vaddr_t base,
 }
 
 // A mapper still holds exactly what it held before a failed call.
-static void assert_mapper_is(const vmar_mapper_t* m, void* start,
-                             uint64_t size, vmar_manager_t* manager) {
+static void assert_mapper_is(const vmar_mapper_t* m, void* start, uint64_t size,
+                             vmar_manager_t* manager) {
   assert_ptr_equal(vmar_mapper_start(m), start);
   assert_int_equal(vmar_mapper_size(m), size);
   assert_ptr_equal(vmar_mapper_manager(m), manager);
@@ -135,9 +134,9 @@ static void create_and_map__root_rw_memory_ok(void** state) {
   (void)state;
   vmar_mapper_t m = VMAR_MAPPER_INIT;
   vmar_handle_t vmo = SENTINEL_HANDLE;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, 3 * PAGE, RW, NULL,
-                                                    &vmo,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  assert_status(VMAR_OK,
+                vmar_mapper_create_and_map(&m, 3 * PAGE, RW, NULL, &vmo,
+                                           VMAR_RIGHT_SAME_RIGHTS, 0));
   uint8_t* start = vmar_mapper_start(&m);
   assert_non_null(start);
   assert_int_equal((uintptr_t)start % PAGE, 0);
@@ -165,9 +164,9 @@ static void create_and_map__unrounded_size_reported(void** state) {
   (void)state;
   vmar_mapper_t m = VMAR_MAPPER_INIT;
   vmar_handle_t vmo = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, PAGE + 100, RW, NULL,
-                                                    &vmo,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  assert_status(VMAR_OK,
+                vmar_mapper_create_and_map(&m, PAGE + 100, RW, NULL, &vmo,
+                                           VMAR_RIGHT_SAME_RIGHTS, 0));
   assert_int_equal(vmar_mapper_size(&m), PAGE + 100);
   assert_int_equal(vmo_size_of(vmo), 2 * PAGE);
   uint8_t* start = vmar_mapper_start(&m);
@@ -182,9 +181,9 @@ static void create_and_map__unrounded_size_reported(void** state) {
 static void create_and_map__null_vmo_out_mapping_keeps_vmo(void** state) {
   (void)state;
   vmar_mapper_t m = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, 2 * PAGE, RW, NULL,
-                                                    NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  assert_status(VMAR_OK,
+                vmar_mapper_create_and_map(&m, 2 * PAGE, RW, NULL, NULL,
+                                           VMAR_RIGHT_SAME_RIGHTS, 0));
   uint8_t* start = vmar_mapper_start(&m);
   assert_accessible(start, 2 * PAGE);
   fill(start, 2 * PAGE);
@@ -222,17 +221,17 @@ static void create_and_map__rights_not_subset_invalid_args(void** state) {
   vmar_mapper_t m = VMAR_MAPPER_INIT;
   vmar_handle_t vmo = SENTINEL_HANDLE;
   assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_mapper_create_and_map(
-                    &m, PAGE, RW, mgr, &vmo,
-                    VMAR_RIGHT_READ | VMAR_RIGHT_EXECUTE, 0));
+                vmar_mapper_create_and_map(&m, PAGE, RW, mgr, &vmo,
+                                           VMAR_RIGHT_READ | VMAR_RIGHT_EXECUTE,
+                                           0));
   assert_int_equal(vmo, SENTINEL_HANDLE);
   assert_mapper_is(&m, NULL, 0, NULL);
   assert_true(test_maps_range_reserved(base, 8 * PAGE));
   // Nothing is left in the manager: the whole range is free again.
   vmar_mapper_t full = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&full, 8 * PAGE, RW, mgr,
-                                                    NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  assert_status(VMAR_OK,
+                vmar_mapper_create_and_map(&full, 8 * PAGE, RW, mgr, NULL,
+                                           VMAR_RIGHT_SAME_RIGHTS, 0));
   assert_int_equal((vmar_vaddr_t)vmar_mapper_start(&full), base);
   vmar_mapper_unmap(&full);
   vmar_manager_release(mgr);
@@ -321,9 +320,9 @@ static void create_and_map__map_error_propagated(void** state) {
                                            VMAR_RIGHT_SAME_RIGHTS, 0));
   // No free spot big enough left in it.
   vmar_mapper_t filler = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&filler, 3 * PAGE, RW, mgr,
-                                                    NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  assert_status(VMAR_OK,
+                vmar_mapper_create_and_map(&filler, 3 * PAGE, RW, mgr, NULL,
+                                           VMAR_RIGHT_SAME_RIGHTS, 0));
   size_t maps_filled = test_maps_count();
   assert_status(VMAR_ERR_NO_RESOURCES,
                 vmar_mapper_create_and_map(&m, 2 * PAGE, RW, mgr, &vmo,
@@ -332,9 +331,8 @@ static void create_and_map__map_error_propagated(void** state) {
   vmar_mapper_unmap(&filler);
   // SPECIFIC in a VMAR without CAN_MAP_SPECIFIC.
   assert_status(VMAR_ERR_ACCESS_DENIED,
-                vmar_mapper_create_and_map(&m, PAGE, RW | VMAR_VM_SPECIFIC,
-                                           mgr, &vmo, VMAR_RIGHT_SAME_RIGHTS,
-                                           0));
+                vmar_mapper_create_and_map(&m, PAGE, RW | VMAR_VM_SPECIFIC, mgr,
+                                           &vmo, VMAR_RIGHT_SAME_RIGHTS, 0));
   assert_mapper_is(&m, NULL, 0, NULL);
   assert_int_equal(vmo, SENTINEL_HANDLE);
   assert_int_equal(test_maps_count(), maps);
@@ -350,13 +348,11 @@ static void create_and_map__manager_inside_range(void** state) {
   vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
   vmar_mapper_t a = VMAR_MAPPER_INIT;
   vmar_mapper_t b = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&a, 2 * PAGE, RW, mgr,
-                                                    NULL,
+  assert_status(VMAR_OK, vmar_mapper_create_and_map(&a, 2 * PAGE, RW, mgr, NULL,
                                                     VMAR_RIGHT_SAME_RIGHTS, 0));
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&b, 3 * PAGE,
-                                                    VMAR_VM_PERM_READ, mgr,
-                                                    NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  assert_status(VMAR_OK,
+                vmar_mapper_create_and_map(&b, 3 * PAGE, VMAR_VM_PERM_READ, mgr,
+                                           NULL, VMAR_RIGHT_SAME_RIGHTS, 0));
   vmar_vaddr_t sa = (vmar_vaddr_t)vmar_mapper_start(&a);
   vmar_vaddr_t sb = (vmar_vaddr_t)vmar_mapper_start(&b);
   assert_true(range_inside(sa, 2 * PAGE, base, 16 * PAGE));
@@ -384,8 +380,7 @@ static void create_and_map__mapper_keeps_manager_alive(void** state) {
   assert_status(VMAR_OK, vmar_handle_duplicate(vmar_manager_vmar(mgr),
                                                VMAR_RIGHT_SAME_RIGHTS, &dup));
   vmar_mapper_t m = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, 2 * PAGE, RW, mgr,
-                                                    NULL,
+  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, 2 * PAGE, RW, mgr, NULL,
                                                     VMAR_RIGHT_SAME_RIGHTS, 0));
   vmar_vaddr_t start = (vmar_vaddr_t)vmar_mapper_start(&m);
   fill((void*)start, 2 * PAGE);
@@ -405,8 +400,7 @@ static void create_and_map__mapper_keeps_manager_alive(void** state) {
   assert_pattern((void*)start, 2 * PAGE);
   vmar_mapper_unmap(&m);
   // The last reference went with the mapping: the VMAR is destroyed.
-  assert_status(VMAR_ERR_BAD_STATE,
-                vmar_get_maps(dup, NULL, 0, NULL, &avail));
+  assert_status(VMAR_ERR_BAD_STATE, vmar_get_maps(dup, NULL, 0, NULL, &avail));
   assert_status(VMAR_OK, vmar_get_info(dup, &info));
   assert_true(test_maps_range_unmapped(base, 16 * PAGE));
   assert_status(VMAR_OK, vmar_handle_close(dup));
@@ -522,9 +516,9 @@ static void map__window_past_end_out_of_range(void** state) {
                 vmar_mapper_map(&m, vmo, 3 * PAGE, 0, RW, NULL));
   assert_status(VMAR_ERR_OUT_OF_RANGE,
                 vmar_mapper_map(&m, vmo, PAGE, UINT64_MAX, RW, NULL));
-  assert_status(VMAR_ERR_OUT_OF_RANGE,
-                vmar_mapper_map(&m, vmo, UINT64_MAX - PAGE + 1, 2 * PAGE, RW,
-                                NULL));
+  assert_status(
+      VMAR_ERR_OUT_OF_RANGE,
+      vmar_mapper_map(&m, vmo, UINT64_MAX - PAGE + 1, 2 * PAGE, RW, NULL));
   assert_mapper_is(&m, NULL, 0, NULL);
   assert_int_equal(test_maps_count(), maps);
   assert_status(VMAR_OK, vmar_handle_close(vmo));
@@ -581,9 +575,9 @@ static void move__transfers_mapping(void** state) {
   vmar_mapper_t src = VMAR_MAPPER_INIT;
   assert_status(VMAR_OK, vmar_mapper_create_and_map(&dst, PAGE, RW, mgr, NULL,
                                                     VMAR_RIGHT_SAME_RIGHTS, 0));
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&src, 2 * PAGE, RW, mgr,
-                                                    NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  assert_status(VMAR_OK,
+                vmar_mapper_create_and_map(&src, 2 * PAGE, RW, mgr, NULL,
+                                           VMAR_RIGHT_SAME_RIGHTS, 0));
   vmar_vaddr_t old_dst = (vmar_vaddr_t)vmar_mapper_start(&dst);
   void* src_start = vmar_mapper_start(&src);
   fill(src_start, 2 * PAGE);
@@ -640,9 +634,8 @@ static void owned_create_and_map__named_ok(void** state) {
   (void)state;
   vmar_manager_t* mgr = manager_ok(8 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
   vmar_owned_mapper_t m = VMAR_OWNED_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_owned_mapper_create_and_map(&m, 2 * PAGE,
-                                                          "frames", RW, mgr,
-                                                          0));
+  assert_status(VMAR_OK, vmar_owned_mapper_create_and_map(
+                             &m, 2 * PAGE, "frames", RW, mgr, 0));
   vmar_handle_t vmo = vmar_owned_mapper_vmo(&m);
   assert_int_not_equal(vmo, VMAR_HANDLE_INVALID);
   char name[VMAR_MAX_NAME_LEN];
@@ -685,9 +678,8 @@ static void owned_create_and_map__errors_unchanged(void** state) {
   vmar_owned_mapper_t m = VMAR_OWNED_MAPPER_INIT;
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_owned_mapper_create_and_map(&m, 0, "x", RW, NULL, 0));
-  assert_status(VMAR_ERR_OUT_OF_RANGE,
-                vmar_owned_mapper_create_and_map(&m, UINT64_MAX, "x", RW, NULL,
-                                                 0));
+  assert_status(VMAR_ERR_OUT_OF_RANGE, vmar_owned_mapper_create_and_map(
+                                           &m, UINT64_MAX, "x", RW, NULL, 0));
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_owned_mapper_create_and_map(&m, PAGE, "x",
                                                  VMAR_VM_PERM_WRITE, NULL, 0));
@@ -857,9 +849,8 @@ static void resizeable_create_and_map__resizable_vmo_ok(void** state) {
 // and a failed map leaves the VMO with the caller.
 static void resizeable_map__errors_unchanged(void** state) {
   (void)state;
-  assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_resizeable_mapper_create_and_map(NULL, PAGE, "", RW,
-                                                      NULL));
+  assert_status(VMAR_ERR_INVALID_ARGS, vmar_resizeable_mapper_create_and_map(
+                                           NULL, PAGE, "", RW, NULL));
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_resizeable_mapper_create_and_map(&m, 0, "", RW, NULL));
@@ -885,8 +876,8 @@ static void resizeable_map__errors_unchanged(void** state) {
 static void grow__root_keeps_contents_ok(void** state) {
   (void)state;
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 2 * PAGE, "g", RW, NULL));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
+                                                               "g", RW, NULL));
   fill(vmar_resizeable_mapper_start(&m), 2 * PAGE);
   assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 5 * PAGE));
   uint8_t* start = vmar_resizeable_mapper_start(&m);
@@ -925,12 +916,12 @@ static void grow__rounds_up_to_page(void** state) {
 // With CAN_MAP_SPECIFIC and free pages after it, the mapping grows in place.
 static void grow__in_place_keeps_start(void** state) {
   (void)state;
-  vmar_manager_t* mgr = manager_ok(
-      32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS | VMAR_VM_CAN_MAP_SPECIFIC);
+  vmar_manager_t* mgr = manager_ok(32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS |
+                                                  VMAR_VM_CAN_MAP_SPECIFIC);
   vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 2 * PAGE, "g", RW, mgr));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
+                                                               "g", RW, mgr));
   uint8_t* start = vmar_resizeable_mapper_start(&m);
   fill(start, 2 * PAGE);
   assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 6 * PAGE));
@@ -953,20 +944,19 @@ static void grow__in_place_keeps_start(void** state) {
 // old mapping removed; contents are kept.
 static void grow__next_pages_taken_moves(void** state) {
   (void)state;
-  vmar_manager_t* mgr = manager_ok(
-      32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS | VMAR_VM_CAN_MAP_SPECIFIC);
+  vmar_manager_t* mgr = manager_ok(32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS |
+                                                  VMAR_VM_CAN_MAP_SPECIFIC);
   vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 2 * PAGE, "g", RW, mgr));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
+                                                               "g", RW, mgr));
   uint8_t* old = vmar_resizeable_mapper_start(&m);
   fill(old, 2 * PAGE);
   vmar_handle_t blocker = VMAR_HANDLE_INVALID;
   vmar_vaddr_t blocker_addr = 0;
-  assert_status(VMAR_OK,
-                vmar_allocate(vmar_manager_vmar(mgr), VMAR_VM_SPECIFIC,
-                              (vmar_vaddr_t)old + 2 * PAGE - base, PAGE,
-                              &blocker, &blocker_addr));
+  assert_status(VMAR_OK, vmar_allocate(vmar_manager_vmar(mgr), VMAR_VM_SPECIFIC,
+                                       (vmar_vaddr_t)old + 2 * PAGE - base,
+                                       PAGE, &blocker, &blocker_addr));
   assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 4 * PAGE));
   uint8_t* start = vmar_resizeable_mapper_start(&m);
   assert_ptr_not_equal(start, old);
@@ -991,8 +981,8 @@ static void grow__no_specific_remaps(void** state) {
   vmar_manager_t* mgr = manager_ok(32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
   vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 2 * PAGE, "g", RW, mgr));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
+                                                               "g", RW, mgr));
   uint8_t* old = vmar_resizeable_mapper_start(&m);
   assert_int_equal((vmar_vaddr_t)old, base);
   fill(old, 2 * PAGE);
@@ -1011,12 +1001,11 @@ static void grow__no_specific_remaps(void** state) {
 // changes.
 static void grow__bad_args_unchanged(void** state) {
   (void)state;
-  assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_resizeable_mapper_grow(NULL, PAGE));
+  assert_status(VMAR_ERR_INVALID_ARGS, vmar_resizeable_mapper_grow(NULL, PAGE));
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
   assert_status(VMAR_ERR_BAD_STATE, vmar_resizeable_mapper_grow(&m, PAGE));
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 3 * PAGE, "g", RW, NULL));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 3 * PAGE,
+                                                               "g", RW, NULL));
   void* start = vmar_resizeable_mapper_start(&m);
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_resizeable_mapper_grow(&m, 2 * PAGE));
@@ -1052,16 +1041,16 @@ static void grow__no_room_restores_vmo(void** state) {
                                                  VMAR_VM_CAN_MAP_SPECIFIC);
   vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 2 * PAGE, "g", RW, mgr));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
+                                                               "g", RW, mgr));
   uint8_t* start = vmar_resizeable_mapper_start(&m);
   assert_int_equal((vmar_vaddr_t)start, base);
   fill(start, 2 * PAGE);
   vmar_handle_t blocker = VMAR_HANDLE_INVALID;
   vmar_vaddr_t blocker_addr = 0;
-  assert_status(VMAR_OK, vmar_allocate(vmar_manager_vmar(mgr),
-                                       VMAR_VM_SPECIFIC, 2 * PAGE, PAGE,
-                                       &blocker, &blocker_addr));
+  assert_status(VMAR_OK,
+                vmar_allocate(vmar_manager_vmar(mgr), VMAR_VM_SPECIFIC,
+                              2 * PAGE, PAGE, &blocker, &blocker_addr));
   assert_status(VMAR_ERR_NO_RESOURCES,
                 vmar_resizeable_mapper_grow(&m, 3 * PAGE));
   assert_status(VMAR_ERR_INVALID_ARGS,
@@ -1071,8 +1060,7 @@ static void grow__no_room_restores_vmo(void** state) {
   assert_int_equal(vmo_size_of(vmar_resizeable_mapper_vmo(&m)), 2 * PAGE);
   assert_pattern(start, 2 * PAGE);
   assert_true(test_maps_range_perms((uintptr_t)start, 2 * PAGE, "rw-s"));
-  assert_true(test_maps_range_reserved((uintptr_t)start + 2 * PAGE,
-                                       2 * PAGE));
+  assert_true(test_maps_range_reserved((uintptr_t)start + 2 * PAGE, 2 * PAGE));
   assert_status(VMAR_OK, vmar_handle_close(blocker));
   vmar_resizeable_mapper_reset(&m);
   vmar_manager_release(mgr);
@@ -1084,8 +1072,8 @@ static void shrink__tail_faults_vmo_smaller(void** state) {
   (void)state;
   vmar_manager_t* mgr = manager_ok(16 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 4 * PAGE, "s", RW, mgr));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 4 * PAGE,
+                                                               "s", RW, mgr));
   uint8_t* start = vmar_resizeable_mapper_start(&m);
   fill(start, 4 * PAGE);
   assert_status(VMAR_OK, vmar_resizeable_mapper_shrink(&m, 2 * PAGE));
@@ -1096,8 +1084,7 @@ static void shrink__tail_faults_vmo_smaller(void** state) {
   assert_accessible(start, 2 * PAGE);
   assert_inaccessible(start + 2 * PAGE);
   assert_inaccessible(start + 4 * PAGE - 1);
-  assert_true(test_maps_range_reserved((uintptr_t)start + 2 * PAGE,
-                                       2 * PAGE));
+  assert_true(test_maps_range_reserved((uintptr_t)start + 2 * PAGE, 2 * PAGE));
   // Growing back gives zeroed pages.
   assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 4 * PAGE));
   uint8_t* now = vmar_resizeable_mapper_start(&m);
@@ -1112,8 +1099,8 @@ static void shrink__tail_faults_vmo_smaller(void** state) {
 static void shrink__same_size_ok(void** state) {
   (void)state;
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 2 * PAGE, "s", RW, NULL));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
+                                                               "s", RW, NULL));
   void* start = vmar_resizeable_mapper_start(&m);
   assert_status(VMAR_OK, vmar_resizeable_mapper_shrink(&m, 2 * PAGE));
   assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
@@ -1130,8 +1117,8 @@ static void shrink__bad_args_unchanged(void** state) {
                 vmar_resizeable_mapper_shrink(NULL, PAGE));
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
   assert_status(VMAR_ERR_BAD_STATE, vmar_resizeable_mapper_shrink(&m, PAGE));
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 3 * PAGE, "s", RW, NULL));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 3 * PAGE,
+                                                               "s", RW, NULL));
   uint8_t* start = vmar_resizeable_mapper_start(&m);
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_resizeable_mapper_shrink(&m, 0));
   assert_status(VMAR_ERR_INVALID_ARGS,
@@ -1162,8 +1149,7 @@ static void shrink__not_resizable_decommits_tail(void** state) {
   assert_vmo_zero(vmo, 2 * PAGE, 2 * PAGE);
   assert_accessible(start, 2 * PAGE);
   assert_inaccessible(start + 2 * PAGE);
-  assert_true(test_maps_range_reserved((uintptr_t)start + 2 * PAGE,
-                                       2 * PAGE));
+  assert_true(test_maps_range_reserved((uintptr_t)start + 2 * PAGE, 2 * PAGE));
   vmar_resizeable_mapper_reset(&m);
   vmar_manager_release(mgr);
 }
@@ -1174,8 +1160,8 @@ static void shrink__no_resize_right_access_denied(void** state) {
   (void)state;
   vmar_handle_t full = vmo_create_ok(4 * PAGE, VMAR_VMO_RESIZABLE);
   vmar_handle_t vmo = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(full, VMAR_DEFAULT_VMO_RIGHTS,
-                                               &vmo));
+  assert_status(VMAR_OK,
+                vmar_handle_duplicate(full, VMAR_DEFAULT_VMO_RIGHTS, &vmo));
   assert_status(VMAR_OK, vmar_handle_close(full));
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
   assert_status(VMAR_OK, vmar_resizeable_mapper_map(&m, vmo, 0, RW, NULL));
@@ -1197,12 +1183,12 @@ static void shrink__no_resize_right_access_denied(void** state) {
 // mapper's.
 static void resizeable_move__transfers_all(void** state) {
   (void)state;
-  vmar_manager_t* mgr = manager_ok(
-      32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS | VMAR_VM_CAN_MAP_SPECIFIC);
+  vmar_manager_t* mgr = manager_ok(32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS |
+                                                  VMAR_VM_CAN_MAP_SPECIFIC);
   vmar_resizeable_mapper_t dst = VMAR_RESIZEABLE_MAPPER_INIT;
   vmar_resizeable_mapper_t src = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &dst, PAGE, "d", RW, NULL));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&dst, PAGE, "d",
+                                                               RW, NULL));
   assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
                              &src, 2 * PAGE, "s", VMAR_VM_PERM_READ, mgr));
   vmar_handle_t dst_vmo = vmar_resizeable_mapper_vmo(&dst);

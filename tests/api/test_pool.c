@@ -157,9 +157,8 @@ static void init__bad_handle_leaves_empty(void** state) {
   assert_int_equal(vmar_vmo_pool_free_buffers(f->pool), 0);
 
   vmar_manager_t* mgr = NULL;
-  assert_status(VMAR_OK, vmar_manager_create(PAGE, NULL,
-                                             VMAR_MANAGER_DEFAULT_OPTIONS,
-                                             &mgr));
+  assert_status(VMAR_OK, vmar_manager_create(
+                             PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS, &mgr));
   list[1] = vmar_manager_vmar(mgr);
   assert_status(VMAR_OK, vmar_vmo_pool_init(f->pool, f->vmos, NVMOS));
   assert_status(VMAR_ERR_WRONG_TYPE, vmar_vmo_pool_init(f->pool, list, 2));
@@ -167,11 +166,11 @@ static void init__bad_handle_leaves_empty(void** state) {
   vmar_manager_release(mgr);
 
   vmar_handle_t nodup = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK,
-                vmar_handle_duplicate(f->vmos[1],
-                                      VMAR_RIGHT_READ | VMAR_RIGHT_WRITE |
-                                          VMAR_RIGHT_MAP,
-                                      &nodup));
+  assert_status(
+      VMAR_OK,
+      vmar_handle_duplicate(f->vmos[1],
+                            VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_MAP,
+                            &nodup));
   list[1] = nodup;
   assert_status(VMAR_OK, vmar_vmo_pool_init(f->pool, f->vmos, NVMOS));
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_vmo_pool_init(f->pool, list, 2));
@@ -234,8 +233,7 @@ static void lock__lifo_order(void** state) {
   assert_status(VMAR_OK, vmar_vmo_pool_buffer_release_write_lock(&b[2], &i2));
   assert_status(VMAR_OK, vmar_vmo_pool_release_buffer(f->pool, i2));
   vmar_vmo_pool_buffer_t again = VMAR_VMO_POOL_BUFFER_INIT;
-  assert_status(VMAR_OK,
-                vmar_vmo_pool_lock_buffer_for_write(f->pool, &again));
+  assert_status(VMAR_OK, vmar_vmo_pool_lock_buffer_for_write(f->pool, &again));
   size_t i3 = SENTINEL_INDEX;
   assert_status(VMAR_OK, vmar_vmo_pool_buffer_release_write_lock(&again, &i3));
   assert_int_equal(i3, i2);
@@ -317,8 +315,7 @@ static void release_write_lock__bad_args(void** state) {
                 vmar_vmo_pool_buffer_release_write_lock(&b, NULL));
   assert_ptr_equal(b.pool, f->pool);
   assert_int_equal(index, SENTINEL_INDEX);
-  assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_vmo_pool_release_buffer(NULL, 0));
+  assert_status(VMAR_ERR_INVALID_ARGS, vmar_vmo_pool_release_buffer(NULL, 0));
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_vmo_pool_release_buffer(f->pool, NVMOS));
   assert_status(VMAR_ERR_INVALID_ARGS,
@@ -376,8 +373,8 @@ static void map_vmos__writable_visible_in_vmo(void** state) {
     size_t pages = lock_pages(f->pool, &all[i]);
     size_t len = pages * PAGE;
     uint8_t* p = NULL;
-    assert_status(VMAR_OK, vmar_vmo_pool_buffer_virtual_address(
-                               &all[i], (void**)&p));
+    assert_status(VMAR_OK,
+                  vmar_vmo_pool_buffer_virtual_address(&all[i], (void**)&p));
     assert_non_null(p);
     assert_int_equal((uintptr_t)p % PAGE, 0);
     assert_true(test_maps_range_perms((uintptr_t)p, len, "rw-s"));
@@ -409,8 +406,7 @@ static void destroy__unmaps_and_closes(void** state) {
   size_t pages = lock_pages(f->pool, &b);
   uint8_t* p = NULL;
   vmar_handle_t vmo = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK,
-                vmar_vmo_pool_buffer_virtual_address(&b, (void**)&p));
+  assert_status(VMAR_OK, vmar_vmo_pool_buffer_virtual_address(&b, (void**)&p));
   assert_status(VMAR_OK, vmar_vmo_pool_buffer_vmo(&b, &vmo));
   vmar_vmo_pool_destroy(f->pool);
   f->pool = NULL;
@@ -516,16 +512,14 @@ int main(void) {
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(release_write_lock__bad_args, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(reset__frees_everything, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(reset__frees_everything, setup, teardown),
       cmocka_unit_test_setup_teardown(map_vmos__writable_visible_in_vmo, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(destroy__unmaps_and_closes, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(map_vmos__failure_empties_pool, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(pin_vmos__not_supported, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(pin_vmos__not_supported, setup, teardown),
       cmocka_unit_test_setup_teardown(accessors__invalid_buffer_bad_state,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(buffer_size_at__bad_args_invalid_args,

@@ -108,7 +108,8 @@ static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
   vmar_vaddr_t a = 0;
   assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
   assert_int_not_equal(h, VMAR_HANDLE_INVALID);
-  assert_int_equal(h & VMAR_HANDLE_FIXED_BITS_MASK, VMAR_HANDLE_FIXED_BITS_MASK);
+  assert_int_equal(h & VMAR_HANDLE_FIXED_BITS_MASK,
+                   VMAR_HANDLE_FIXED_BITS_MASK);
   assert_int_not_equal(a, 0);
   assert_int_equal(a % PAGE, 0);
   if (addr != NULL) {
@@ -179,10 +180,9 @@ static vmar_handle_t misaligned_child(const fixture_t* fx,
   size_t big = (size_t)2 << 20;
   size_t off = round_up(fx->info.base, big) - fx->info.base + PAGE;
   assert_true(off + size <= fx->info.len);
-  vmar_handle_t c = alloc_ok(fx->parent,
-                             options | VMAR_VM_SPECIFIC |
-                                 VMAR_VM_CAN_MAP_SPECIFIC,
-                             off, size, base);
+  vmar_handle_t c = alloc_ok(
+      fx->parent, options | VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC, off,
+      size, base);
   assert_int_equal(*base % big, PAGE);
   return c;
 }
@@ -197,8 +197,8 @@ static void expect_alloc_fails(vmar_status_t expected, vmar_handle_t parent,
   vmar_handle_t child = SENTINEL_HANDLE;
   vmar_vaddr_t addr = SENTINEL_ADDR;
   reserved_snapshot_t before = reserved_take();
-  size_t vmas = g_fx != NULL ? maps_count_in(g_fx->info.base, g_fx->info.len)
-                             : 0;
+  size_t vmas =
+      g_fx != NULL ? maps_count_in(g_fx->info.base, g_fx->info.len) : 0;
   assert_status(expected,
                 vmar_allocate(parent, options, offset, size, &child, &addr));
   assert_int_equal(child, SENTINEL_HANDLE);
@@ -359,10 +359,9 @@ static void allocate__can_map_bits_set_handle_rights(void** state) {
     assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
     assert_int_equal(rights, want);
     // CAN_MAP_SPECIFIC and COMPACT add no right.
-    vmar_handle_t s = alloc_ok(vmar_root_self(),
-                               opts | VMAR_VM_CAN_MAP_SPECIFIC |
-                                   VMAR_VM_COMPACT,
-                               0, PAGE, NULL);
+    vmar_handle_t s = alloc_ok(
+        vmar_root_self(), opts | VMAR_VM_CAN_MAP_SPECIFIC | VMAR_VM_COMPACT, 0,
+        PAGE, NULL);
     assert_status(VMAR_OK, vmar_handle_get_rights(s, &rights));
     assert_int_equal(rights, want);
     destroy_close(s);
@@ -425,8 +424,8 @@ static void allocate__bad_parent_handle_bad_handle(void** state) {
                      PAGE);
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, 0xFFFFFFFFu, 0, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, 0xFFFFFFFCu, 0, 0, PAGE);
-  expect_alloc_fails(VMAR_ERR_BAD_HANDLE, fx->parent & ~(vmar_handle_t)3u, 0,
-                     0, PAGE);
+  expect_alloc_fails(VMAR_ERR_BAD_HANDLE, fx->parent & ~(vmar_handle_t)3u, 0, 0,
+                     PAGE);
   // BAD_HANDLE comes before every other check.
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, VMAR_HANDLE_INVALID,
                      VMAR_VM_PERM_READ | VMAR_VM_CAN_MAP_EXECUTE, PAGE + 1, 0);
@@ -441,8 +440,7 @@ static void allocate__parent_handle_lacks_right_access_denied(void** state) {
                      PAGE);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nw, RW, 0, PAGE);
   vmar_handle_t nr = dup_without(fx->parent, VMAR_RIGHT_READ);
-  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nr, VMAR_VM_CAN_MAP_READ, 0,
-                     PAGE);
+  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nr, VMAR_VM_CAN_MAP_READ, 0, PAGE);
   // The parent's handle has no EXECUTE right at all.
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, fx->parent,
                      VMAR_VM_CAN_MAP_EXECUTE, 0, PAGE);
@@ -471,8 +469,8 @@ static void allocate__bad_align_field_invalid_args(void** state) {
   fixture_t* fx = *state;
   static const unsigned kBad[] = {1, 2, 8, 9, 33, 34, 63, 64, 127, 128, 255};
   for (size_t i = 0; i < sizeof(kBad) / sizeof(kBad[0]); i++) {
-    expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
-                       align_option(kBad[i]), 0, PAGE);
+    expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, align_option(kBad[i]),
+                       0, PAGE);
   }
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0x80000000u, 0, PAGE);
   assert_vmar_empty(fx->parent);
@@ -485,8 +483,8 @@ static void allocate__perm_or_map_range_invalid_args(void** state) {
                      PAGE);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_PERM_WRITE, 0,
                      PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_PERM_EXECUTE,
-                     0, PAGE);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_PERM_EXECUTE, 0,
+                     PAGE);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
                      VMAR_VM_PERM_READ | VMAR_VM_CAN_MAP_READ, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_MAP_RANGE, 0,
@@ -532,8 +530,8 @@ static void allocate__map_only_options_invalid_args(void** state) {
                      VMAR_VM_SPECIFIC_OVERWRITE, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
                      VMAR_VM_REQUIRE_NON_RESIZABLE, 0, PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_ALLOW_FAULTS,
-                     0, PAGE);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_ALLOW_FAULTS, 0,
+                     PAGE);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
                      VMAR_VM_FAULT_BEYOND_STREAM_SIZE, 0, PAGE);
   assert_vmar_empty(fx->parent);
@@ -584,8 +582,8 @@ static void allocate__size_zero_invalid_args(void** state) {
 // Step 7: a CAN_MAP bit above the parent's own ceiling is ACCESS_DENIED.
 static void allocate__can_map_above_parent_ceiling_access_denied(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t ro = alloc_ok(fx->parent, VMAR_VM_CAN_MAP_READ, 0, 64 * PAGE,
-                              NULL);
+  vmar_handle_t ro =
+      alloc_ok(fx->parent, VMAR_VM_CAN_MAP_READ, 0, 64 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, ro, VMAR_VM_CAN_MAP_WRITE, 0,
                      PAGE);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, ro, RW, 0, PAGE);
@@ -618,27 +616,27 @@ static void allocate__offset_mode_invalid_args(void** state) {
   // Step 8 precedes step 9 (parent without CAN_MAP_SPECIFIC).
   vmar_handle_t plain = alloc_ok(fx->parent, 0, 0, 64 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, plain,
-                     VMAR_VM_SPECIFIC | VMAR_VM_OFFSET_IS_UPPER_LIMIT,
-                     4 * PAGE, PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, plain, VMAR_VM_SPECIFIC,
-                     PAGE + 1, PAGE);
+                     VMAR_VM_SPECIFIC | VMAR_VM_OFFSET_IS_UPPER_LIMIT, 4 * PAGE,
+                     PAGE);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, plain, VMAR_VM_SPECIFIC, PAGE + 1,
+                     PAGE);
   assert_vmar_empty(plain);
   destroy_close(plain);
 }
 
 // Step 9: SPECIFIC / UPPER_LIMIT in a parent without CAN_MAP_SPECIFIC.
-static void allocate__specific_without_can_map_specific_access_denied(
-    void** state) {
+static void
+allocate__specific_without_can_map_specific_access_denied(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t plain = alloc_ok(fx->parent, RW, 0, 64 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain, VMAR_VM_SPECIFIC, 0, PAGE);
-  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain, VMAR_VM_SPECIFIC,
-                     4 * PAGE, PAGE);
+  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain, VMAR_VM_SPECIFIC, 4 * PAGE,
+                     PAGE);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain,
                      VMAR_VM_OFFSET_IS_UPPER_LIMIT, 8 * PAGE, PAGE);
   // Step 9 precedes bounds (10) and alignment (11).
-  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain, VMAR_VM_SPECIFIC,
-                     64 * PAGE, PAGE);
+  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain, VMAR_VM_SPECIFIC, 64 * PAGE,
+                     PAGE);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain,
                      VMAR_VM_OFFSET_IS_UPPER_LIMIT, 128 * PAGE, PAGE);
   assert_vmar_empty(plain);
@@ -650,8 +648,7 @@ static void allocate__out_of_bounds_invalid_args(void** state) {
   fixture_t* fx = *state;
   size_t len = fx->info.len;
   size_t huge = SIZE_MAX - PAGE + 1; // page-aligned
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0,
-                           len + PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, len + PAGE);
   expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, huge);
   expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
                            len, PAGE);
@@ -665,8 +662,8 @@ static void allocate__out_of_bounds_invalid_args(void** state) {
                            0, len + PAGE);
   // The last page is fine.
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, len - PAGE, PAGE,
-                             &a);
+  vmar_handle_t h =
+      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, len - PAGE, PAGE, &a);
   assert_int_equal(a, fx->info.base + len - PAGE);
   // Bounds (10) come before overlap (11): reaching past the end over |h|.
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
@@ -687,9 +684,8 @@ static void allocate__specific_misaligned_absolute_invalid_args(void** state) {
   size_t coff = round_up(fx->info.base, align) - fx->info.base + PAGE;
   size_t clen = 4 * align;
   vmar_vaddr_t cb = 0;
-  vmar_handle_t c = alloc_ok(fx->parent, VMAR_VM_SPECIFIC |
-                                             VMAR_VM_CAN_MAP_SPECIFIC,
-                             coff, clen, &cb);
+  vmar_handle_t c = alloc_ok(
+      fx->parent, VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC, coff, clen, &cb);
   assert_int_equal(cb % align, PAGE);
   // Offsets: |good| is aligned in absolute terms, |bad| and |rel| are not
   // (|rel| is aligned relative to the base only).
@@ -701,15 +697,14 @@ static void allocate__specific_misaligned_absolute_invalid_args(void** state) {
                      PAGE);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, c, VMAR_VM_SPECIFIC | opt, rel,
                      PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, c, VMAR_VM_SPECIFIC | opt, 0,
-                     PAGE);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, c, VMAR_VM_SPECIFIC | opt, 0, PAGE);
   assert_vmar_empty(c);
   vmar_vaddr_t a = 0;
   vmar_handle_t h = alloc_ok(c, VMAR_VM_SPECIFIC | opt, good, PAGE, &a);
   assert_int_equal(a, cb + good);
   assert_int_equal(a % align, 0);
-  vmar_handle_t h2 = alloc_ok(c, VMAR_VM_SPECIFIC | opt, good + align,
-                              2 * PAGE, &a);
+  vmar_handle_t h2 =
+      alloc_ok(c, VMAR_VM_SPECIFIC | opt, good + align, 2 * PAGE, &a);
   assert_int_equal(a % align, 0);
   destroy_close(h2);
   // Alignment (11) is checked before overlap: a misaligned spot over |other|.
@@ -720,8 +715,7 @@ static void allocate__specific_misaligned_absolute_invalid_args(void** state) {
   destroy_close(other);
   destroy_close(h);
   // A page-sized alignment is satisfied by every page.
-  h = alloc_ok(c, VMAR_VM_SPECIFIC | align_option(page_shift()), bad, PAGE,
-               &a);
+  h = alloc_ok(c, VMAR_VM_SPECIFIC | align_option(page_shift()), bad, PAGE, &a);
   assert_int_equal(a, cb + bad);
   destroy_close(h);
   assert_vmar_empty(c);
@@ -732,8 +726,8 @@ static void allocate__specific_misaligned_absolute_invalid_args(void** state) {
 static void allocate__specific_overlap_already_exists(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 8 * PAGE, 4 * PAGE,
-                             &a);
+  vmar_handle_t h =
+      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 8 * PAGE, 4 * PAGE, &a);
   assert_int_equal(a, fx->info.base + 8 * PAGE);
   // Same range, head overlap, tail overlap, inside, around.
   expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC,
@@ -747,10 +741,10 @@ static void allocate__specific_overlap_already_exists(void** state) {
   expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC, 0,
                      fx->info.len);
   // Adjacent on both sides is fine: the failures added nothing.
-  vmar_handle_t left = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 6 * PAGE,
-                                2 * PAGE, NULL);
-  vmar_handle_t right = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 12 * PAGE,
-                                 2 * PAGE, NULL);
+  vmar_handle_t left =
+      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 6 * PAGE, 2 * PAGE, NULL);
+  vmar_handle_t right =
+      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 12 * PAGE, 2 * PAGE, NULL);
   destroy_close(left);
   destroy_close(right);
   destroy_close(h);
@@ -760,8 +754,8 @@ static void allocate__specific_overlap_already_exists(void** state) {
 // Step 12: no free spot is NO_RESOURCES (full, or only too-small holes).
 static void allocate__no_spot_no_resources(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t c = alloc_ok(fx->parent, VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                             8 * PAGE, NULL);
+  vmar_handle_t c =
+      alloc_ok(fx->parent, VMAR_VM_CAN_MAP_SPECIFIC, 0, 8 * PAGE, NULL);
   vmar_handle_t full = alloc_ok(c, 0, 0, 8 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_NO_RESOURCES, c, 0, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_NO_RESOURCES, c, VMAR_VM_COMPACT, 0, 8 * PAGE);
@@ -795,9 +789,9 @@ static void allocate__null_outputs_invalid_args(void** state) {
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_allocate(fx->parent, 0, 0, PAGE, &h, NULL));
   assert_int_equal(h, SENTINEL_HANDLE);
-  assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_allocate(fx->parent, VMAR_VM_SPECIFIC, 0, PAGE, NULL,
-                              NULL));
+  assert_status(
+      VMAR_ERR_INVALID_ARGS,
+      vmar_allocate(fx->parent, VMAR_VM_SPECIFIC, 0, PAGE, NULL, NULL));
   assert_int_equal(reserved_new_bytes(&before), 0);
   assert_vmar_empty(fx->parent);
   // Also in the root: no top-level reservation is left behind.
@@ -840,8 +834,8 @@ static void allocate__align_placement_aligned_inside(void** state) {
   fixture_t* fx = *state;
   vmar_info_t ci = {0, (size_t)8 << 20};
   for (size_t compact = 0; compact < 2; compact++) {
-    vmar_handle_t c = misaligned_child(fx, compact ? VMAR_VM_COMPACT : 0,
-                                       ci.len, &ci.base);
+    vmar_handle_t c =
+        misaligned_child(fx, compact ? VMAR_VM_COMPACT : 0, ci.len, &ci.base);
     for (unsigned shift = 10; shift <= 20; shift++) {
       size_t align = (size_t)1 << shift;
       size_t eff = align > PAGE ? align : PAGE;
@@ -993,8 +987,8 @@ static void allocate__random_placement_disjoint_inside(void** state) {
   for (size_t i = 0; i < N; i++) {
     size_t size = (i % 4 + 1) * PAGE;
     vmar_vaddr_t a = 0;
-    hs[i] = alloc_ok(fx->parent, (i % 3 == 0) ? VMAR_VM_COMPACT : 0, 0, size,
-                     &a);
+    hs[i] =
+        alloc_ok(fx->parent, (i % 3 == 0) ? VMAR_VM_COMPACT : 0, 0, size, &a);
     assert_inside(a, size, &fx->info);
     spans[i][0] = a;
     spans[i][1] = size;
@@ -1057,8 +1051,8 @@ static void allocate__upper_limit_respected(void** state) {
   size_t lowest = SIZE_MAX, highest = 0;
   for (size_t i = 0; i < 32; i++) {
     vmar_vaddr_t a = 0;
-    vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT,
-                               limit, 2 * PAGE, &a);
+    vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit,
+                               2 * PAGE, &a);
     assert_true(a >= fx->info.base);
     assert_true(a + 2 * PAGE <= fx->info.base + limit);
     size_t off = a - fx->info.base;
@@ -1070,8 +1064,8 @@ static void allocate__upper_limit_respected(void** state) {
   assert_true(lowest < highest);
   // size == offset: the only spot is the base.
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit,
-                             limit, &a);
+  vmar_handle_t h =
+      alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, limit, &a);
   assert_int_equal(a, fx->info.base);
   destroy_close(h);
   // offset == parent size: the whole parent.
@@ -1091,8 +1085,8 @@ static void allocate__upper_limit_bounds_invalid_args(void** state) {
   expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, ul, 0, PAGE);
   expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, ul,
                            fx->info.len + PAGE, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, ul,
-                           fx->info.len, fx->info.len + PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, ul, fx->info.len,
+                           fx->info.len + PAGE);
 }
 
 // OFFSET_IS_UPPER_LIMIT with the space below the limit taken: NO_RESOURCES.
@@ -1104,14 +1098,14 @@ static void allocate__upper_limit_full_below_no_resources(void** state) {
   expect_alloc_fails(VMAR_ERR_NO_RESOURCES, fx->parent,
                      VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, 2 * PAGE);
   vmar_vaddr_t a = 0;
-  vmar_handle_t one = alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit,
-                               PAGE, &a);
+  vmar_handle_t one =
+      alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, PAGE, &a);
   assert_int_equal(a, fx->info.base + 7 * PAGE);
   expect_alloc_fails(VMAR_ERR_NO_RESOURCES, fx->parent,
                      VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, PAGE);
   // The rest of the parent is free all the while.
-  vmar_handle_t above = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, limit,
-                                 fx->info.len - limit, NULL);
+  vmar_handle_t above =
+      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, limit, fx->info.len - limit, NULL);
   destroy_close(above);
   destroy_close(one);
   destroy_close(low);
@@ -1125,14 +1119,14 @@ static void allocate__upper_limit_full_below_no_resources(void** state) {
 static void destroy__range_reusable_in_parent(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 16 * PAGE,
-                             16 * PAGE, &a);
+  vmar_handle_t h =
+      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 16 * PAGE, 16 * PAGE, &a);
   expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC,
                      16 * PAGE, 16 * PAGE);
   assert_status(VMAR_OK, vmar_destroy(h));
   vmar_vaddr_t b = 0;
-  vmar_handle_t again = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 16 * PAGE,
-                                 16 * PAGE, &b);
+  vmar_handle_t again =
+      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 16 * PAGE, 16 * PAGE, &b);
   assert_int_equal(b, a);
   destroy_close(again);
   assert_status(VMAR_OK, vmar_handle_close(h));
@@ -1201,8 +1195,8 @@ static void destroy__twice_bad_state(void** state) {
 static void destroy__descendants_bad_state(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t ca = 0, ga = 0, gga = 0;
-  vmar_handle_t c = alloc_ok(fx->parent, RW | VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                             64 * PAGE, &ca);
+  vmar_handle_t c =
+      alloc_ok(fx->parent, RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, 64 * PAGE, &ca);
   vmar_handle_t g = alloc_ok(c, RW, 0, 16 * PAGE, &ga);
   vmar_handle_t gg = alloc_ok(g, VMAR_VM_CAN_MAP_READ, 0, 4 * PAGE, &gga);
   vmar_handle_t sib = alloc_ok(c, 0, 0, 4 * PAGE, NULL);
@@ -1240,8 +1234,8 @@ static void destroy__descendants_bad_state(void** state) {
 // Destroying a grandchild leaves the middle VMAR alive and frees the spot.
 static void destroy__grandchild_only(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t c = alloc_ok(fx->parent, VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                             16 * PAGE, NULL);
+  vmar_handle_t c =
+      alloc_ok(fx->parent, VMAR_VM_CAN_MAP_SPECIFIC, 0, 16 * PAGE, NULL);
   vmar_handle_t g = alloc_ok(c, VMAR_VM_SPECIFIC, 4 * PAGE, 4 * PAGE, NULL);
   assert_status(VMAR_OK, vmar_destroy(g));
   vmar_handle_t g2 = alloc_ok(c, VMAR_VM_SPECIFIC, 4 * PAGE, 4 * PAGE, NULL);
@@ -1358,8 +1352,8 @@ static void get_info__child_and_destroyed_ok(void** state) {
   assert_int_equal(pi.base, fx->info.base);
   assert_int_equal(pi.len, fx->info.len);
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 5 * PAGE, 3 * PAGE,
-                             &a);
+  vmar_handle_t h =
+      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 5 * PAGE, 3 * PAGE, &a);
   vmar_info_t info = info_of(h);
   assert_int_equal(info.base, fx->info.base + 5 * PAGE);
   assert_int_equal(info.len, 3 * PAGE);

@@ -129,9 +129,9 @@ static void reserve__root_child_reserved(void** state) {
   for (size_t i = 0; i < sizeof(kPages) / sizeof(kPages[0]); i++) {
     size_t len = kPages[i] * PAGE;
     vmar_vaddr_t a = 0;
-    vmar_handle_t h = alloc_ok(vmar_root_self(),
-                               VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE,
-                               0, len, &a);
+    vmar_handle_t h =
+        alloc_ok(vmar_root_self(), VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE,
+                 0, len, &a);
     assert_true(test_maps_range_reserved(a, len));
     assert_true(test_maps_range_perms(a, len, "---p"));
     // Nothing is accessible in a reservation.
@@ -147,8 +147,8 @@ static void reserve__aligned_root_child_no_leftovers(void** state) {
   (void)state;
   reserved_snapshot_t before = reserved_take();
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(vmar_root_self(), VMAR_VM_ALIGN_1MB, 0, 4 * PAGE,
-                             &a);
+  vmar_handle_t h =
+      alloc_ok(vmar_root_self(), VMAR_VM_ALIGN_1MB, 0, 4 * PAGE, &a);
   assert_int_equal(a % ((size_t)1 << 20), 0);
   assert_true(test_maps_range_reserved(a, 4 * PAGE));
   // The over-reservation was trimmed: exactly the child's pages are new.
@@ -173,8 +173,8 @@ static void reserve__sub_vmars_cost_no_vma(void** state) {
   (void)state;
   size_t len = 1024 * PAGE;
   vmar_vaddr_t top = 0;
-  vmar_handle_t t = alloc_ok(vmar_root_self(), VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                             len, &top);
+  vmar_handle_t t =
+      alloc_ok(vmar_root_self(), VMAR_VM_CAN_MAP_SPECIFIC, 0, len, &top);
   size_t before = maps_count_in(top, len);
   assert_int_equal(before, 1);
   enum { SIBLINGS = 50, DEPTH = 50 };
@@ -185,8 +185,8 @@ static void reserve__sub_vmars_cost_no_vma(void** state) {
   vmar_handle_t parent = VMAR_HANDLE_INVALID;
   vmar_handle_t sib[SIBLINGS];
   for (size_t i = 0; i < SIBLINGS; i++) {
-    sib[i] = alloc_ok(t, i % 2 ? VMAR_VM_COMPACT : 0, 0, (i % 4 + 1) * PAGE,
-                      NULL);
+    sib[i] =
+        alloc_ok(t, i % 2 ? VMAR_VM_COMPACT : 0, 0, (i % 4 + 1) * PAGE, NULL);
     vmar_info_t si = info_of(sib[i]);
     assert_true(si.base >= top + 64 * PAGE && si.base + si.len <= top + len);
   }
@@ -264,8 +264,8 @@ static void reserve__destroy_sub_vmar_rereserves(void** state) {
   (void)state;
   size_t len = 64 * PAGE;
   vmar_vaddr_t top = 0;
-  vmar_handle_t t = alloc_ok(vmar_root_self(), VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                             len, &top);
+  vmar_handle_t t =
+      alloc_ok(vmar_root_self(), VMAR_VM_CAN_MAP_SPECIFIC, 0, len, &top);
   size_t before = maps_count_in(top, len);
   vmar_vaddr_t ca = 0;
   vmar_handle_t c = alloc_ok(t, VMAR_VM_SPECIFIC, 8 * PAGE, 16 * PAGE, &ca);
@@ -360,6 +360,5 @@ int main(void) {
       cmocka_unit_test(reserve__specific_over_foreign_memory_already_exists),
       cmocka_unit_test(reserve__specific_in_root_free_spot_ok),
   };
-  return cmocka_run_group_tests_name("posix.reserve", tests, group_setup,
-                                     NULL);
+  return cmocka_run_group_tests_name("posix.reserve", tests, group_setup, NULL);
 }

@@ -13,8 +13,8 @@ enum {
   SHARED_THREADS = 4,
   PRIVATE_THREADS = 2,
   ITERATIONS = 2000,
-  MAX_LIVE = 16,    // children a thread holds at once
-  MAX_PAGES = 8,    // largest child
+  MAX_LIVE = 16, // children a thread holds at once
+  MAX_PAGES = 8, // largest child
   REGION_PAGES = 4096,
   ROOT_ROUNDS = 200, // top-level create/destroy rounds per private thread
 };
@@ -146,8 +146,8 @@ static void churn(worker_t* w, region_t* r, size_t iterations) {
       vmar_vaddr_t ga = 0;
       s = vmar_allocate(c.h, 0, 0, page_size, &c.grandchild, &ga);
       FAIL_IF(s != VMAR_OK, s);
-      FAIL_IF(s == VMAR_OK &&
-                  (ga < c.base || ga + page_size > c.base + c.pages * page_size),
+      FAIL_IF(s == VMAR_OK && (ga < c.base ||
+                               ga + page_size > c.base + c.pages * page_size),
               VMAR_OK);
       if (s != VMAR_OK) {
         c.grandchild = VMAR_HANDLE_INVALID;
@@ -213,8 +213,8 @@ static void* private_worker(void* arg) {
     vmar_handle_t h = VMAR_HANDLE_INVALID;
     vmar_vaddr_t a = 0;
     size_t len = ((size_t)rand_r(&w->seed) % 4 + 1) * page_size;
-    s = vmar_allocate(vmar_root_self(), i % 2 ? VMAR_VM_COMPACT : 0, 0, len,
-                      &h, &a);
+    s = vmar_allocate(vmar_root_self(), i % 2 ? VMAR_VM_COMPACT : 0, 0, len, &h,
+                      &a);
     FAIL_IF(s != VMAR_OK, s);
     if (s != VMAR_OK) {
       break;

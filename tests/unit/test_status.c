@@ -56,8 +56,7 @@ static void status_constants__equal_list_values(void** state) {
 // non-negative code.
 static void status_list__values_unique_and_negative(void** state) {
   (void)state;
-#define CHECK_MEANING(name, value, meaning)                                    \
-  assert_true(strlen(meaning) > 0);
+#define CHECK_MEANING(name, value, meaning) assert_true(strlen(meaning) > 0);
   VMAR_STATUS_LIST(CHECK_MEANING)
 #undef CHECK_MEANING
   for (size_t i = 0; i < STATUS_COUNT; i++) {
@@ -113,8 +112,8 @@ static void status_constants__zircon_numbers(void** state) {
 static void status_string__unknown_code_fixed_string(void** state) {
   (void)state;
   static const vmar_status_t kUnknown[] = {
-      1, 2, 100, -5, -7, -9, -16, -29, -31, -39, -48, -77, -100, -1000,
-      INT32_MAX, INT32_MIN, INT32_MIN + 1};
+      1,   2,   100, -5,   -7,    -9,        -16,       -29,          -31,
+      -39, -48, -77, -100, -1000, INT32_MAX, INT32_MIN, INT32_MIN + 1};
   const char* first = NULL;
   for (size_t i = 0; i < sizeof(kUnknown) / sizeof(kUnknown[0]); i++) {
     assert_false(is_listed(kUnknown[i]));
@@ -273,7 +272,8 @@ static void vmar_ops__zircon_values(void** state) {
   assert_int_equal(VMAR_VMO_OP_DECOMMIT, VMAR_VMAR_OP_DECOMMIT);
 }
 
-// Handle constants, object and map-info types, scalar widths (SPEC §2.10, §3.5).
+// Handle constants, object and map-info types, scalar widths (SPEC §2.10,
+// §3.5).
 static void types__zircon_widths_and_values(void** state) {
   (void)state;
   assert_int_equal(sizeof(vmar_status_t), 4);
