@@ -37,6 +37,10 @@ if(VMAR_INSTALL AND CMAKE_SKIP_INSTALL_RULES)
   set(VMAR_INSTALL OFF)
 endif()
 
+option(VMAR_POSIX_PORTABLE
+  "POSIX backend: do without memfd_create, MAP_FIXED_NOREPLACE and fallocate even where the host has them, so the paths other hosts take are built and tested"
+  OFF)
+
 option(VMAR_WERROR "Treat compiler warnings as errors (presets and CI turn it on)" OFF)
 
 # Checked in VmarSanitizers.cmake: "", "address,undefined" or "thread".

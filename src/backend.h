@@ -84,6 +84,12 @@ vmar_status_t vmar__os_handle_replace(vmar_handle_t handle,
 vmar_status_t vmar__os_handle_get_info(vmar_handle_t handle,
                                        vmar_handle_info_t* info);
 
+// POSIX-only: the VMO's file descriptor, and a VMO from one (NOT_SUPPORTED
+// on Zircon).
+vmar_status_t vmar__os_vmo_get_fd(vmar_handle_t vmo, int* fd);
+vmar_status_t vmar__os_vmo_create_from_fd(int fd, uint32_t options,
+                                          vmar_handle_t* out);
+
 // Entropy bits for randomised placement (POSIX only; NOT_SUPPORTED on
 // Zircon). pre: bits <= 36.
 vmar_status_t vmar__os_set_entropy_bits(uint32_t bits);

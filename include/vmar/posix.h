@@ -19,6 +19,35 @@ VMAR_EXTERN_C_BEGIN
 // VMAR_ERR_NOT_SUPPORTED: on the Zircon backend (a kernel boot option there).
 VMAR_API vmar_status_t vmar_posix_set_entropy_bits(uint32_t bits);
 
+// Returns a new file descriptor for the VMO's backing file, so another process
+// (a forked child, or one that receives it over a UNIX socket) can map the
+// same memory, e.g. with vmar_vmo_create_from_fd. The caller owns |*fd| and
+// closes it; the VMO lives on independently.
+// VMAR_OK: |*fd| is open (close-on-exec).
+// VMAR_ERR_BAD_HANDLE: |vmo| is not a live handle.
+// VMAR_ERR_WRONG_TYPE: |vmo| is not a VMO.
+// VMAR_ERR_ACCESS_DENIED: the handle lacks READ, WRITE, MAP or TRANSFER (the
+//   descriptor gives all of them).
+// VMAR_ERR_INVALID_ARGS: |fd| is NULL.
+// VMAR_ERR_NO_RESOURCES: out of file descriptors.
+// VMAR_ERR_NOT_SUPPORTED: on the Zircon backend.
+VMAR_API vmar_status_t vmar_vmo_get_fd(vmar_handle_t vmo, int* fd);
+
+// Creates a VMO backed by the shared-memory or regular file |fd| (which the
+// caller keeps owning; the VMO holds its own duplicate). The VMO's size is the
+// file's size rounded up to whole pages (the file is extended if needed).
+//   |options| : 0 or VMAR_VMO_RESIZABLE.
+// VMAR_OK: |*out| has the rights of a new VMO.
+// VMAR_ERR_INVALID_ARGS: |fd| is negative, not a regular or shared-memory
+//   file, or |options| is unknown, or |out| is NULL.
+// VMAR_ERR_BAD_HANDLE: |fd| is not an open descriptor.
+// VMAR_ERR_ACCESS_DENIED: |fd| was not opened for reading and writing.
+// VMAR_ERR_NO_RESOURCES, VMAR_ERR_NO_MEMORY: out of descriptors, handles or
+//   memory.
+// VMAR_ERR_NOT_SUPPORTED: on the Zircon backend.
+VMAR_API vmar_status_t vmar_vmo_create_from_fd(int fd, uint32_t options,
+                                               vmar_handle_t* out);
+
 VMAR_EXTERN_C_END
 
 #endif // VMAR_INCLUDE_VMAR_POSIX_H_

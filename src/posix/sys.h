@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fault.h"
@@ -22,6 +23,20 @@
 #endif
 #ifndef MAP_ANONYMOUS
 #define MAP_ANONYMOUS MAP_ANON
+#endif
+
+// Host features used when present. VMAR_POSIX_PORTABLE (a build option)
+// pretends they are absent, so the paths other hosts take are built and
+// tested on Linux too.
+#if defined(MFD_CLOEXEC) && !defined(VMAR_POSIX_PORTABLE)
+#define VMAR__HAVE_MEMFD 1
+#endif
+#if defined(MAP_FIXED_NOREPLACE) && !defined(VMAR_POSIX_PORTABLE)
+#define VMAR__HAVE_NOREPLACE 1
+#endif
+#if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE) &&           \
+    !defined(VMAR_POSIX_PORTABLE)
+#define VMAR__HAVE_FALLOCATE 1
 #endif
 
 // Private, inaccessible, uncommitted: what every reservation is made of.
@@ -48,7 +63,7 @@ static inline int vmar__sys_reserve_at(uintptr_t addr, size_t size) {
   if (vmar__fault_hit(VMAR__FAULT_MMAP, &injected)) {
     return injected;
   }
-#ifdef MAP_FIXED_NOREPLACE
+#ifdef VMAR__HAVE_NOREPLACE
   const int flags = VMAR__SYS_RESERVE_FLAGS | MAP_FIXED_NOREPLACE;
 #else
   const int flags = VMAR__SYS_RESERVE_FLAGS;
@@ -107,7 +122,7 @@ static inline int vmar__sys_map_file(uintptr_t* addr, size_t size, int prot,
   if (how == VMAR__SYS_AT_FIXED) {
     flags |= MAP_FIXED;
   } else if (how == VMAR__SYS_AT_NOREPLACE) {
-#ifdef MAP_FIXED_NOREPLACE
+#ifdef VMAR__HAVE_NOREPLACE
     flags |= MAP_FIXED_NOREPLACE;
 #endif
   } else {
@@ -155,6 +170,47 @@ static inline int vmar__sys_close(int fd) {
     return injected;
   }
   return close(fd) == 0 ? 0 : errno;
+}
+
+// A close-on-exec duplicate of |fd|.
+static inline int vmar__sys_dup(int fd, int* out) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_OPEN, &injected)) {
+    return injected;
+  }
+  int d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (d < 0) {
+    return errno;
+  }
+  *out = d;
+  return 0;
+}
+
+// What vmar__sys_file_info found.
+enum {
+  VMAR__SYS_FILE_RW = 0,     // a regular file open for reading and writing
+  VMAR__SYS_FILE_RDONLY = 1, // a regular file not open for both
+  VMAR__SYS_FILE_OTHER = 2,  // not a regular file (pipe, socket, device...)
+};
+
+// Size and kind of the open file |fd|.
+static inline int vmar__sys_file_info(int fd, uint64_t* size, int* kind) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    return errno;
+  }
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) {
+    return errno;
+  }
+  *size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+  if (!S_ISREG(st.st_mode)) {
+    *kind = VMAR__SYS_FILE_OTHER;
+  } else {
+    *kind = (flags & O_ACCMODE) == O_RDWR ? VMAR__SYS_FILE_RW
+                                          : VMAR__SYS_FILE_RDONLY;
+  }
+  return 0;
 }
 
 static inline int vmar__sys_ftruncate(int fd, uint64_t size) {
@@ -221,7 +277,7 @@ static inline int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len) {
   if (vmar__fault_hit(VMAR__FAULT_FALLOCATE, &injected)) {
     return injected;
   }
-#if defined(FALLOC_FL_PUNCH_HOLE) && defined(FALLOC_FL_KEEP_SIZE)
+#ifdef VMAR__HAVE_FALLOCATE
   if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
                 (off_t)len) == 0) {
     return 0;
@@ -249,7 +305,7 @@ static inline int vmar__sys_commit_range(int fd, uint64_t off, uint64_t len) {
   if (vmar__fault_hit(VMAR__FAULT_FALLOCATE, &injected)) {
     return injected;
   }
-#if defined(FALLOC_FL_KEEP_SIZE)
+#ifdef VMAR__HAVE_FALLOCATE
   if (fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) == 0) {
     return 0;
   }

@@ -28,7 +28,7 @@ static pthread_once_t backing_once = PTHREAD_ONCE_INIT;
 static atomic_uint_fast32_t name_counter;
 
 static void choose_backing(void) {
-#ifdef MFD_CLOEXEC
+#ifdef VMAR__HAVE_MEMFD
   backing_kind = BACKING_MEMFD;
 #else
   backing_kind = BACKING_SHM;
@@ -42,7 +42,7 @@ static void choose_backing(void) {
   } else if (strcmp(env, "file") == 0) {
     backing_kind = BACKING_FILE;
   }
-#ifdef MFD_CLOEXEC
+#ifdef VMAR__HAVE_MEMFD
   else if (strcmp(env, "memfd") == 0) {
     backing_kind = BACKING_MEMFD;
   }
@@ -96,7 +96,7 @@ static int open_backing(bool resizable, int* fd_out) {
     return injected;
   }
   switch (backing_kind) {
-#ifdef MFD_CLOEXEC
+#ifdef VMAR__HAVE_MEMFD
   case BACKING_MEMFD: {
     int fd = memfd_create("vmar", MFD_CLOEXEC);
     if (fd < 0) {
@@ -150,6 +150,45 @@ static bool round_vmo_size(uint64_t size, uint64_t* out) {
          *out <= (uint64_t)INT64_MAX;
 }
 
+// Wraps the open file |fd| (already |size| bytes) in a new VMO and a handle.
+// On failure |fd| is closed.
+static vmar_status_t vmo_from_file(int fd, uint64_t size, uint32_t options,
+                                   vmar_handle_t* out) {
+  vmar__vmo_t* v = vmar__calloc(1, sizeof(*v));
+  if (v == NULL) {
+    vmar__sys_close(fd);
+    return VMAR_ERR_NO_MEMORY;
+  }
+  if (pthread_rwlock_init(&v->io_lock, NULL) != 0) {
+    vmar__free(v);
+    vmar__sys_close(fd);
+    return VMAR_ERR_NO_MEMORY;
+  }
+  if (pthread_mutex_init(&v->name_lock, NULL) != 0) {
+    pthread_rwlock_destroy(&v->io_lock);
+    vmar__free(v);
+    vmar__sys_close(fd);
+    return VMAR_ERR_NO_MEMORY;
+  }
+  vmar__object_init(&v->obj, VMAR_OBJ_TYPE_VMO);
+  v->fd = fd;
+  v->options = options;
+  v->size = size;
+  vmar_rights_t rights = VMAR_DEFAULT_VMO_RIGHTS;
+  if (options & VMAR_VMO_RESIZABLE) {
+    rights |= VMAR_RIGHT_RESIZE;
+  }
+  vmar_status_t st = vmar__handle_create(&v->obj, rights, out);
+  vmar__object_release(&v->obj); // the handle holds it now (or nobody)
+  return st;
+}
+
+// A size the host will not back is out of range, as on Zircon.
+static vmar_status_t size_status(int err) {
+  return err == EFBIG || err == EINVAL ? VMAR_ERR_OUT_OF_RANGE
+                                       : vmar__status_from_errno(err);
+}
+
 vmar_status_t vmar__os_vmo_create(uint64_t size, uint32_t options,
                                   vmar_handle_t* out) {
   if ((options & ~(VMAR_VMO_RESIZABLE | VMAR_VMO_DISCARDABLE)) != 0) {
@@ -162,44 +201,72 @@ vmar_status_t vmar__os_vmo_create(uint64_t size, uint32_t options,
   if (out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  vmar__vmo_t* v = vmar__calloc(1, sizeof(*v));
-  if (v == NULL) {
-    return VMAR_ERR_NO_MEMORY;
+  int fd;
+  int err = open_backing((options & VMAR_VMO_RESIZABLE) != 0, &fd);
+  if (err != 0) {
+    return vmar__status_from_errno(err);
   }
-  if (pthread_rwlock_init(&v->io_lock, NULL) != 0) {
-    vmar__free(v);
-    return VMAR_ERR_NO_MEMORY;
+  if (rounded != 0 && (err = vmar__sys_ftruncate(fd, rounded)) != 0) {
+    vmar__sys_close(fd);
+    return size_status(err);
   }
-  if (pthread_mutex_init(&v->name_lock, NULL) != 0) {
-    pthread_rwlock_destroy(&v->io_lock);
-    vmar__free(v);
-    return VMAR_ERR_NO_MEMORY;
+  return vmo_from_file(fd, rounded, options, out);
+}
+
+vmar_status_t vmar__os_vmo_get_fd(vmar_handle_t vmo, int* fd) {
+  vmar__vmo_t* v;
+  vmar_rights_t rights;
+  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
+  if (st != VMAR_OK) {
+    return st;
   }
-  int err = open_backing((options & VMAR_VMO_RESIZABLE) != 0, &v->fd);
-  if (err == 0 && rounded != 0) {
-    err = vmar__sys_ftruncate(v->fd, rounded);
-    if (err != 0) {
-      vmar__sys_close(v->fd);
-    }
+  const vmar_rights_t needed =
+      VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_MAP | VMAR_RIGHT_TRANSFER;
+  if ((rights & needed) != needed) {
+    st = VMAR_ERR_ACCESS_DENIED;
+  } else if (fd == NULL) {
+    st = VMAR_ERR_INVALID_ARGS;
+  } else {
+    int err = vmar__sys_dup(v->fd, fd);
+    st = vmar__status_from_errno(err);
+  }
+  vmar__object_release(&v->obj);
+  return st;
+}
+
+vmar_status_t vmar__os_vmo_create_from_fd(int fd, uint32_t options,
+                                          vmar_handle_t* out) {
+  if (fd < 0 || (options & ~VMAR_VMO_RESIZABLE) != 0 || out == NULL) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  uint64_t size;
+  int mode;
+  int err = vmar__sys_file_info(fd, &size, &mode);
+  if (err == EBADF) {
+    return VMAR_ERR_BAD_HANDLE;
   }
   if (err != 0) {
-    pthread_rwlock_destroy(&v->io_lock);
-    pthread_mutex_destroy(&v->name_lock);
-    vmar__free(v);
-    // A size the host will not back is out of range, as on Zircon.
-    return err == EFBIG || err == EINVAL ? VMAR_ERR_OUT_OF_RANGE
-                                         : vmar__status_from_errno(err);
+    return vmar__status_from_errno(err);
   }
-  vmar__object_init(&v->obj, VMAR_OBJ_TYPE_VMO);
-  v->options = options;
-  v->size = rounded;
-  vmar_rights_t rights = VMAR_DEFAULT_VMO_RIGHTS;
-  if (options & VMAR_VMO_RESIZABLE) {
-    rights |= VMAR_RIGHT_RESIZE;
+  if (mode == VMAR__SYS_FILE_OTHER) {
+    return VMAR_ERR_INVALID_ARGS;
   }
-  vmar_status_t st = vmar__handle_create(&v->obj, rights, out);
-  vmar__object_release(&v->obj); // the handle holds it now (or nobody)
-  return st;
+  if (mode != VMAR__SYS_FILE_RW) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  uint64_t rounded;
+  if (!round_vmo_size(size, &rounded)) {
+    return VMAR_ERR_OUT_OF_RANGE;
+  }
+  int own;
+  if ((err = vmar__sys_dup(fd, &own)) != 0) {
+    return vmar__status_from_errno(err);
+  }
+  if (rounded != size && (err = vmar__sys_ftruncate(own, rounded)) != 0) {
+    vmar__sys_close(own);
+    return size_status(err);
+  }
+  return vmo_from_file(own, rounded, options, out);
 }
 
 // The common part of read and write: checks in Zircon's order, then the
