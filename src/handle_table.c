@@ -23,12 +23,16 @@
 // value survives many open/close cycles before its generation comes round.
 #define MIN_FREE_BEFORE_REUSE 256u
 
+// 16 bytes: a live slot needs its rights, a free one its list link.
 typedef struct slot {
-  vmar__object_t* obj;  // NULL when free
-  vmar_handle_t value;  // live: the handle; free: the last value, low bits 0
-  vmar_rights_t rights; // live only
-  uint32_t next_free;   // free list link: slot index + 1, 0 ends the list
+  vmar__object_t* obj; // NULL when free
+  vmar_handle_t value; // live: the handle; free: the last value, low bits 0
+  union {
+    vmar_rights_t rights; // live
+    uint32_t next_free;   // free: the next free slot's index + 1, 0 ends
+  } u;
 } slot_t;
+_Static_assert(sizeof(slot_t) <= 16, "a handle slot must stay small");
 
 static _Atomic(slot_t*) chunks[NUM_CHUNKS];
 static pthread_mutex_t stripes[NUM_STRIPES];
@@ -82,7 +86,7 @@ static vmar_status_t claim_slot(uint32_t* out) {
   if (free_head != 0 &&
       (free_count >= MIN_FREE_BEFORE_REUSE || high_water == MAX_SLOTS)) {
     uint32_t idx = free_head - 1;
-    free_head = slot_of(idx)->next_free;
+    free_head = slot_of(idx)->u.next_free;
     if (free_head == 0) {
       free_tail = 0;
     }
@@ -110,9 +114,9 @@ static vmar_status_t claim_slot(uint32_t* out) {
 static void release_slot(uint32_t idx) {
   pthread_mutex_lock(&alloc_lock);
   slot_t* s = slot_of(idx);
-  s->next_free = 0;
+  s->u.next_free = 0;
   if (free_tail != 0) {
-    slot_of(free_tail - 1)->next_free = idx + 1;
+    slot_of(free_tail - 1)->u.next_free = idx + 1;
   } else {
     free_head = idx + 1;
   }
@@ -145,7 +149,7 @@ vmar_status_t vmar__handle_create(vmar__object_t* o, vmar_rights_t rights,
   pthread_mutex_lock(stripe_of(idx));
   s->value = next_value(s->value, idx);
   s->obj = o;
-  s->rights = rights;
+  s->u.rights = rights;
   *out = s->value;
   pthread_mutex_unlock(stripe_of(idx));
   return VMAR_OK;
@@ -179,7 +183,7 @@ vmar_status_t vmar__handle_get(vmar_handle_t h, vmar__object_t** obj,
   }
   vmar__object_retain(s->obj);
   *obj = s->obj;
-  *rights = s->rights;
+  *rights = s->u.rights;
   pthread_mutex_unlock(stripe_of(idx));
   return VMAR_OK;
 }
@@ -212,14 +216,14 @@ vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
   if (s == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
-  if (!vmar__rights_subset(rights, s->rights) || out == NULL) {
+  if (!vmar__rights_subset(rights, s->u.rights) || out == NULL) {
     vmar__object_release(empty_slot(s, idx));
     return VMAR_ERR_INVALID_ARGS;
   }
   if (rights != VMAR_RIGHT_SAME_RIGHTS) {
-    s->rights = rights;
+    s->u.rights = rights;
   }
-  s->rights |= add;
+  s->u.rights |= add;
   s->value = next_value(s->value, idx);
   *out = s->value;
   pthread_mutex_unlock(stripe_of(idx));
