@@ -239,8 +239,8 @@ vmar_status_t vmar__os_vmo_create_from_fd(int fd, uint32_t options,
   if (fd < 0 || (options & ~VMAR_VMO_RESIZABLE) != 0 || out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  uint64_t size;
-  int mode;
+  uint64_t size = 0;
+  int mode = VMAR__SYS_FILE_OTHER;
   int err = vmar__sys_file_info(fd, &size, &mode);
   if (err == EBADF) {
     return VMAR_ERR_BAD_HANDLE;
@@ -258,7 +258,7 @@ vmar_status_t vmar__os_vmo_create_from_fd(int fd, uint32_t options,
   if (!round_vmo_size(size, &rounded)) {
     return VMAR_ERR_OUT_OF_RANGE;
   }
-  int own;
+  int own = -1;
   if ((err = vmar__sys_dup(fd, &own)) != 0) {
     return vmar__status_from_errno(err);
   }
