@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The handle table: a bounded array of slots, grown in chunks that are never
 // moved or freed, so a lookup of any 32-bit value is a bounds check, one
-// atomic load and one comparison. Slots are guarded by striped locks: lookups
-// of unrelated handles rarely share a lock, and only creating or closing a
-// handle touches the free list's lock.
+// atomic load and one comparison.
+//
+// The chunks are dealt out to 64 stripes (chunk c belongs to stripe c % 64),
+// each with its own lock, free list and supply of fresh slots. A thread
+// creates handles in its home stripe, so threads working on unrelated
+// objects share no lock and no cache line, and a lookup locks only the
+// stripe of the handle it looks up.
 
 #include "handle_table.h"
 
@@ -19,9 +23,13 @@
 #define GEN_SHIFT (2u + IDX_BITS)
 #define GEN_MASK ((1u << (32u - GEN_SHIFT)) - 1u)
 #define NUM_STRIPES 64u
-// A closed slot is reused only once this many slots are free, so a stale
-// value survives many open/close cycles before its generation comes round.
-#define MIN_FREE_BEFORE_REUSE 256u
+// A stripe reuses a closed slot only once this many of its slots are free,
+// so a stale value survives many open/close cycles before its generation
+// comes round.
+#define MIN_FREE_BEFORE_REUSE 64u
+// Koids are handed to each thread in blocks, so creating objects does not
+// bounce one counter between cores.
+#define KOID_BLOCK 256u
 
 // 16 bytes: a live slot needs its rights, a free one its list link.
 typedef struct slot {
@@ -34,42 +42,59 @@ typedef struct slot {
 } slot_t;
 _Static_assert(sizeof(slot_t) <= 16, "a handle slot must stay small");
 
-static _Atomic(slot_t*) chunks[NUM_CHUNKS];
-static pthread_mutex_t stripes[NUM_STRIPES];
-static pthread_once_t stripes_once = PTHREAD_ONCE_INIT;
+// Everything in a stripe is guarded by its lock. Aligned so two stripes never
+// share a cache line.
+typedef struct stripe {
+  _Alignas(64) pthread_mutex_t lock;
+  uint32_t free_head;  // slot index + 1, 0: empty
+  uint32_t free_tail;  // slot index + 1
+  uint32_t free_count;
+  uint32_t next_fresh; // next never-used slot of this stripe; MAX_SLOTS: none
+  size_t live;
+} stripe_t;
 
-// Guards everything below.
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint32_t free_head; // index + 1
-static uint32_t free_tail; // index + 1
-static uint32_t free_count;
-static uint32_t high_water; // slots ever handed out
-static size_t live_count;
-static size_t live_limit = MAX_SLOTS;
+static _Atomic(slot_t*) chunks[NUM_CHUNKS];
+static stripe_t stripes[NUM_STRIPES];
+static pthread_once_t stripes_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t chunk_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_uint next_home;
+static _Thread_local unsigned home_stripe = NUM_STRIPES;
+
+// A cap below the natural MAX_SLOTS (tests set one to reach the limit).
+// While one is set, creation is serialised by |limit_lock| so it is exact.
+static atomic_size_t live_limit = MAX_SLOTS;
+static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static atomic_uint_fast64_t next_koid = 1024;
+static _Thread_local uint64_t koid_next;
+static _Thread_local uint64_t koid_end;
 
 static void init_stripes(void) {
   for (unsigned i = 0; i < NUM_STRIPES; i++) {
-    pthread_mutex_init(&stripes[i], NULL);
+    pthread_mutex_init(&stripes[i].lock, NULL);
+    stripes[i].next_fresh = i * CHUNK_SLOTS; // the first slot of chunk i
   }
 }
 
-static pthread_mutex_t* stripe_of(uint32_t idx) {
-  return &stripes[idx % NUM_STRIPES];
+static stripe_t* stripe_of(uint32_t idx) {
+  return &stripes[(idx >> CHUNK_SHIFT) % NUM_STRIPES];
 }
 
 static slot_t* slot_of(uint32_t idx) {
-  slot_t* chunk =
-      atomic_load_explicit(&chunks[idx >> CHUNK_SHIFT], memory_order_acquire);
+  slot_t* chunk = atomic_load_explicit(&chunks[idx >> CHUNK_SHIFT],
+                                       memory_order_acquire);
   return chunk == NULL ? NULL : &chunk[idx & (CHUNK_SLOTS - 1)];
 }
 
 void vmar__object_init(vmar__object_t* o, uint32_t type) {
   vmar__ref_init(&o->refs);
-  o->type = type;
-  o->koid = (vmar_koid_t)atomic_fetch_add_explicit(&next_koid, 1,
-                                                   memory_order_relaxed);
+  o->type = (uint8_t)type;
+  if (koid_next == koid_end) {
+    koid_next = (uint64_t)atomic_fetch_add_explicit(&next_koid, KOID_BLOCK,
+                                                    memory_order_relaxed);
+    koid_end = koid_next + KOID_BLOCK;
+  }
+  o->koid = koid_next++;
 }
 
 void vmar__object_release(vmar__object_t* o) {
@@ -78,52 +103,53 @@ void vmar__object_release(vmar__object_t* o) {
   }
 }
 
-// Picks a slot index for a new handle. Called with alloc_lock held.
-static vmar_status_t claim_slot(uint32_t* out) {
-  if (live_count >= live_limit) {
-    return VMAR_ERR_NO_RESOURCES;
+// Makes sure the chunk holding |idx| exists.
+static bool ensure_chunk(uint32_t idx) {
+  if (slot_of(idx) != NULL) {
+    return true;
   }
-  if (free_head != 0 &&
-      (free_count >= MIN_FREE_BEFORE_REUSE || high_water == MAX_SLOTS)) {
-    uint32_t idx = free_head - 1;
-    free_head = slot_of(idx)->u.next_free;
-    if (free_head == 0) {
-      free_tail = 0;
+  pthread_mutex_lock(&chunk_lock);
+  bool ok = slot_of(idx) != NULL;
+  if (!ok) {
+    slot_t* chunk = vmar__calloc(CHUNK_SLOTS, sizeof(slot_t));
+    if (chunk != NULL) {
+      atomic_store_explicit(&chunks[idx >> CHUNK_SHIFT], chunk,
+                            memory_order_release);
+      ok = true;
     }
-    free_count--;
+  }
+  pthread_mutex_unlock(&chunk_lock);
+  return ok;
+}
+
+// Picks a slot of |s| for a new handle. Called with s->lock held.
+static vmar_status_t claim_slot(stripe_t* s, uint32_t* out) {
+  if (s->free_head != 0 &&
+      (s->free_count >= MIN_FREE_BEFORE_REUSE || s->next_fresh == MAX_SLOTS)) {
+    uint32_t idx = s->free_head - 1;
+    s->free_head = slot_of(idx)->u.next_free;
+    if (s->free_head == 0) {
+      s->free_tail = 0;
+    }
+    s->free_count--;
     *out = idx;
     return VMAR_OK;
   }
-  if (high_water == MAX_SLOTS) {
+  if (s->next_fresh == MAX_SLOTS) {
     return VMAR_ERR_NO_RESOURCES;
   }
-  uint32_t idx = high_water;
-  if ((idx & (CHUNK_SLOTS - 1)) == 0 && slot_of(idx) == NULL) {
-    slot_t* chunk = vmar__calloc(CHUNK_SLOTS, sizeof(slot_t));
-    if (chunk == NULL) {
-      return VMAR_ERR_NO_MEMORY;
-    }
-    atomic_store_explicit(&chunks[idx >> CHUNK_SHIFT], chunk,
-                          memory_order_release);
+  uint32_t idx = s->next_fresh;
+  if (!ensure_chunk(idx)) {
+    return VMAR_ERR_NO_MEMORY;
   }
-  high_water++;
+  // Next slot of this chunk, or the first of this stripe's next chunk.
+  uint32_t next = idx + 1;
+  if ((next & (CHUNK_SLOTS - 1)) == 0) {
+    next += (NUM_STRIPES - 1) * CHUNK_SLOTS;
+  }
+  s->next_fresh = next >= MAX_SLOTS ? MAX_SLOTS : next;
   *out = idx;
   return VMAR_OK;
-}
-
-static void release_slot(uint32_t idx) {
-  pthread_mutex_lock(&alloc_lock);
-  slot_t* s = slot_of(idx);
-  s->u.next_free = 0;
-  if (free_tail != 0) {
-    slot_of(free_tail - 1)->u.next_free = idx + 1;
-  } else {
-    free_head = idx + 1;
-  }
-  free_tail = idx + 1;
-  free_count++;
-  live_count--;
-  pthread_mutex_unlock(&alloc_lock);
 }
 
 static vmar_handle_t next_value(vmar_handle_t old, uint32_t idx) {
@@ -131,116 +157,160 @@ static vmar_handle_t next_value(vmar_handle_t old, uint32_t idx) {
   return (gen << GEN_SHIFT) | (idx << 2) | VMAR_HANDLE_FIXED_BITS_MASK;
 }
 
+static size_t count_live(void) {
+  size_t n = 0;
+  for (unsigned i = 0; i < NUM_STRIPES; i++) {
+    pthread_mutex_lock(&stripes[i].lock);
+    n += stripes[i].live;
+    pthread_mutex_unlock(&stripes[i].lock);
+  }
+  return n;
+}
+
+// Creates the handle in the first stripe, from the home stripe on, that has
+// a slot; the home stripe nearly always does.
+static vmar_status_t create_in_stripes(vmar__object_t* o, vmar_rights_t rights,
+                                       vmar_handle_t* out) {
+  if (home_stripe == NUM_STRIPES) {
+    home_stripe = atomic_fetch_add(&next_home, 1) % NUM_STRIPES;
+  }
+  vmar_status_t st = VMAR_ERR_NO_RESOURCES;
+  for (unsigned k = 0; k < NUM_STRIPES; k++) {
+    stripe_t* s = &stripes[(home_stripe + k) % NUM_STRIPES];
+    uint32_t idx;
+    pthread_mutex_lock(&s->lock);
+    st = claim_slot(s, &idx);
+    if (st == VMAR_OK) {
+      slot_t* slot = slot_of(idx);
+      vmar__object_retain(o);
+      slot->value = next_value(slot->value, idx);
+      slot->obj = o;
+      slot->u.rights = rights;
+      s->live++;
+      *out = slot->value;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (st != VMAR_ERR_NO_RESOURCES) {
+      break;
+    }
+  }
+  return st;
+}
+
 vmar_status_t vmar__handle_create(vmar__object_t* o, vmar_rights_t rights,
                                   vmar_handle_t* out) {
   pthread_once(&stripes_once, init_stripes);
-  uint32_t idx;
-  pthread_mutex_lock(&alloc_lock);
-  vmar_status_t st = claim_slot(&idx);
-  if (st == VMAR_OK) {
-    live_count++;
+  if (atomic_load_explicit(&live_limit, memory_order_relaxed) == MAX_SLOTS) {
+    return create_in_stripes(o, rights, out);
   }
-  pthread_mutex_unlock(&alloc_lock);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  slot_t* s = slot_of(idx);
-  vmar__object_retain(o);
-  pthread_mutex_lock(stripe_of(idx));
-  s->value = next_value(s->value, idx);
-  s->obj = o;
-  s->u.rights = rights;
-  *out = s->value;
-  pthread_mutex_unlock(stripe_of(idx));
-  return VMAR_OK;
+  pthread_mutex_lock(&limit_lock);
+  vmar_status_t st = count_live() >= atomic_load(&live_limit)
+                         ? VMAR_ERR_NO_RESOURCES
+                         : create_in_stripes(o, rights, out);
+  pthread_mutex_unlock(&limit_lock);
+  return st;
 }
 
 // Finds the live slot of |h| and locks its stripe; NULL when |h| is not live.
-static slot_t* lock_live(vmar_handle_t h, uint32_t* idx_out) {
+static slot_t* lock_live(vmar_handle_t h, stripe_t** stripe_out,
+                         uint32_t* idx_out) {
   if ((h & VMAR_HANDLE_FIXED_BITS_MASK) != VMAR_HANDLE_FIXED_BITS_MASK) {
     return NULL;
   }
   uint32_t idx = (h >> 2) & (MAX_SLOTS - 1u);
-  slot_t* s = slot_of(idx);
-  if (s == NULL) {
+  slot_t* slot = slot_of(idx);
+  if (slot == NULL) {
     return NULL;
   }
-  pthread_mutex_lock(stripe_of(idx));
-  if (s->obj == NULL || s->value != h) {
-    pthread_mutex_unlock(stripe_of(idx));
+  stripe_t* s = stripe_of(idx);
+  pthread_mutex_lock(&s->lock);
+  if (slot->obj == NULL || slot->value != h) {
+    pthread_mutex_unlock(&s->lock);
     return NULL;
   }
+  *stripe_out = s;
   *idx_out = idx;
-  return s;
+  return slot;
 }
 
 vmar_status_t vmar__handle_get(vmar_handle_t h, vmar__object_t** obj,
                                vmar_rights_t* rights) {
+  stripe_t* s;
   uint32_t idx;
-  slot_t* s = lock_live(h, &idx);
-  if (s == NULL) {
+  slot_t* slot = lock_live(h, &s, &idx);
+  if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
-  vmar__object_retain(s->obj);
-  *obj = s->obj;
-  *rights = s->u.rights;
-  pthread_mutex_unlock(stripe_of(idx));
+  vmar__object_retain(slot->obj);
+  *obj = slot->obj;
+  *rights = slot->u.rights;
+  pthread_mutex_unlock(&s->lock);
   return VMAR_OK;
 }
 
-// Empties a locked live slot and unlocks it; returns the slot's object, whose
-// reference now belongs to the caller.
-static vmar__object_t* empty_slot(slot_t* s, uint32_t idx) {
-  vmar__object_t* o = s->obj;
-  s->obj = NULL;
-  s->value &= ~VMAR_HANDLE_FIXED_BITS_MASK;
-  pthread_mutex_unlock(stripe_of(idx));
-  release_slot(idx);
+// Empties a locked live slot, queues it on its stripe's free list and
+// unlocks; returns the slot's object, whose reference now belongs to the
+// caller.
+static vmar__object_t* empty_slot(stripe_t* s, slot_t* slot, uint32_t idx) {
+  vmar__object_t* o = slot->obj;
+  slot->obj = NULL;
+  slot->value &= ~VMAR_HANDLE_FIXED_BITS_MASK;
+  slot->u.next_free = 0;
+  if (s->free_tail != 0) {
+    slot_of(s->free_tail - 1)->u.next_free = idx + 1;
+  } else {
+    s->free_head = idx + 1;
+  }
+  s->free_tail = idx + 1;
+  s->free_count++;
+  s->live--;
+  pthread_mutex_unlock(&s->lock);
   return o;
 }
 
 vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj) {
+  stripe_t* s;
   uint32_t idx;
-  slot_t* s = lock_live(h, &idx);
-  if (s == NULL) {
+  slot_t* slot = lock_live(h, &s, &idx);
+  if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
-  *obj = empty_slot(s, idx);
+  *obj = empty_slot(s, slot, idx);
   return VMAR_OK;
 }
 
 vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
                                    vmar_rights_t add, vmar_handle_t* out) {
+  stripe_t* s;
   uint32_t idx;
-  slot_t* s = lock_live(h, &idx);
-  if (s == NULL) {
+  slot_t* slot = lock_live(h, &s, &idx);
+  if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
-  if (!vmar__rights_subset(rights, s->u.rights) || out == NULL) {
-    vmar__object_release(empty_slot(s, idx));
+  if (!vmar__rights_subset(rights, slot->u.rights) || out == NULL) {
+    vmar__object_release(empty_slot(s, slot, idx));
     return VMAR_ERR_INVALID_ARGS;
   }
   if (rights != VMAR_RIGHT_SAME_RIGHTS) {
-    s->u.rights = rights;
+    slot->u.rights = rights;
   }
-  s->u.rights |= add;
-  s->value = next_value(s->value, idx);
-  *out = s->value;
-  pthread_mutex_unlock(stripe_of(idx));
+  slot->u.rights |= add;
+  slot->value = next_value(slot->value, idx);
+  *out = slot->value;
+  pthread_mutex_unlock(&s->lock);
   return VMAR_OK;
 }
 
 size_t vmar__handle_count(void) {
-  pthread_mutex_lock(&alloc_lock);
-  size_t n = live_count;
-  pthread_mutex_unlock(&alloc_lock);
-  return n;
+  pthread_once(&stripes_once, init_stripes);
+  return count_live();
 }
 
 size_t vmar__handle_set_limit(size_t limit) {
-  pthread_mutex_lock(&alloc_lock);
-  size_t old = live_limit;
-  live_limit = (limit == 0 || limit > MAX_SLOTS) ? MAX_SLOTS : limit;
-  pthread_mutex_unlock(&alloc_lock);
+  pthread_mutex_lock(&limit_lock);
+  size_t old = atomic_load(&live_limit);
+  atomic_store(&live_limit,
+               (limit == 0 || limit > MAX_SLOTS) ? MAX_SLOTS : limit);
+  pthread_mutex_unlock(&limit_lock);
   return old;
 }

@@ -9,11 +9,14 @@
 
 #include "internal.h"
 
-// Common header of every object a handle can name.
+// Common header of every object a handle can name: 16 bytes, the last two
+// fields free for the object's type to use.
 typedef struct vmar__object {
-  vmar__refcount_t refs;
-  uint32_t type; // VMAR_OBJ_TYPE_*
   vmar_koid_t koid;
+  vmar__refcount_t refs;
+  uint8_t type;   // VMAR_OBJ_TYPE_*
+  uint8_t state;  // meaning per type
+  uint16_t flags; // meaning per type
 } vmar__object_t;
 
 // Sets one reference and a fresh koid.

@@ -35,7 +35,7 @@ static inline bool vmar__round_up(uint64_t x, uint64_t align, uint64_t* out) {
 // A reference count. Starts at 1; the owner that drops the last reference
 // frees the object.
 typedef struct vmar__refcount {
-  atomic_uint_fast32_t n;
+  atomic_uint n;
 } vmar__refcount_t;
 
 static inline void vmar__ref_init(vmar__refcount_t* r) {
