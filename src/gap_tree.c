@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: MIT
-// Placement tree: an AVL tree keyed by base address whose nodes also carry the
-// free gap in front of them, plus the max and sum of those gaps per subtree.
+// Placement tree: a red-black tree keyed by base address whose nodes also
+// carry the free gap in front of them and the largest gap of their subtree.
+// The parent pointer, the colour and the owner's kind share one word.
 
 #include "gap_tree.h"
 
 typedef vmar__gap_node_t node_t;
 typedef vmar__gap_tree_t tree_t;
 
-// An AVL tree of 2^64 nodes is shorter than 93 levels, so anything deeper
-// than this is a corrupted (or cyclic) tree, not a big one.
-#define MAX_DEPTH 100
+// A red-black tree is at most 2 * log2(n + 1) high, and fewer than 2^60
+// nodes fit in any address space, so anything deeper than this is a
+// corrupted (or cyclic) tree, not a big one.
+#define MAX_DEPTH 128
 
-// The draw in random_fit is retried this many times before it settles for a
-// spot in the lowest fitting gap; it bounds the expected work per call.
-#define RANDOM_ATTEMPTS 16
+#define RED VMAR__GAP_NODE_COLOR_BIT
+#define KIND_MASK VMAR__GAP_NODE_KIND_MASK
+#define PTR_MASK VMAR__GAP_NODE_PTR_MASK
 
 // ---------------------------------------------------------------------------
 // Arithmetic. Callers pass sizes and alignments straight from users, so every
@@ -38,28 +40,56 @@ static bool align_up(uintptr_t x, size_t align, uintptr_t* out) {
 
 static uintptr_t end_of(const node_t* n) { return n->base + n->size; }
 
-static uintptr_t tree_end(const tree_t* t) { return t->base + t->size; }
+static uintptr_t tree_base(const tree_t* t) { return t->owner->base; }
+
+static uintptr_t tree_end(const tree_t* t) { return end_of(t->owner); }
+
+// ---------------------------------------------------------------------------
+// The packed parent word.
+
+static node_t* parent_of(const node_t* n) {
+  return (node_t*)(n->parent_bits & PTR_MASK);
+}
+
+static void set_parent(node_t* n, node_t* p) {
+  n->parent_bits = (n->parent_bits & ~PTR_MASK) | (uintptr_t)p;
+}
+
+// NULL children count as black.
+static bool is_red(const node_t* n) { return n && (n->parent_bits & RED); }
+
+static void set_red(node_t* n) { n->parent_bits |= RED; }
+
+static void set_black(node_t* n) { n->parent_bits &= ~RED; }
+
+static void copy_color(node_t* n, const node_t* from) {
+  n->parent_bits = (n->parent_bits & ~RED) | (from->parent_bits & RED);
+}
 
 // ---------------------------------------------------------------------------
 // Augmentation and rebalancing.
 
-static int height(const node_t* n) { return n ? n->height : 0; }
-
 static size_t max_gap(const node_t* n) { return n ? n->max_gap : 0; }
 
-static size_t sum_gap(const node_t* n) { return n ? n->sum_gap : 0; }
-
-static void update(node_t* n) {
-  int hl = height(n->left);
-  int hr = height(n->right);
-  n->height = (int8_t)(1 + (hl > hr ? hl : hr));
+static size_t compute_max(const node_t* n) {
   size_t m = n->gap;
   if (max_gap(n->left) > m)
     m = max_gap(n->left);
   if (max_gap(n->right) > m)
     m = max_gap(n->right);
-  n->max_gap = m;
-  n->sum_gap = n->gap + sum_gap(n->left) + sum_gap(n->right);
+  return m;
+}
+
+// Re-augments |x| and its ancestors after one change below or at |x|,
+// stopping as soon as a node's largest gap comes out unchanged: nothing above
+// it can differ then.
+static void propagate(node_t* x) {
+  for (; x; x = parent_of(x)) {
+    size_t m = compute_max(x);
+    if (m == x->max_gap)
+      return;
+    x->max_gap = m;
+  }
 }
 
 // Points whatever referred to |old| (its parent or the root) at |with|.
@@ -72,73 +102,147 @@ static void replace(tree_t* t, node_t* parent, node_t* old, node_t* with) {
     parent->right = with;
 }
 
-static node_t* rotate_left(tree_t* t, node_t* x) {
+// Rotations keep colours and kinds, and the augmentation when it was correct
+// before: the subtree as a whole holds the same gaps, so its new top takes the
+// old top's max_gap and only the old top is recomputed.
+static void rotate_left(tree_t* t, node_t* x) {
   node_t* y = x->right;
+  node_t* p = parent_of(x);
   x->right = y->left;
   if (y->left)
-    y->left->parent = x;
-  y->parent = x->parent;
-  replace(t, x->parent, x, y);
+    set_parent(y->left, x);
+  set_parent(y, p);
+  replace(t, p, x, y);
   y->left = x;
-  x->parent = y;
-  update(x);
-  update(y);
-  return y;
+  set_parent(x, y);
+  y->max_gap = x->max_gap;
+  x->max_gap = compute_max(x);
 }
 
-static node_t* rotate_right(tree_t* t, node_t* x) {
+static void rotate_right(tree_t* t, node_t* x) {
   node_t* y = x->left;
+  node_t* p = parent_of(x);
   x->left = y->right;
   if (y->right)
-    y->right->parent = x;
-  y->parent = x->parent;
-  replace(t, x->parent, x, y);
+    set_parent(y->right, x);
+  set_parent(y, p);
+  replace(t, p, x, y);
   y->right = x;
-  x->parent = y;
-  update(x);
-  update(y);
-  return y;
+  set_parent(x, y);
+  y->max_gap = x->max_gap;
+  x->max_gap = compute_max(x);
 }
 
-// Re-augments |x| and restores its balance; returns the subtree's new root.
-static node_t* rebalance(tree_t* t, node_t* x) {
-  update(x);
-  int bal = height(x->left) - height(x->right);
-  if (bal > 1) {
-    if (height(x->left->left) < height(x->left->right))
-      rotate_left(t, x->left);
-    return rotate_right(t, x);
+// Restores the colour rules after red |n| was linked in.
+static void insert_fixup(tree_t* t, node_t* n) {
+  for (;;) {
+    node_t* p = parent_of(n);
+    if (!p || !is_red(p))
+      break;
+    node_t* g = parent_of(p); // exists: a red node is never the root
+    if (p == g->left) {
+      node_t* u = g->right;
+      if (is_red(u)) {
+        set_black(p);
+        set_black(u);
+        set_red(g);
+        n = g;
+        continue;
+      }
+      if (n == p->right) {
+        rotate_left(t, p);
+        p = n;
+      }
+      set_black(p);
+      set_red(g);
+      rotate_right(t, g);
+    } else {
+      node_t* u = g->left;
+      if (is_red(u)) {
+        set_black(p);
+        set_black(u);
+        set_red(g);
+        n = g;
+        continue;
+      }
+      if (n == p->left) {
+        rotate_right(t, p);
+        p = n;
+      }
+      set_black(p);
+      set_red(g);
+      rotate_left(t, g);
+    }
+    break;
   }
-  if (bal < -1) {
-    if (height(x->right->right) < height(x->right->left))
-      rotate_right(t, x->right);
-    return rotate_left(t, x);
-  }
-  return x;
+  set_black(t->root);
 }
 
-// Always walks to the root, not just until heights settle: every gap change
-// alters sum_gap (and possibly max_gap) of all ancestors.
-static void retrace(tree_t* t, node_t* x) {
-  while (x) {
-    x = rebalance(t, x);
-    x = x->parent;
+// Restores the black heights after a black node was taken out above |x|
+// (possibly NULL), whose parent is |p|.
+static void remove_fixup(tree_t* t, node_t* x, node_t* p) {
+  while (x != t->root && !is_red(x)) {
+    if (x == p->left) {
+      node_t* w = p->right; // not NULL: it carries the missing black
+      if (is_red(w)) {
+        set_black(w);
+        set_red(p);
+        rotate_left(t, p);
+        w = p->right;
+      }
+      if (!is_red(w->left) && !is_red(w->right)) {
+        set_red(w);
+        x = p;
+        p = parent_of(x);
+        continue;
+      }
+      if (!is_red(w->right)) {
+        set_black(w->left);
+        set_red(w);
+        rotate_right(t, w);
+        w = p->right;
+      }
+      copy_color(w, p);
+      set_black(p);
+      set_black(w->right);
+      rotate_left(t, p);
+    } else {
+      node_t* w = p->left;
+      if (is_red(w)) {
+        set_black(w);
+        set_red(p);
+        rotate_right(t, p);
+        w = p->left;
+      }
+      if (!is_red(w->left) && !is_red(w->right)) {
+        set_red(w);
+        x = p;
+        p = parent_of(x);
+        continue;
+      }
+      if (!is_red(w->left)) {
+        set_black(w->right);
+        set_red(w);
+        rotate_left(t, w);
+        w = p->left;
+      }
+      copy_color(w, p);
+      set_black(p);
+      set_black(w->left);
+      rotate_right(t, p);
+    }
+    x = t->root;
   }
-}
-
-static void reaugment(node_t* x) {
-  for (; x; x = x->parent)
-    update(x);
+  if (x)
+    set_black(x);
 }
 
 // ---------------------------------------------------------------------------
 // Basic operations.
 
-void vmar__gap_tree_init(vmar__gap_tree_t* t, uintptr_t base, size_t size) {
+void vmar__gap_tree_init(vmar__gap_tree_t* t, const vmar__gap_node_t* owner) {
   t->root = NULL;
-  t->base = base;
-  t->size = size;
-  t->count = 0;
+  t->owner = owner;
 }
 
 void vmar__gap_tree_insert(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
@@ -158,15 +262,17 @@ void vmar__gap_tree_insert(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
   }
   n->left = NULL;
   n->right = NULL;
-  n->parent = parent;
-  n->gap = n->base - (pred ? end_of(pred) : t->base);
+  n->parent_bits = (n->parent_bits & KIND_MASK) | (uintptr_t)parent | RED;
+  n->gap = n->base - (pred ? end_of(pred) : tree_base(t));
+  n->max_gap = n->gap;
   *link = n;
-  // A new leaf's successor is always one of its ancestors, so the retrace
-  // below re-augments it after its gap shrinks.
-  if (succ)
+  propagate(parent);
+  // A new leaf's successor is always one of its ancestors; its gap shrinks.
+  if (succ) {
     succ->gap = succ->base - end_of(n);
-  t->count++;
-  retrace(t, n);
+    propagate(succ);
+  }
+  insert_fixup(t, n);
 }
 
 void vmar__gap_tree_remove(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
@@ -175,39 +281,54 @@ void vmar__gap_tree_remove(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
   if (succ) {
     // The successor absorbs |n| and its gap. Fixing the augmentation now,
     // while the shape is intact, leaves only the spliced path stale.
-    succ->gap = succ->base - (pred ? end_of(pred) : t->base);
-    reaugment(succ);
+    succ->gap = succ->base - (pred ? end_of(pred) : tree_base(t));
+    propagate(succ);
   }
 
-  node_t* start;
+  node_t* np = parent_of(n);
+  node_t* child; // takes the place of the node that leaves its spot
+  node_t* cp;    // |child|'s parent afterwards
+  bool black_removed;
   if (n->left && n->right) {
-    // |succ| is the minimum of the right subtree; it takes |n|'s place.
-    if (succ->parent == n) {
-      start = succ;
+    // |succ| is the minimum of the right subtree; it takes |n|'s place and
+    // colour, so the colour that goes missing is its own, from its old spot.
+    black_removed = !is_red(succ);
+    child = succ->right;
+    if (parent_of(succ) == n) {
+      cp = succ;
     } else {
-      start = succ->parent;
-      start->left = succ->right;
-      if (succ->right)
-        succ->right->parent = start;
+      cp = parent_of(succ);
+      cp->left = child;
+      if (child)
+        set_parent(child, cp);
       succ->right = n->right;
-      n->right->parent = succ;
+      set_parent(n->right, succ);
     }
     succ->left = n->left;
-    n->left->parent = succ;
-    succ->parent = n->parent;
-    replace(t, n->parent, n, succ);
+    set_parent(n->left, succ);
+    succ->parent_bits = (succ->parent_bits & KIND_MASK) | (uintptr_t)np |
+                        (n->parent_bits & RED);
+    replace(t, np, n, succ);
+    // The nodes between |succ|'s old and new spots changed shape: recompute
+    // them all; above |succ| only |n|'s gap went missing.
+    for (node_t* x = cp; x != succ; x = parent_of(x))
+      x->max_gap = compute_max(x);
+    succ->max_gap = compute_max(succ);
+    propagate(np);
   } else {
-    node_t* child = n->left ? n->left : n->right;
+    black_removed = !is_red(n);
+    child = n->left ? n->left : n->right;
+    cp = np;
     if (child)
-      child->parent = n->parent;
-    replace(t, n->parent, n, child);
-    start = n->parent;
+      set_parent(child, np);
+    replace(t, np, n, child);
+    propagate(np);
   }
-  retrace(t, start);
-  t->count--;
+  if (black_removed)
+    remove_fixup(t, child, cp);
   n->left = NULL;
   n->right = NULL;
-  n->parent = NULL;
+  n->parent_bits &= KIND_MASK;
 }
 
 vmar__gap_node_t* vmar__gap_tree_find(const vmar__gap_tree_t* t,
@@ -263,9 +384,12 @@ vmar__gap_node_t* vmar__gap_tree_next(const vmar__gap_node_t* n) {
       x = x->left;
     return x;
   }
-  while (n->parent && n->parent->right == n)
-    n = n->parent;
-  return n->parent;
+  node_t* p = parent_of(n);
+  while (p && p->right == n) {
+    n = p;
+    p = parent_of(p);
+  }
+  return p;
 }
 
 vmar__gap_node_t* vmar__gap_tree_prev(const vmar__gap_node_t* n) {
@@ -275,9 +399,12 @@ vmar__gap_node_t* vmar__gap_tree_prev(const vmar__gap_node_t* n) {
       x = x->right;
     return x;
   }
-  while (n->parent && n->parent->left == n)
-    n = n->parent;
-  return n->parent;
+  node_t* p = parent_of(n);
+  while (p && p->left == n) {
+    n = p;
+    p = parent_of(p);
+  }
+  return p;
 }
 
 bool vmar__gap_tree_range_free(const vmar__gap_tree_t* t, uintptr_t base,
@@ -321,8 +448,7 @@ static const node_t* first_cand(const node_t* x, size_t size) {
 static const node_t* next_cand(const node_t* x, size_t size) {
   if (max_gap(x->right) >= size)
     return first_cand(x->right, size);
-  for (; x->parent; x = x->parent) {
-    const node_t* p = x->parent;
+  for (const node_t* p = parent_of(x); p; x = p, p = parent_of(p)) {
     if (p->left == x) {
       if (p->gap >= size)
         return p;
@@ -333,139 +459,102 @@ static const node_t* next_cand(const node_t* x, size_t size) {
   return NULL;
 }
 
-// First fit that also reports the gap [*gs, *ge) holding the result.
-static bool first_fit(const tree_t* t, size_t size, size_t align,
-                      uintptr_t limit, uintptr_t* out, uintptr_t* gs,
-                      uintptr_t* ge) {
-  if (size == 0 || size > t->size)
+// First fit at or after an address: the lowest aligned a >= |from| with
+// [a, a + size) free and inside the tree's range, a + size <= |limit| and
+// a <= |amax|. Also reports the end of the gap holding a in |*ge|.
+//
+// Only the gap that holds |from| (or follows it) is looked at whatever its
+// size, since |from| may cut it short; later gaps start above |from| and are
+// reached with max_gap pruning, as in a plain first fit.
+static bool fit_from(const tree_t* t, uintptr_t from, size_t size, size_t align,
+                     uintptr_t limit, uintptr_t amax, uintptr_t* out,
+                     uintptr_t* ge) {
+  if (size == 0 || size > t->owner->size)
     return false;
-  const node_t* x = NULL;
-  if (t->root && t->root->max_gap >= size)
-    x = first_cand(t->root, size);
-  for (; x; x = next_cand(x, size)) {
-    uintptr_t start = x->base - x->gap;
-    // Gaps only move up from here, so once one starts too close to the
-    // limit no later gap (nor the tail) can do better.
-    if (start > limit || limit - start < size)
+  const node_t* c = NULL;
+  if (from <= tree_base(t)) {
+    // Nothing cuts the first gap short: straight to the lowest gap that is
+    // big enough.
+    if (t->root && t->root->max_gap >= size)
+      c = first_cand(t->root, size);
+  } else {
+    // The first node starting above |from|: its gap is the one holding
+    // |from| or the first one after it.
+    for (const node_t* x = t->root; x;) {
+      if (x->base > from) {
+        c = x;
+        x = x->left;
+      } else {
+        x = x->right;
+      }
+    }
+  }
+  for (; c; c = next_cand(c, size)) {
+    uintptr_t start = c->base - c->gap;
+    if (start < from)
+      start = from;
+    // Gaps only move up from here, so once one starts too high no later gap
+    // (nor the tail) can do better.
+    if (start > amax || start > limit || limit - start < size)
       return false;
-    if (fit_in(start, x->base, size, align, limit, out)) {
-      *gs = start;
-      *ge = x->base;
+    uintptr_t a;
+    if (fit_in(start, c->base, size, align, limit, &a)) {
+      if (a > amax)
+        return false;
+      *out = a;
+      *ge = c->base;
       return true;
     }
   }
   const node_t* last = vmar__gap_tree_last(t);
-  uintptr_t start = last ? end_of(last) : t->base;
-  if (fit_in(start, tree_end(t), size, align, limit, out)) {
-    *gs = start;
-    *ge = tree_end(t);
-    return true;
-  }
-  return false;
+  uintptr_t start = last ? end_of(last) : tree_base(t);
+  if (start < from)
+    start = from;
+  uintptr_t a;
+  if (start > amax || !fit_in(start, tree_end(t), size, align, limit, &a) ||
+      a > amax)
+    return false;
+  *out = a;
+  *ge = tree_end(t);
+  return true;
 }
 
 bool vmar__gap_tree_first_fit(const vmar__gap_tree_t* t, size_t size,
                               size_t align, uintptr_t limit, uintptr_t* out) {
-  uintptr_t gs, ge;
-  return first_fit(t, size, align, limit, out, &gs, &ge);
-}
-
-// Free bytes in [t->base, x). pre: t->base <= x <= tree end.
-static size_t free_below(const tree_t* t, uintptr_t x) {
-  size_t acc = 0;
-  const node_t* pred = NULL; // last node with base <= x
-  const node_t* n = t->root;
-  while (n) {
-    if (n->base <= x) {
-      acc += sum_gap(n->left) + n->gap;
-      pred = n;
-      n = n->right;
-    } else {
-      n = n->left;
-    }
-  }
-  // Whatever follows |pred| (the next node's gap or the tail) starts at its
-  // end and reaches past x, so only the part below x counts.
-  uintptr_t start = pred ? end_of(pred) : t->base;
-  if (x > start)
-    acc += x - start;
-  return acc;
-}
-
-// Finds the free byte with index |k| (counting free bytes from the tree's
-// base) and the gap [*gs, *ge) holding it. pre: k < total free bytes.
-static uintptr_t locate(const tree_t* t, size_t k, uintptr_t* gs,
-                        uintptr_t* ge) {
-  const node_t* pred = NULL; // last node passed on the right
-  const node_t* n = t->root;
-  while (n) {
-    size_t l = sum_gap(n->left);
-    if (k < l) {
-      n = n->left;
-    } else if (k - l < n->gap) {
-      *gs = n->base - n->gap;
-      *ge = n->base;
-      return *gs + (k - l);
-    } else {
-      k -= l + n->gap;
-      pred = n;
-      n = n->right;
-    }
-  }
-  // Past every stored gap: the byte is in the tail, behind the last node.
-  *gs = pred ? end_of(pred) : t->base;
-  *ge = tree_end(t);
-  return *gs + k;
+  uintptr_t ge;
+  return fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, out, &ge);
 }
 
 bool vmar__gap_tree_random_fit(const vmar__gap_tree_t* t, size_t size,
                                size_t align, uintptr_t limit, size_t window,
                                uint64_t (*rand)(void* ctx), void* ctx,
                                uintptr_t* out) {
-  uintptr_t lo, lo_gs, lo_ge;
-  if (!first_fit(t, size, align, limit, &lo, &lo_gs, &lo_ge))
+  uintptr_t lo, lo_ge;
+  if (!fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, &lo, &lo_ge))
     return false;
   if (window == 0 || !rand) {
     *out = lo;
     return true;
   }
 
-  uintptr_t hi = sat_add(lo, window);
-  if (hi > limit)
-    hi = limit;
-  if (hi > tree_end(t))
-    hi = tree_end(t);
-  size_t below = free_below(t, lo);
-  size_t nfree = free_below(t, hi) - below;
-
-  for (int i = 0; i < RANDOM_ATTEMPTS && nfree > 0; i++) {
-    size_t k = below + (size_t)(rand(ctx) % nfree);
-    uintptr_t gs, ge;
-    uintptr_t byte = locate(t, k, &gs, &ge);
-    if (ge > limit)
-      ge = limit;
-    if (ge <= gs || ge - gs < size)
-      continue;
-    uintptr_t first;
-    if (!align_up(gs, align, &first))
-      continue;
-    uintptr_t last = align_down(ge - size, align);
-    if (first > last)
-      continue;
-    uintptr_t a = align_down(byte, align);
-    if (a < first)
-      a = first;
-    if (a > last)
-      a = last;
-    // The clamp may push a spot out of the window; the window is a promise.
-    if (a < lo || a - lo >= window)
-      continue;
+  // Every candidate lies in [lo, hi): inside the window, and low enough to
+  // end by the limit and the range's end. lo itself qualifies, so hi > lo.
+  uintptr_t end = limit < tree_end(t) ? limit : tree_end(t);
+  uintptr_t hi = end - size + 1;
+  uintptr_t amax = sat_add(lo, window - 1); // highest start in the window
+  if (hi - 1 > amax)
+    hi = amax + 1;
+  uint64_t span = (uint64_t)(hi - lo);
+  // lo is aligned, so rounding down keeps r >= lo.
+  uintptr_t r = align_down(lo + (uintptr_t)(rand(ctx) % span), align);
+  uintptr_t a, ge;
+  if (fit_from(t, r, size, align, limit, amax, &a, &ge)) {
     *out = a;
     return true;
   }
 
-  // The window is mostly gaps too small for the request: pick among the
-  // candidates in the lowest fitting gap, which exist by construction.
+  // Nothing at or after the draw: pick among the candidates in the lowest
+  // fitting gap, which exist by construction.
   if (lo_ge > limit)
     lo_ge = limit;
   uintptr_t last = align_down(lo_ge - size, align);
@@ -491,20 +580,20 @@ vmar__gap_node_t* vmar__gap_tree_detach_all(vmar__gap_tree_t* t) {
     } else if (x->right) {
       x = x->right;
     } else {
-      node_t* p = x->parent;
+      node_t* p = parent_of(x);
       if (p) {
         if (p->left == x)
           p->left = NULL;
         else
           p->right = NULL;
       }
+      x->parent_bits &= KIND_MASK;
       x->left = list;
       list = x;
       x = p;
     }
   }
   t->root = NULL;
-  t->count = 0;
   return list;
 }
 
@@ -514,13 +603,16 @@ typedef struct check_state {
   size_t count;
 } check_state_t;
 
-// Returns the subtree height, or -1 on any violation. Recursion depth is the
-// AVL height, bounded by MAX_DEPTH even for a corrupted tree.
+// Returns the subtree's black height (NULL leaves count 1), or -1 on any
+// violation. Recursion depth is the tree height, bounded by MAX_DEPTH even
+// for a corrupted tree.
 static int check_node(check_state_t* s, const node_t* n, const node_t* parent,
                       int depth) {
   if (!n)
-    return 0;
-  if (depth > MAX_DEPTH || n->parent != parent)
+    return 1;
+  if (depth > MAX_DEPTH || parent_of(n) != parent)
+    return -1;
+  if (is_red(n) && (is_red(n->left) || is_red(n->right)))
     return -1;
   int hl = check_node(s, n->left, n, depth + 1);
   if (hl < 0)
@@ -536,31 +628,24 @@ static int check_node(check_state_t* s, const node_t* n, const node_t* parent,
   s->count++;
 
   int hr = check_node(s, n->right, n, depth + 1);
-  if (hr < 0)
+  if (hr < 0 || hl != hr)
     return -1;
-  if (hl - hr > 1 || hr - hl > 1)
+  if (n->max_gap != compute_max(n))
     return -1;
-  int h = 1 + (hl > hr ? hl : hr);
-  if (n->height != h)
-    return -1;
-
-  size_t m = n->gap;
-  if (max_gap(n->left) > m)
-    m = max_gap(n->left);
-  if (max_gap(n->right) > m)
-    m = max_gap(n->right);
-  if (n->max_gap != m)
-    return -1;
-  if (n->sum_gap != n->gap + sum_gap(n->left) + sum_gap(n->right))
-    return -1;
-  return h;
+  return hl + (is_red(n) ? 0 : 1);
 }
 
 bool vmar__gap_tree_check(const vmar__gap_tree_t* t) {
-  if (t->size == 0 || t->base > UINTPTR_MAX - t->size)
+  const node_t* o = t->owner;
+  if (!o || o->size == 0 || o->base > UINTPTR_MAX - o->size)
     return false;
-  check_state_t s = {t, t->base, 0};
-  if (check_node(&s, t->root, NULL, 0) < 0)
+  if (is_red(t->root))
     return false;
-  return s.count == t->count;
+  check_state_t s = {t, o->base, 0};
+  int bh = check_node(&s, t->root, NULL, 0);
+  if (bh < 0)
+    return false;
+  // A black height of bh needs at least 2^(bh-1) - 1 nodes: a cheap cross
+  // check of the colours against the node count.
+  return bh - 1 >= 64 || ((uint64_t)1 << (bh - 1)) - 1 <= s.count;
 }

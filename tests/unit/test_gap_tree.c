@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Unit tests for the placement tree (AVL tree of ranges augmented with gaps).
+// Unit tests for the placement tree (red-black tree of ranges augmented with
+// gaps).
 // APIs covered: vmar__gap_tree_init, vmar__gap_tree_insert,
 // vmar__gap_tree_remove, vmar__gap_tree_find, vmar__gap_tree_lower_bound,
 // vmar__gap_tree_first, vmar__gap_tree_last, vmar__gap_tree_next,
 // vmar__gap_tree_prev, vmar__gap_tree_range_free, vmar__gap_tree_first_fit,
-// vmar__gap_tree_random_fit, vmar__gap_tree_detach_all, vmar__gap_tree_check.
+// vmar__gap_tree_random_fit, vmar__gap_tree_detach_all, vmar__gap_tree_check,
+// vmar__gap_node_kind, vmar__gap_node_set_kind, vmar__gap_node_parent,
+// vmar__gap_node_link_next, vmar__gap_node_set_link_next.
 
 // cmocka needs these first, in this order.
 // clang-format off
@@ -45,6 +48,42 @@ static uint64_t rng_below(rng_t* r, uint64_t n) { return rng_next(r) % n; }
 // Returns a fixed value so a test can steer random_fit into a chosen gap.
 static uint64_t const_rand(void* ctx) { return *(const uint64_t*)ctx; }
 
+// Sets up |owner| as the node whose range [base, base + size) the tree
+// covers, and an empty tree over it.
+static void init_range(vmar__gap_tree_t* t, vmar__gap_node_t* owner,
+                       uintptr_t base, size_t size) {
+  memset(owner, 0, sizeof(*owner));
+  owner->base = base;
+  owner->size = size;
+  vmar__gap_tree_init(t, owner);
+}
+
+static size_t count_nodes(const vmar__gap_tree_t* t) {
+  size_t n = 0;
+  for (const vmar__gap_node_t* x = vmar__gap_tree_first(t); x;
+       x = vmar__gap_tree_next(x))
+    n++;
+  return n;
+}
+
+// Sum of the gaps in front of the nodes (the tail is not counted).
+static size_t total_gap(const vmar__gap_tree_t* t) {
+  size_t sum = 0;
+  for (const vmar__gap_node_t* x = vmar__gap_tree_first(t); x;
+       x = vmar__gap_tree_next(x))
+    sum += x->gap;
+  return sum;
+}
+
+// Height of a subtree (leaf = 1); the tree is checked, so depth is bounded.
+static int height(const vmar__gap_node_t* n) {
+  if (!n)
+    return 0;
+  int hl = height(n->left);
+  int hr = height(n->right);
+  return 1 + (hl > hr ? hl : hr);
+}
+
 static void add(vmar__gap_tree_t* t, vmar__gap_node_t* n, uintptr_t base,
                 size_t size) {
   memset(n, 0, sizeof(*n));
@@ -76,11 +115,12 @@ static bool ff_fails(const vmar__gap_tree_t* t, size_t size, size_t align,
 // A = [2p, 3p), B = [4p, 6p), C = [10p, 11p) from the tree's base.
 typedef struct fixture {
   vmar__gap_tree_t t;
+  vmar__gap_node_t owner; // the range: [TBASE, TBASE + TSIZE)
   vmar__gap_node_t a, b, c;
 } fixture_t;
 
 static void build(fixture_t* f) {
-  vmar__gap_tree_init(&f->t, TBASE, TSIZE);
+  init_range(&f->t, &f->owner, TBASE, TSIZE);
   add(&f->t, &f->b, TBASE + 4 * PG, 2 * PG);
   add(&f->t, &f->c, TBASE + 10 * PG, 1 * PG);
   add(&f->t, &f->a, TBASE + 2 * PG, 1 * PG);
@@ -93,9 +133,11 @@ static void build(fixture_t* f) {
 static void init__fresh_tree_is_empty_and_valid(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_tree_init(&t, TBASE, TSIZE);
+  vmar__gap_node_t o;
+  init_range(&t, &o, TBASE, TSIZE);
   assert_null(t.root);
-  assert_int_equal(t.count, 0);
+  assert_ptr_equal(t.owner, &o);
+  assert_int_equal(count_nodes(&t), 0);
   assert_null(vmar__gap_tree_first(&t));
   assert_null(vmar__gap_tree_last(&t));
   assert_true(vmar__gap_tree_check(&t));
@@ -107,39 +149,41 @@ static void init__fresh_tree_is_empty_and_valid(void** state) {
 static void insert__before_existing_updates_successor_gap(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t x, y;
-  vmar__gap_tree_init(&t, TBASE, TSIZE);
+  vmar__gap_node_t o, x, y;
+  init_range(&t, &o, TBASE, TSIZE);
   add(&t, &x, TBASE + 3 * PG, PG);
   assert_int_equal(x.gap, 3 * PG);
   add(&t, &y, TBASE + PG, PG);
   assert_int_equal(y.gap, PG);
   assert_int_equal(x.gap, PG);
-  assert_int_equal(t.count, 2);
-  assert_int_equal(t.root->sum_gap, 2 * PG);
+  assert_int_equal(count_nodes(&t), 2);
+  assert_int_equal(total_gap(&t), 2 * PG);
   assert_int_equal(t.root->max_gap, PG);
 }
 
-// Ascending and descending insertion keep the tree AVL-balanced.
+// Ascending and descending insertion keep the tree red-black balanced.
 static void insert__monotonic_order_stays_balanced(void** state) {
   (void)state;
   enum { N = 4000 };
   static vmar__gap_node_t up[N], down[N];
   vmar__gap_tree_t t1, t2;
-  vmar__gap_tree_init(&t1, 0, (size_t)N * 2 * PG);
-  vmar__gap_tree_init(&t2, 0, (size_t)N * 2 * PG);
+  vmar__gap_node_t o1, o2;
+  init_range(&t1, &o1, 0, (size_t)N * 2 * PG);
+  init_range(&t2, &o2, 0, (size_t)N * 2 * PG);
   for (size_t i = 0; i < N; i++) {
     add(&t1, &up[i], (2 * i + 1) * PG, PG);
     add(&t2, &down[i], (2 * (N - 1 - i) + 1) * PG, PG);
   }
-  // AVL height bound: 1.4405 * log2(N + 2).
+  // Red-black height bound: 2 * log2(N + 1).
   int bits = 0;
-  while (((size_t)1 << bits) < (size_t)N + 2)
+  while (((size_t)1 << bits) < (size_t)N + 1)
     bits++;
-  assert_true(t1.root->height * 10000 <= 14405 * bits);
-  assert_true(t2.root->height * 10000 <= 14405 * bits);
-  assert_int_equal(t1.root->sum_gap, (size_t)N * PG);
+  assert_true(height(t1.root) <= 2 * bits);
+  assert_true(height(t2.root) <= 2 * bits);
+  assert_int_equal(total_gap(&t1), (size_t)N * PG);
   assert_int_equal(t1.root->max_gap, PG);
-  assert_int_equal(t2.root->sum_gap, (size_t)N * PG);
+  assert_int_equal(total_gap(&t2), (size_t)N * PG);
+  assert_int_equal(t2.root->max_gap, PG);
 }
 
 // Removing a node folds its bytes and gap into its successor's gap.
@@ -149,9 +193,9 @@ static void remove__middle_node_merges_into_successor_gap(void** state) {
   build(&f);
   del(&f.t, &f.b);
   assert_int_equal(f.c.gap, 7 * PG);
-  assert_int_equal(f.t.count, 2);
+  assert_int_equal(count_nodes(&f.t), 2);
   assert_int_equal(f.t.root->max_gap, 7 * PG);
-  assert_int_equal(f.t.root->sum_gap, 9 * PG);
+  assert_int_equal(total_gap(&f.t), 9 * PG);
   assert_null(vmar__gap_tree_find(&f.t, TBASE + 4 * PG));
 }
 
@@ -177,7 +221,8 @@ static void remove__random_order_keeps_invariants(void** state) {
   size_t order[N];
   rng_t r = {7};
   vmar__gap_tree_t t;
-  vmar__gap_tree_init(&t, 0, (size_t)N * 3 * PG);
+  vmar__gap_node_t o;
+  init_range(&t, &o, 0, (size_t)N * 3 * PG);
   for (size_t i = 0; i < N; i++) {
     order[i] = i;
     add(&t, &n[i], (3 * i + rng_below(&r, 2)) * PG, PG + rng_below(&r, PG));
@@ -190,7 +235,7 @@ static void remove__random_order_keeps_invariants(void** state) {
   }
   for (size_t i = 0; i < N; i++) {
     del(&t, &n[order[i]]);
-    assert_int_equal(t.count, N - 1 - i);
+    assert_int_equal(count_nodes(&t), N - 1 - i);
   }
   assert_null(t.root);
 }
@@ -346,13 +391,14 @@ static void first_fit__limit_excludes_later_spots(void** state) {
 static void first_fit__full_tree_returns_false(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[3];
-  vmar__gap_tree_init(&t, TBASE, TSIZE);
+  vmar__gap_node_t o, n[3];
+  init_range(&t, &o, TBASE, TSIZE);
   add(&t, &n[0], TBASE, 100 * PG);
   add(&t, &n[1], TBASE + 101 * PG, TSIZE - 101 * PG);
   add(&t, &n[2], TBASE + 100 * PG, PG);
   assert_true(ff_fails(&t, 1, 1, UINTPTR_MAX));
-  assert_int_equal(t.root->sum_gap, 0);
+  assert_int_equal(total_gap(&t), 0);
+  assert_int_equal(t.root->max_gap, 0);
   del(&t, &n[2]);
   assert_int_equal(ff(&t, PG, PG, UINTPTR_MAX), TBASE + 100 * PG);
   assert_true(ff_fails(&t, PG + 1, 1, UINTPTR_MAX));
@@ -362,8 +408,8 @@ static void first_fit__full_tree_returns_false(void** state) {
 static void first_fit__byte_granular_gaps_exact(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[2];
-  vmar__gap_tree_init(&t, 1000, 10000);
+  vmar__gap_node_t o, n[2];
+  init_range(&t, &o, 1000, 10000);
   add(&t, &n[0], 1003, 10);  // gap [1000, 1003)
   add(&t, &n[1], 1030, 100); // gap [1013, 1030), tail [1130, 11000)
   assert_int_equal(ff(&t, 3, 1, UINTPTR_MAX), 1000);
@@ -382,9 +428,9 @@ static void first_fit__byte_granular_gaps_exact(void** state) {
 static void first_fit__top_of_address_space_no_wrap(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n;
+  vmar__gap_node_t o, n;
   uintptr_t top = UINTPTR_MAX - 16 * PG + 1; // page aligned, end = MAX
-  vmar__gap_tree_init(&t, top, 16 * PG - 1);
+  init_range(&t, &o, top, 16 * PG - 1);
   add(&t, &n, top + 4 * PG, PG);
   assert_int_equal(ff(&t, 4 * PG, PG, UINTPTR_MAX), top);
   assert_int_equal(ff(&t, 4 * PG, 4 * PG, UINTPTR_MAX), top);
@@ -413,6 +459,7 @@ enum { MPAGES = 4096, OPS = 20000 };
 
 typedef struct model {
   vmar__gap_tree_t t;
+  vmar__gap_node_t range; // the tree's owner
   uintptr_t base;
   int owner[MPAGES];   // index of the node covering a page, or -1
   int run[MPAGES + 1]; // free pages starting at each page
@@ -467,6 +514,8 @@ static void model_insert(model_t* m, int first, int pages) {
   memset(n, 0, sizeof(*n));
   n->base = m->base + (uintptr_t)first * PG;
   n->size = (size_t)pages * PG;
+  // Every kind value, so rebalancing is seen to keep each node's own.
+  vmar__gap_node_set_kind(n, (unsigned)idx % 4);
   vmar__gap_tree_insert(&m->t, n);
   for (int p = first; p < first + pages; p++)
     m->owner[p] = idx;
@@ -517,12 +566,13 @@ static void model_verify_contents(const model_t* m) {
        x = vmar__gap_tree_next(x)) {
     int idx = (int)(x - m->nodes);
     assert_true(idx >= 0 && idx < MPAGES && m->live[idx]);
+    assert_int_equal(vmar__gap_node_kind(x), (unsigned)idx % 4);
     assert_true(x->base >= prev_end);
     prev_end = x->base + x->size;
     n++;
   }
   assert_int_equal(n, (size_t)m->nlive);
-  assert_int_equal(m->t.count, (size_t)m->nlive);
+  assert_int_equal(count_nodes(&m->t), (size_t)m->nlive);
 }
 
 static void run_differential(uintptr_t base, uint64_t seed) {
@@ -532,7 +582,7 @@ static void run_differential(uintptr_t base, uint64_t seed) {
   memset(m, 0, sizeof(*m));
   rng_t r = {seed};
   m->base = base;
-  vmar__gap_tree_init(&m->t, base, MPAGES * PG);
+  init_range(&m->t, &m->range, base, MPAGES * PG);
   for (int p = 0; p < MPAGES; p++)
     m->owner[p] = -1;
   model_runs(m);
@@ -581,7 +631,10 @@ static void run_differential(uintptr_t base, uint64_t seed) {
       assert_int_equal(got, want);
 
       size_t window = 0;
-      switch (rng_below(&r, 4)) {
+      switch (rng_below(&r, 5)) {
+      case 4:
+        window = 0; // first fit
+        break;
       case 0:
         window = SIZE_MAX;
         break;
@@ -596,7 +649,10 @@ static void run_differential(uintptr_t base, uint64_t seed) {
       assert_true(vmar__gap_tree_random_fit(&m->t, size, align, limit, window,
                                             rng_next, &r, &a));
       assert_int_equal(a & (align - 1), 0);
-      assert_true(a >= want && a - want < window);
+      if (window == 0)
+        assert_int_equal(a, want);
+      else
+        assert_true(a >= want && a - want < window);
       assert_true(a <= limit && limit - a >= size);
       assert_true(model_spot_free(m, a, size));
       assert_true(vmar__gap_tree_range_free(&m->t, a, size));
@@ -647,9 +703,9 @@ static void first_fit__random_ops_near_top_match_naive_model(void** state) {
 // ---------------------------------------------------------------------------
 // random_fit.
 
-// Builds several large gaps separated by one-page nodes.
+// Builds several large gaps separated by one-page nodes; n[4] is the owner.
 static void build_spread(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
-  vmar__gap_tree_init(t, TBASE, TSIZE);
+  init_range(t, &n[4], TBASE, TSIZE);
   // Gaps: [0,16p) [17p,48p) [49p,96p) [97p,160p) and tail [161p,256p).
   add(t, &n[0], TBASE + 16 * PG, PG);
   add(t, &n[1], TBASE + 48 * PG, PG);
@@ -661,7 +717,7 @@ static void build_spread(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
 static void random_fit__window_zero_equals_first_fit(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[4];
+  vmar__gap_node_t n[5];
   build_spread(&t, n);
   uintptr_t out = 0;
   assert_true(vmar__gap_tree_random_fit(&t, 20 * PG, 4 * PG, UINTPTR_MAX, 0,
@@ -672,13 +728,14 @@ static void random_fit__window_zero_equals_first_fit(void** state) {
   assert_true(vmar__gap_tree_random_fit(&t, PG, PG, UINTPTR_MAX, 0, rng_next,
                                         &r, &out));
   assert_int_equal(out, TBASE);
+  assert_int_equal(r.s, 9); // rand was not called
 }
 
 // With an unbounded window, draws spread over several gaps and many spots.
 static void random_fit__unbounded_window_spreads_over_gaps(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[4];
+  vmar__gap_node_t n[5];
   build_spread(&t, n);
   rng_t r = {11};
   bool seen[256] = {false};
@@ -713,7 +770,7 @@ static void random_fit__unbounded_window_spreads_over_gaps(void** state) {
 static void random_fit__small_window_stays_in_window(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[4];
+  vmar__gap_node_t n[5];
   build_spread(&t, n);
   rng_t r = {13};
   bool seen[8] = {false};
@@ -728,77 +785,110 @@ static void random_fit__small_window_stays_in_window(void** state) {
   assert_true(seen[0] && seen[1] && seen[2] && seen[3]);
 }
 
+// Candidates |align| apart inside one gap are equally likely.
+static void random_fit__one_gap_is_uniform_over_candidates(void** state) {
+  (void)state;
+  vmar__gap_tree_t t;
+  vmar__gap_node_t o;
+  init_range(&t, &o, TBASE, TSIZE);
+  rng_t r = {29};
+  enum { DRAWS = 32000 };
+  int hits[32] = {0};
+  for (int i = 0; i < DRAWS; i++) {
+    uintptr_t a = 0;
+    // 2-page spots on a 2-page grid, window 64p: 32 candidates.
+    assert_true(vmar__gap_tree_random_fit(&t, 3 * PG, 2 * PG, UINTPTR_MAX,
+                                          64 * PG, rng_next, &r, &a));
+    assert_true(a >= TBASE && a < TBASE + 64 * PG && a % (2 * PG) == 0);
+    hits[(a - TBASE) / (2 * PG)]++;
+  }
+  // Expected 1000 each; 6 standard deviations is about 190.
+  for (int i = 0; i < 32; i++)
+    assert_true(hits[i] > 800 && hits[i] < 1200);
+}
+
 // The limit also bounds random results.
 static void random_fit__limit_bounds_result(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[4];
+  vmar__gap_node_t n[5];
   build_spread(&t, n);
   rng_t r = {17};
   uintptr_t limit = TBASE + 60 * PG + 123;
+  bool gap_seen[2] = {false};
   for (int i = 0; i < 1000; i++) {
     uintptr_t a = 0;
     assert_true(vmar__gap_tree_random_fit(&t, 3 * PG, 2 * PG, limit, SIZE_MAX,
                                           rng_next, &r, &a));
     assert_true(a % (2 * PG) == 0 && a + 3 * PG <= limit);
     assert_true(vmar__gap_tree_range_free(&t, a, 3 * PG));
+    gap_seen[a >= TBASE + 17 * PG] = true;
   }
+  assert_true(gap_seen[0] && gap_seen[1]);
   uintptr_t a;
   assert_false(vmar__gap_tree_random_fit(&t, 3 * PG, PG, TBASE + 3 * PG - 1,
                                          SIZE_MAX, rng_next, &r, &a));
 }
 
-// When every draw hits a gap too small, it falls back to the lowest gap.
-static void random_fit__draws_in_small_gaps_fall_back_to_lowest(void** state) {
+// When no candidate follows the draw, it falls back to the lowest gap.
+static void random_fit__draws_past_every_fit_fall_back_to_lowest(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[40];
-  vmar__gap_tree_init(&t, TBASE, TSIZE);
+  vmar__gap_node_t o, n[40];
+  init_range(&t, &o, TBASE, TSIZE);
   // [gap 4p][node 1p] then 38 one-page gaps between one-page nodes up to
   // 81p, then a node filling the rest: only the first gap fits 2 pages.
   add(&t, &n[0], TBASE + 4 * PG, PG);
   for (int i = 1; i < 39; i++)
     add(&t, &n[i], TBASE + (4 + 2 * (uintptr_t)i) * PG, PG);
   add(&t, &n[39], TBASE + 81 * PG, TSIZE - 81 * PG);
-  assert_int_equal(t.root->sum_gap, 42 * PG);
-  // Free bytes: 4 pages + 38 one-page gaps = 42 pages. The constant draw
-  // picks the last free byte (in a one-page gap) every time.
+  assert_int_equal(total_gap(&t), 42 * PG);
+  // Possible starts: [0, 254p]. A draw at 41p (a one-page gap) has no spot
+  // at or after it; the fallback picks v % 3 among {0, 1p, 2p}.
   uint64_t v = 42 * PG - 1;
   uintptr_t a = 0;
   assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
                                         const_rand, &v, &a));
-  // Three candidates in the 4-page gap: v % 3 picks the third.
   assert_int_equal(a, TBASE + (v % 3) * PG);
-  v = 42 * PG - 2 - PG; // still in a one-page gap, v % 3 == 0
+  v = 42 * PG - 2 - PG; // draw at 40p, v % 3 == 0
   assert_int_equal(v % 3, 0);
   assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
                                         const_rand, &v, &a));
   assert_int_equal(a, TBASE);
+  // A draw inside the lowest gap takes the candidate it falls on.
+  v = 2 * PG + 5;
+  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
+                                        const_rand, &v, &a));
+  assert_int_equal(a, TBASE + 2 * PG);
   // A window of one byte allows only the lowest candidate.
   assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, 1,
                                         const_rand, &v, &a));
   assert_int_equal(a, TBASE);
 }
 
-// A fixed draw maps to the aligned candidate nearest the drawn free byte.
-static void random_fit__fixed_draw_returns_nearest_candidate(void** state) {
+// A fixed draw r (rounded down to the alignment) maps to the first candidate
+// at or after it.
+static void random_fit__fixed_draw_returns_next_candidate(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[4];
+  vmar__gap_node_t n[5];
   build_spread(&t, n);
-  // size 2p, align 4p: lo = TBASE; window 50p holds 48p of free bytes:
-  // [0, 16p), [17p, 48p) and [49p, 50p).
+  // size 2p, align 4p: lo = TBASE; window 50p, so draws are taken modulo
+  // 50p. Candidates in the window: 0..12p in [0, 16p), 20p..44p in
+  // [17p, 48p); the next one (52p) is outside.
   struct {
     uint64_t v;
     uintptr_t want;
   } cases[] = {
       {0, 0},
       {5 * PG + 17, 4 * PG},
-      {16 * PG - 1, 12 * PG},       // past the last candidate: clamped
-      {16 * PG, 20 * PG},           // byte 17p: clamped up to 20p
-      {16 * PG + 10 * PG, 24 * PG}, // byte 27p
-      {16 * PG + 31 * PG - 1, 44 * PG},
-      {48 * PG + 16 * PG + 10 * PG, 24 * PG}, // wraps modulo 48p
+      {16 * PG - 1, 12 * PG},
+      {14 * PG + 3, 12 * PG},
+      {16 * PG, 20 * PG},     // in the node at 16p: next gap's first
+      {17 * PG + 9, 20 * PG}, // in the second gap, before its first spot
+      {27 * PG, 24 * PG},     // rounded down to 24p
+      {47 * PG - 1, 44 * PG},
+      {50 * PG + 10 * PG, 8 * PG}, // wraps modulo 50p
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     uintptr_t a = 0;
@@ -806,34 +896,42 @@ static void random_fit__fixed_draw_returns_nearest_candidate(void** state) {
         &t, 2 * PG, 4 * PG, UINTPTR_MAX, 50 * PG, const_rand, &cases[i].v, &a));
     assert_int_equal(a, TBASE + cases[i].want);
   }
-  // Byte 49p + 7 is in the third gap, whose first candidate (52p) starts
-  // outside the window: every draw is refused and the fallback picks
-  // candidate v % 4 among {0, 4p, 8p, 12p} of the lowest gap.
-  uint64_t v = 47 * PG + 7;
+  // A draw at 48p + 7 is followed only by 52p, outside the window: the
+  // fallback picks candidate v % 4 among {0, 4p, 8p, 12p} of the lowest gap.
+  uint64_t v = 48 * PG + 7;
   uintptr_t a = 0;
   assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, 4 * PG, UINTPTR_MAX,
                                         50 * PG, const_rand, &v, &a));
   assert_int_equal(a, TBASE + (v % 4) * 4 * PG);
+  // The window's edge: 52p is refused with a 52p window (the same fallback)
+  // and taken with one byte more.
+  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, 4 * PG, UINTPTR_MAX,
+                                        52 * PG, const_rand, &v, &a));
+  assert_int_equal(a, TBASE + (v % 4) * 4 * PG);
+  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, 4 * PG, UINTPTR_MAX,
+                                        52 * PG + 1, const_rand, &v, &a));
+  assert_int_equal(a, TBASE + 52 * PG);
 }
 
-// When alignment puts the lowest candidate inside its gap, the free bytes
-// in front of it are not drawn.
+// When alignment puts the lowest candidate inside its gap, draws start at
+// that candidate, not at the gap's start.
 static void random_fit__unaligned_gap_start_counts_from_lowest(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[4];
+  vmar__gap_node_t n[5];
   build_spread(&t, n);
-  // size 20p, align 4p: lo = 20p inside [17p, 48p); window 30p spans
-  // [20p, 50p): 28p in the second gap and 1p in the third.
+  // size 20p, align 4p: lo = 20p inside [17p, 48p), candidates 20p, 24p,
+  // 28p; window 30p: draws in [20p, 50p).
   struct {
     uint64_t v;
     uintptr_t want;
   } cases[] = {
-      {0, 20 * PG},           // byte 20p, the lowest candidate
-      {8 * PG - 1, 24 * PG},  // byte 28p - 1
-      {8 * PG, 28 * PG},      // byte 28p
-      {10 * PG + 5, 28 * PG}, // byte 30p + 5: clamped to the last candidate
-      {29 * PG, 20 * PG},     // wraps modulo 29p
+      {0, 20 * PG},           // draw 20p, the lowest candidate
+      {4 * PG - 1, 20 * PG},  // draw 24p - 1
+      {8 * PG - 1, 24 * PG},  // draw 28p - 1
+      {8 * PG, 28 * PG},      // draw 28p
+      {10 * PG + 5, 28 * PG}, // draw 30p + 5, rounded down to 28p
+      {30 * PG, 20 * PG},     // wraps modulo 30p
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     uintptr_t a = 0;
@@ -842,9 +940,10 @@ static void random_fit__unaligned_gap_start_counts_from_lowest(void** state) {
                                           &a));
     assert_int_equal(a, TBASE + cases[i].want);
   }
-  // Byte 49p + 6 (third gap, candidate 52p is outside the window): fallback
-  // among {20p, 24p, 28p}.
-  uint64_t v = 28 * PG + 6;
+  // A draw at 32p + 6: 32p + 20p passes the node at 48p and the third gap's
+  // first candidate (52p) is outside the window: fallback among
+  // {20p, 24p, 28p}.
+  uint64_t v = 12 * PG + 6;
   uintptr_t a = 0;
   assert_true(vmar__gap_tree_random_fit(&t, 20 * PG, 4 * PG, UINTPTR_MAX,
                                         30 * PG, const_rand, &v, &a));
@@ -855,8 +954,8 @@ static void random_fit__unaligned_gap_start_counts_from_lowest(void** state) {
 static void random_fit__full_tree_returns_false(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n;
-  vmar__gap_tree_init(&t, TBASE, TSIZE);
+  vmar__gap_node_t o, n;
+  init_range(&t, &o, TBASE, TSIZE);
   add(&t, &n, TBASE, TSIZE);
   rng_t r = {19};
   uintptr_t a = 0x77;
@@ -865,6 +964,84 @@ static void random_fit__full_tree_returns_false(void** state) {
   assert_false(
       vmar__gap_tree_random_fit(&t, 1, 1, UINTPTR_MAX, 0, rng_next, &r, &a));
   assert_int_equal(a, 0x77);
+}
+
+// ---------------------------------------------------------------------------
+// Node layout and kind.
+
+// The node is seven words and the tree two, as the VMAR budget requires.
+static void layout__node_and_tree_sizes(void** state) {
+  (void)state;
+  if (sizeof(void*) == 8)
+    assert_int_equal(sizeof(vmar__gap_node_t), 56);
+  assert_int_equal(sizeof(vmar__gap_tree_t), 2 * sizeof(void*));
+  assert_true(_Alignof(vmar__gap_node_t) >= 8);
+}
+
+// The kind survives insertion, rebalancing, removal, detach_all and use of
+// the parent word as a free link; setting it leaves the tree intact.
+static void kind__survives_tree_operations_and_links(void** state) {
+  (void)state;
+  enum { N = 300 };
+  static vmar__gap_node_t n[N];
+  memset(n, 0, sizeof(n));
+  vmar__gap_tree_t t;
+  vmar__gap_node_t o;
+  init_range(&t, &o, 0, (size_t)N * 2 * PG);
+  vmar__gap_node_set_kind(&o, 3);
+  for (size_t i = 0; i < N; i++) {
+    vmar__gap_node_set_kind(&n[i], (unsigned)i % 4);
+    assert_int_equal(vmar__gap_node_kind(&n[i]), i % 4);
+    n[i].base = (2 * i + 1) * PG; // ascending: many rotations
+    n[i].size = PG;
+    vmar__gap_tree_insert(&t, &n[i]);
+  }
+  assert_true(vmar__gap_tree_check(&t));
+  for (size_t i = 0; i < N; i++) {
+    assert_int_equal(vmar__gap_node_kind(&n[i]), i % 4);
+    // Every node but the root has a parent that links back to it.
+    vmar__gap_node_t* p = vmar__gap_node_parent(&n[i]);
+    if (&n[i] == t.root)
+      assert_null(p);
+    else
+      assert_true(p->left == &n[i] || p->right == &n[i]);
+  }
+  // Changing kinds in place leaves colours and parents alone.
+  for (size_t i = 0; i < N; i++)
+    vmar__gap_node_set_kind(&n[i], 3 - (unsigned)i % 4);
+  assert_true(vmar__gap_tree_check(&t));
+  for (size_t i = 0; i < N; i += 2) {
+    del(&t, &n[i]);
+    assert_int_equal(vmar__gap_node_kind(&n[i]), 3 - i % 4);
+    assert_null(vmar__gap_node_link_next(&n[i]));
+    assert_null(n[i].left);
+    assert_null(n[i].right);
+  }
+  for (size_t i = 1; i < N; i += 2)
+    assert_int_equal(vmar__gap_node_kind(&n[i]), 3 - i % 4);
+  // Removed nodes chained through the parent word keep their kind.
+  vmar__gap_node_t* chain = NULL;
+  for (size_t i = 0; i < N; i += 2) {
+    vmar__gap_node_set_link_next(&n[i], chain);
+    chain = &n[i];
+  }
+  size_t walked = 0;
+  for (vmar__gap_node_t* x = chain; x; x = vmar__gap_node_link_next(x)) {
+    size_t i = (size_t)(x - n);
+    assert_int_equal(vmar__gap_node_kind(x), 3 - i % 4);
+    walked++;
+  }
+  assert_int_equal(walked, N / 2);
+  // Reinserting a linked node works and keeps its kind.
+  vmar__gap_node_t* x = chain;
+  chain = vmar__gap_node_link_next(x);
+  vmar__gap_tree_insert(&t, x);
+  assert_true(vmar__gap_tree_check(&t));
+  assert_int_equal(vmar__gap_node_kind(x), 3 - (size_t)(x - n) % 4);
+  for (vmar__gap_node_t* d = vmar__gap_tree_detach_all(&t); d; d = d->left)
+    assert_int_equal(vmar__gap_node_kind(d), 3 - (size_t)(d - n) % 4);
+  assert_int_equal(vmar__gap_node_kind(&o), 3); // the owner is never written
+  assert_int_equal(o.size, (size_t)N * 2 * PG);
 }
 
 // ---------------------------------------------------------------------------
@@ -877,7 +1054,8 @@ static void detach_all__many_nodes_returns_each_once(void** state) {
   static vmar__gap_node_t n[N];
   memset(n, 0, sizeof(n));
   vmar__gap_tree_t t;
-  vmar__gap_tree_init(&t, 0, (size_t)N * 2 * PG);
+  vmar__gap_node_t o;
+  init_range(&t, &o, 0, (size_t)N * 2 * PG);
   rng_t r = {23};
   for (size_t i = 0; i < N; i++) {
     // Interleave two halves so the shape is not a plain ascending build.
@@ -887,20 +1065,21 @@ static void detach_all__many_nodes_returns_each_once(void** state) {
     vmar__gap_tree_insert(&t, &n[i]);
   }
   assert_true(vmar__gap_tree_check(&t));
-  assert_int_equal(t.count, N);
+  assert_int_equal(count_nodes(&t), N);
   size_t got = 0;
   for (vmar__gap_node_t* x = vmar__gap_tree_detach_all(&t); x; x = x->left) {
     assert_true(x >= n && x < n + N);
-    assert_int_equal(x->kind, 0);
-    x->kind = 1;
+    assert_int_equal(vmar__gap_node_kind(x), 0);
+    assert_null(vmar__gap_node_link_next(x));
+    vmar__gap_node_set_kind(x, 1);
     got++;
     assert_true(got <= N);
   }
   assert_int_equal(got, N);
   for (size_t i = 0; i < N; i++)
-    assert_int_equal(n[i].kind, 1);
+    assert_int_equal(vmar__gap_node_kind(&n[i]), 1);
   assert_null(t.root);
-  assert_int_equal(t.count, 0);
+  assert_int_equal(count_nodes(&t), 0);
   assert_true(vmar__gap_tree_check(&t));
 }
 
@@ -908,12 +1087,22 @@ static void detach_all__many_nodes_returns_each_once(void** state) {
 static void detach_all__empty_tree_returns_null(void** state) {
   (void)state;
   vmar__gap_tree_t t;
-  vmar__gap_tree_init(&t, TBASE, TSIZE);
+  vmar__gap_node_t o;
+  init_range(&t, &o, TBASE, TSIZE);
   assert_null(vmar__gap_tree_detach_all(&t));
   assert_null(t.root);
 }
 
-// Corrupting any augmented field, link or ordering makes check fail.
+// Replaces the parent part of |n|'s packed word, keeping colour and kind.
+static void poke_parent(vmar__gap_node_t* n, vmar__gap_node_t* p) {
+  n->parent_bits = (n->parent_bits & ~VMAR__GAP_NODE_PTR_MASK) | (uintptr_t)p;
+}
+
+static void flip_color(vmar__gap_node_t* n) {
+  n->parent_bits ^= VMAR__GAP_NODE_COLOR_BIT;
+}
+
+// Corrupting any augmented field, link, colour or ordering makes check fail.
 static void check__corrupted_fields_return_false(void** state) {
   (void)state;
   fixture_t f;
@@ -927,21 +1116,27 @@ static void check__corrupted_fields_return_false(void** state) {
   root->max_gap++;
   assert_false(vmar__gap_tree_check(&f.t));
   root->max_gap--;
-  root->sum_gap--;
+  f.a.max_gap--;
   assert_false(vmar__gap_tree_check(&f.t));
-  root->sum_gap++;
-  f.a.height = 2;
+  f.a.max_gap++;
+  // Colours: a red root; a black leaf beside a red one (black heights
+  // differ).
+  flip_color(root);
   assert_false(vmar__gap_tree_check(&f.t));
-  f.a.height = 1;
-  f.c.parent = &f.a;
+  flip_color(root);
+  flip_color(&f.a);
   assert_false(vmar__gap_tree_check(&f.t));
-  f.c.parent = root;
-  f.t.count++;
+  flip_color(&f.a);
+  poke_parent(&f.c, &f.a);
   assert_false(vmar__gap_tree_check(&f.t));
-  f.t.count--;
-  f.t.size = 9 * PG; // C now pokes out of the range
+  poke_parent(&f.c, root);
+  assert_true(vmar__gap_tree_check(&f.t));
+  // The kind bits are not part of the tree's invariants.
+  vmar__gap_node_set_kind(&f.c, 2);
+  assert_true(vmar__gap_tree_check(&f.t));
+  f.owner.size = 9 * PG; // C now pokes out of the range
   assert_false(vmar__gap_tree_check(&f.t));
-  f.t.size = TSIZE;
+  f.owner.size = TSIZE;
   assert_true(vmar__gap_tree_check(&f.t));
 
   // Overlap: B grows into C's first page (gaps adjusted to stay consistent
@@ -949,27 +1144,39 @@ static void check__corrupted_fields_return_false(void** state) {
   f.b.size = 7 * PG;
   assert_false(vmar__gap_tree_check(&f.t));
   f.b.size = 2 * PG;
+  assert_true(vmar__gap_tree_check(&f.t));
 
-  // Imbalance: a right-leaning chain with correct augmentation.
+  // Imbalance: a right-leaning chain with correct augmentation fails under
+  // any colouring: all black (black heights differ) or a red run.
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[3];
-  vmar__gap_tree_init(&t, TBASE, TSIZE);
+  vmar__gap_node_t o, n[3];
+  init_range(&t, &o, TBASE, TSIZE);
   memset(n, 0, sizeof(n));
   for (int i = 0; i < 3; i++) {
     n[i].base = TBASE + (2 * (uintptr_t)i + 1) * PG;
     n[i].size = PG;
     n[i].gap = PG;
+    n[i].max_gap = PG;
   }
   n[0].right = &n[1];
-  n[1].parent = &n[0];
+  poke_parent(&n[1], &n[0]);
   n[1].right = &n[2];
-  n[2].parent = &n[1];
-  n[2].height = 1, n[2].max_gap = PG, n[2].sum_gap = PG;
-  n[1].height = 2, n[1].max_gap = PG, n[1].sum_gap = 2 * PG;
-  n[0].height = 3, n[0].max_gap = PG, n[0].sum_gap = 3 * PG;
+  poke_parent(&n[2], &n[1]);
   t.root = &n[0];
-  t.count = 3;
   assert_false(vmar__gap_tree_check(&t));
+  flip_color(&n[1]);
+  flip_color(&n[2]);
+  assert_false(vmar__gap_tree_check(&t));
+  flip_color(&n[1]);
+  assert_false(vmar__gap_tree_check(&t));
+  // The same three nodes rebalanced pass.
+  n[0].right = NULL;
+  n[1].left = &n[0];
+  poke_parent(&n[0], &n[1]);
+  poke_parent(&n[1], NULL);
+  flip_color(&n[0]);
+  t.root = &n[1];
+  assert_true(vmar__gap_tree_check(&t));
 }
 
 int main(void) {
@@ -998,11 +1205,14 @@ int main(void) {
       cmocka_unit_test(random_fit__window_zero_equals_first_fit),
       cmocka_unit_test(random_fit__unbounded_window_spreads_over_gaps),
       cmocka_unit_test(random_fit__small_window_stays_in_window),
+      cmocka_unit_test(random_fit__one_gap_is_uniform_over_candidates),
       cmocka_unit_test(random_fit__limit_bounds_result),
-      cmocka_unit_test(random_fit__draws_in_small_gaps_fall_back_to_lowest),
-      cmocka_unit_test(random_fit__fixed_draw_returns_nearest_candidate),
+      cmocka_unit_test(random_fit__draws_past_every_fit_fall_back_to_lowest),
+      cmocka_unit_test(random_fit__fixed_draw_returns_next_candidate),
       cmocka_unit_test(random_fit__unaligned_gap_start_counts_from_lowest),
       cmocka_unit_test(random_fit__full_tree_returns_false),
+      cmocka_unit_test(layout__node_and_tree_sizes),
+      cmocka_unit_test(kind__survives_tree_operations_and_links),
       cmocka_unit_test(detach_all__many_nodes_returns_each_once),
       cmocka_unit_test(detach_all__empty_tree_returns_null),
       cmocka_unit_test(check__corrupted_fields_return_false),
