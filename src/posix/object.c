@@ -48,12 +48,12 @@ static void init_state(void) {
   pthread_mutex_init(&root->lock, NULL);
   r->node.base = ROOT_BASE;
   r->node.size = ROOT_END - state.page - ROOT_BASE;
-  r->node.kind = VMAR__NODE_REGION;
-  vmar__gap_tree_init(&r->children, r->node.base, r->node.size);
+  vmar__gap_node_set_kind(&r->node, VMAR__NODE_REGION);
+  vmar__gap_tree_init(&r->children, &r->node);
   r->top = root;
-  r->flags = VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE |
-             VMAR_VM_CAN_MAP_EXECUTE | VMAR_VM_CAN_MAP_SPECIFIC;
-  r->state = VMAR__REGION_ALIVE;
+  r->obj.flags = VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE |
+                 VMAR_VM_CAN_MAP_EXECUTE | VMAR_VM_CAN_MAP_SPECIFIC;
+  r->obj.state = VMAR__REGION_ALIVE;
   const vmar_rights_t rights = VMAR_DEFAULT_VMAR_RIGHTS | VMAR_RIGHT_READ |
                                VMAR_RIGHT_WRITE | VMAR_RIGHT_EXECUTE;
   // The root keeps its initial reference forever: it is never freed.

@@ -16,19 +16,29 @@ enum { VMAR__NODE_REGION = 1, VMAR__NODE_MAPPING = 2 };
 typedef struct vmar__top vmar__top_t;
 
 // A VMAR. Its range is node.base/node.size; it is immutable, so it can be
-// read without a lock. Everything else changes only under top->lock.
+// read without a lock. Everything else changes only under top->lock:
+// obj.state (VMAR__REGION_*) and obj.flags (the creation options CAN_MAP_*,
+// CAN_MAP_SPECIFIC and COMPACT, plus VMAR__REGION_HAD_MAPPINGS). 104 bytes
+// on 64-bit hosts: with its handle a child VMAR costs 128 bytes of heap.
 typedef struct vmar__region {
   vmar__object_t obj;
   vmar__gap_node_t node;       // place among the parent's children
   vmar__gap_tree_t children;   // sub-VMARs and mappings
   struct vmar__region* parent; // NULL for the root and once destroyed
   vmar__top_t* top;            // the reservation this VMAR lives in
-  vmar_vm_option_t flags;      // CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT
-  uint8_t state;               // VMAR__REGION_*
-  // Set once anything was mapped in this VMAR or below it; tells destroy
-  // whether the host must be asked to re-reserve the range.
-  bool had_mappings;
 } vmar__region_t;
+#if UINTPTR_MAX > 0xFFFFFFFFu
+_Static_assert(sizeof(vmar__region_t) == 104, "a VMAR must stay small");
+#endif
+
+// Set in obj.flags once anything was mapped in the VMAR or below it; tells
+// destroy whether the host must be asked to re-reserve the range. (Option
+// bit 15 is never a VMAR creation flag.)
+#define VMAR__REGION_HAD_MAPPINGS ((uint16_t)0x8000u)
+_Static_assert((VMAR_VM_COMPACT | VMAR_VM_CAN_MAP_SPECIFIC |
+                VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE |
+                VMAR_VM_CAN_MAP_EXECUTE) < VMAR__REGION_HAD_MAPPINGS,
+               "VMAR creation flags must fit below the HAD_MAPPINGS bit");
 
 enum {
   VMAR__REGION_NOT_READY = 0,

@@ -80,7 +80,7 @@ vmar_status_t vmar__region_place(const vmar__region_t* parent,
       (options & VMAR_VM_OFFSET_IS_UPPER_LIMIT) ? base + offset : UINTPTR_MAX;
   const uint32_t bits = vmar__entropy_bits();
   bool found;
-  if ((parent->flags & VMAR_VM_COMPACT) || bits == 0) {
+  if ((parent->obj.flags & VMAR_VM_COMPACT) || bits == 0) {
     // As Zircon's newest kernels: COMPACT is strict lowest-address first fit.
     found =
         vmar__gap_tree_first_fit(&parent->children, size, align, limit, out);
@@ -126,10 +126,16 @@ vmar_status_t vmar__root_reserve(const vmar__region_t* root,
   }
   uintptr_t addr = align_up(p, align);
   if (addr > p) {
-    vmar__sys_release(p, addr - p);
+    err = vmar__sys_release(p, addr - p);
   }
-  if (p + extra > addr) {
-    vmar__sys_release(addr + size, p + extra - addr);
+  if (err == 0 && p + extra > addr) {
+    err = vmar__sys_release(addr + size, p + extra - addr);
+  }
+  if (err != 0) {
+    // A trim failed: give the whole over-reservation back (what is already
+    // gone is skipped by the host) rather than keep a stray piece.
+    (void)vmar__sys_release(p, size + extra);
+    return vmar__status_from_errno(err);
   }
   const uintptr_t limit =
       (options & VMAR_VM_OFFSET_IS_UPPER_LIMIT) ? base + offset : end;
@@ -199,14 +205,14 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
 
   const bool in_root = parent == root_region();
   lock_region(parent, false);
-  if (parent->state != VMAR__REGION_ALIVE) {
+  if (parent->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
   } else if (size == 0) {
     st = VMAR_ERR_INVALID_ARGS;
-  } else if ((options & VMAR__CAN_MAP_RWX & ~parent->flags) != 0) {
+  } else if ((options & VMAR__CAN_MAP_RWX & ~parent->obj.flags) != 0) {
     st = VMAR_ERR_ACCESS_DENIED;
   } else {
-    st = vmar__check_placement(options, offset, size, page, parent->flags,
+    st = vmar__check_placement(options, offset, size, page, parent->obj.flags,
                                parent->node.size);
   }
   vmar__region_t* r = NULL;
@@ -240,16 +246,16 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
   vmar__object_init(&r->obj, VMAR_OBJ_TYPE_VMAR);
   r->node.base = addr;
   r->node.size = size;
-  r->node.kind = VMAR__NODE_REGION;
-  vmar__gap_tree_init(&r->children, addr, size);
+  vmar__gap_node_set_kind(&r->node, VMAR__NODE_REGION);
+  vmar__gap_tree_init(&r->children, &r->node);
   r->parent = parent;
   if (!in_root) {
     r->top = parent->top;
     vmar__object_retain(&r->top->region.obj);
   }
-  r->flags = options &
-             (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC | VMAR_VM_COMPACT);
-  r->state = VMAR__REGION_ALIVE;
+  r->obj.flags = options & (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC |
+                            VMAR_VM_COMPACT);
+  r->obj.state = VMAR__REGION_ALIVE;
   vmar__gap_tree_insert(&parent->children, &r->node);
 
   vmar_handle_t h;
@@ -274,20 +280,20 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
 
 void vmar__region_kill(vmar__region_t* r, vmar__graveyard_t* g) {
   // Iterative, not recursive: nesting can be arbitrarily deep. A dead node's
-  // tree links are free, so they carry the work stack (node.parent) and the
-  // graveyard lists (node.right).
+  // tree links are free, so they carry the work stack (the parent word, via
+  // vmar__gap_node_link_next) and the graveyard lists (node.right).
   vmar__gap_node_t* work = &r->node;
-  r->node.parent = NULL;
+  vmar__gap_node_set_link_next(&r->node, NULL);
   while (work != NULL) {
     vmar__region_t* x = VMAR__CONTAINER_OF(work, vmar__region_t, node);
-    work = work->parent;
-    x->state = VMAR__REGION_DEAD;
+    work = vmar__gap_node_link_next(work);
+    x->obj.state = VMAR__REGION_DEAD;
     x->parent = NULL;
     vmar__gap_node_t* n = vmar__gap_tree_detach_all(&x->children);
     while (n != NULL) {
       vmar__gap_node_t* next = n->left;
-      if (n->kind == VMAR__NODE_REGION) {
-        n->parent = work;
+      if (vmar__gap_node_kind(n) == VMAR__NODE_REGION) {
+        vmar__gap_node_set_link_next(n, work);
         work = n;
       } else {
         n->right = g->mappings;
@@ -333,9 +339,9 @@ vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
   }
   const bool top = is_top(r);
   lock_region(r, top);
-  if (r->state != VMAR__REGION_ALIVE) {
+  if (r->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
-  } else if (top || r->had_mappings) {
+  } else if (top || (r->obj.flags & VMAR__REGION_HAD_MAPPINGS)) {
     // Host first: if it refuses, nothing has changed yet. A reservation goes
     // back to the host; a sub-VMAR that held mappings is reserved afresh
     // (as free space of its parent).
