@@ -55,8 +55,13 @@ vmar_status_t vmar_manager_use(vmar_handle_t vmar, vmar_manager_t** out) {
   if (st != VMAR_OK) {
     return st;
   }
-  if (vmar_handle_get_info(vmar_root_self(), &root) == VMAR_OK &&
-      root.koid == mine.koid) {
+  // A failure here must not pass for "not the root": that would wrap the
+  // root in a manager instead of returning NULL.
+  st = vmar_handle_get_info(vmar_root_self(), &root);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (root.koid == mine.koid) {
     // As fzl: the root needs no manager; NULL stands for it everywhere.
     *out = NULL;
     return VMAR_OK;
