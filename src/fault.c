@@ -21,7 +21,8 @@ void vmar__fault_start(void) {
 }
 
 void vmar__fault_arm(vmar__fault_site_t site, uint64_t n, int err) {
-  atomic_store(&fail_err[site], err);
+  // A failure must carry an error: 0 would read as success with no result.
+  atomic_store(&fail_err[site], err != 0 ? err : EIO);
   atomic_store(&fail_at[site], n);
   atomic_store(&vmar__fault_active, true);
 }

@@ -372,7 +372,13 @@ vmar_status_t vmar_resizeable_mapper_grow(vmar_resizeable_mapper_t* m,
     (void)vmar_vmo_set_size(vmo, old_vmo_size);
     return st;
   }
-  (void)vmar_unmap(vmar, mp->start_, (size_t)old_len);
+  st = vmar_unmap(vmar, mp->start_, (size_t)old_len);
+  if (st != VMAR_OK) {
+    // The old mapping stays: drop the new one so nothing is lost track of.
+    (void)vmar_unmap(vmar, addr, (size_t)new_len);
+    (void)vmar_vmo_set_size(vmo, old_vmo_size);
+    return st;
+  }
   mp->start_ = addr;
   mp->size_ = new_len;
   return VMAR_OK;
@@ -403,24 +409,39 @@ vmar_status_t vmar_resizeable_mapper_shrink(vmar_resizeable_mapper_t* m,
   if (st != VMAR_OK) {
     return st;
   }
-  // Resize the VMO first: it is the step that can be refused (rights), and
-  // refusing it leaves everything as it was. A VMO that is not resizable
-  // keeps its size; its tail pages are decommitted below instead.
-  bool resized = false;
-  st = vmar_vmo_set_size(vmo, size);
-  if (st == VMAR_OK) {
-    resized = true;
-  } else if (st != VMAR_ERR_UNAVAILABLE) {
+  // Ask for the VMO's current size first: it is refused (rights) exactly as
+  // the real resize would be, and refusing it changes nothing. A VMO that is
+  // not resizable keeps its size; its tail pages are decommitted below
+  // instead. Then unmap the tail (the step a host may refuse), and only then
+  // cut the VMO, whose bytes could not be brought back.
+  st = vmar_vmo_set_size(vmo, old_vmo_size);
+  const bool resizable = st == VMAR_OK;
+  if (st != VMAR_OK && st != VMAR_ERR_UNAVAILABLE) {
     return st;
   }
   vmar_handle_t vmar = vmar_manager_vmar(mp->manager_);
   st = vmar_unmap(vmar, mp->start_ + (vmar_vaddr_t)size,
                   (size_t)(old_len - size));
   if (st != VMAR_OK) {
-    if (resized) {
-      (void)vmar_vmo_set_size(vmo, old_vmo_size);
-    }
     return st;
+  }
+  bool resized = false;
+  if (resizable) {
+    st = vmar_vmo_set_size(vmo, size);
+    if (st != VMAR_OK) {
+      // Put the tail back where it was (best effort: it needs SPECIFIC
+      // placement, which the root and CAN_MAP_SPECIFIC VMARs allow).
+      vmar_vaddr_t base = 0;
+      vmar_vaddr_t got = 0;
+      if (vmar_base_of(mp->manager_, &base) == VMAR_OK) {
+        (void)vmar_map(vmar,
+                       (m->map_flags_ & ~PLACEMENT_BITS) | VMAR_VM_SPECIFIC,
+                       mp->start_ + (vmar_vaddr_t)size - base, vmo, size,
+                       (size_t)(old_len - size), &got);
+      }
+      return st;
+    }
+    resized = true;
   }
   if (!resized && size < old_vmo_size) {
     uint64_t end = old_len < old_vmo_size ? old_len : old_vmo_size;

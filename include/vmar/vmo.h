@@ -39,6 +39,7 @@ VMAR_API vmar_status_t vmar_vmo_create(uint64_t size, uint32_t options,
 // VMAR_ERR_INVALID_ARGS: |buf| is NULL and |len| is not 0.
 // VMAR_ERR_ACCESS_DENIED: |buf| lies in a vmar mapping that is not writable.
 // VMAR_ERR_NOT_FOUND: |buf| is not accessible memory.
+// VMAR_ERR_IO: the host failed to read the backing (POSIX).
 VMAR_API vmar_status_t vmar_vmo_read(vmar_handle_t vmo, void* buf,
                                      uint64_t offset, size_t len);
 
@@ -63,6 +64,9 @@ VMAR_API vmar_status_t vmar_vmo_get_size(vmar_handle_t vmo, uint64_t* size);
 // VMAR_ERR_ACCESS_DENIED: the handle lacks VMAR_RIGHT_RESIZE.
 // VMAR_ERR_OUT_OF_RANGE: |size| is too large.
 // VMAR_ERR_NO_RESOURCES: the host could not grow the backing.
+// VMAR_ERR_NO_MEMORY: no memory to keep the last page's tail while it is
+//   zeroed (an unaligned shrink); VMAR_ERR_IO: the host failed to read or
+//   write the backing. Nothing changes in either case.
 VMAR_API vmar_status_t vmar_vmo_set_size(vmar_handle_t vmo, uint64_t size);
 
 // Applies |op| (VMAR_VMO_OP_*) to [offset, offset + size) of |vmo|.

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -164,9 +165,13 @@ static inline void vmar__sys_will_need(uintptr_t addr, size_t size) {
 
 // ---- VMO backing files ----
 
+// As on Linux and the BSDs, the descriptor is released even when close
+// reports an error (retrying could close a descriptor reused meanwhile); an
+// injected failure behaves the same way.
 static inline int vmar__sys_close(int fd) {
   int injected;
   if (vmar__fault_hit(VMAR__FAULT_CLOSE, &injected)) {
+    (void)close(fd);
     return injected;
   }
   return close(fd) == 0 ? 0 : errno;
@@ -286,16 +291,23 @@ static inline int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len) {
     return errno;
   }
 #endif
-  static const char zeros[4096];
-  while (len > 0) {
-    size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
-    int err = vmar__sys_pwrite_all(fd, zeros, n, off);
-    if (err != 0) {
-      return err;
-    }
-    off += n;
-    len -= n;
+  // Without a hole punch: clear the range through a temporary mapping of the
+  // file. Only the mmap can fail, and it fails before anything changed, so
+  // the range is zeroed whole or not at all (chunked writes could stop
+  // half-way). pre: the range lies inside the file.
+  const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+  const uint64_t start = off & ~(page - 1);
+  if (len > SIZE_MAX - (off - start)) {
+    return EFBIG;
   }
+  const size_t span = (size_t)(len + (off - start));
+  void* p =
+      mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
+  if (p == MAP_FAILED) {
+    return errno;
+  }
+  memset((char*)p + (off - start), 0, (size_t)len);
+  munmap(p, span);
   return 0;
 }
 

@@ -354,17 +354,37 @@ vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size) {
     return st;
   }
   pthread_rwlock_wrlock(&v->io_lock);
-  int err = vmar__sys_ftruncate(v->fd, rounded);
-  if (err == 0 && rounded > size && rounded <= v->size) {
-    // The kept part of the last page, past the requested size, reads as
-    // zero, as on Zircon. (Grown pages are zero already.)
-    err = vmar__sys_zero_range(v->fd, size, rounded - size);
+  // The kept part of the last page, past the requested size, must read as
+  // zero, as on Zircon (grown pages are zero already). It is zeroed before
+  // the file is cut, from a saved copy that is put back if a later step
+  // fails, so the call changes all or nothing.
+  const size_t tail =
+      rounded > size && rounded <= v->size ? (size_t)(rounded - size) : 0;
+  char* saved = tail != 0 ? vmar__malloc(tail) : NULL;
+  int err = 0;
+  if (tail != 0 && saved == NULL) {
+    st = VMAR_ERR_NO_MEMORY;
+  } else if (tail != 0 &&
+             (err = vmar__sys_pread_all(v->fd, saved, tail, size)) == 0) {
+    err = vmar__sys_zero_range(v->fd, size, tail);
+    if (err == 0) {
+      err = vmar__sys_ftruncate(v->fd, rounded);
+    }
+    if (err != 0) {
+      (void)vmar__sys_pwrite_all(v->fd, saved, tail, size);
+    }
+  } else if (tail == 0) {
+    err = vmar__sys_ftruncate(v->fd, rounded);
   }
-  if (err == 0) {
+  if (st == VMAR_OK && err == 0) {
     v->size = rounded;
   }
   pthread_rwlock_unlock(&v->io_lock);
+  vmar__free(saved);
   vmar__object_release(&v->obj);
+  if (st != VMAR_OK) {
+    return st;
+  }
   return err == 0                        ? VMAR_OK
          : err == EFBIG || err == EINVAL ? VMAR_ERR_OUT_OF_RANGE
                                          : vmar__status_from_errno(err);

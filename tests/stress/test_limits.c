@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: MIT
+// Limits: the handle table, the host's limit on memory maps
+// (vm.max_map_count) and the address-space limit (RLIMIT_AS). Each is driven
+// to exhaustion; the failing call must return NO_RESOURCES with nothing
+// half-done, and everything must work again once resources are given back.
+//
+// The max_map_count case maps about 32 000 one-page VMOs (two host mappings
+// each) and reads /proc/self/maps a few times; it is skipped under
+// sanitizers, whose allocators need host mappings of their own and abort
+// when none is left. The RLIMIT_AS case runs in a fresh process (this
+// program re-executed), since the limit applies to the whole process and
+// vmar must not be used after fork.
+//
+// Prints "limits: ..." lines with the figures reached.
+
+#include "test.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "handle_table.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+#define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
+#define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
+
+static size_t page;
+
+static size_t root_entries(void) {
+  size_t avail = 0;
+  assert_status(VMAR_OK,
+                vmar_get_maps(vmar_root_self(), NULL, 0, NULL, &avail));
+  return avail;
+}
+
+static size_t count_fds(void) {
+  size_t n = 0;
+  for (int fd = 0; fd < 4096; fd++) {
+    n += fcntl(fd, F_GETFD) != -1;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+// The handle table
+
+static void
+limits__handle_table_full_no_resources_nothing_half_done(void** state) {
+  (void)state;
+  vmar_handle_t vmo;
+  assert_status(VMAR_OK, vmar_vmo_create(page, 0, &vmo));
+  const size_t base = vmar__handle_count();
+  const size_t cap = base + 64;
+  const size_t old = vmar__handle_set_limit(cap);
+
+  vmar_handle_t dups[64];
+  size_t n = 0;
+  vmar_status_t st;
+  while ((st = vmar_handle_duplicate(vmo, VMAR_RIGHT_SAME_RIGHTS, &dups[n])) ==
+         VMAR_OK) {
+    n++;
+    assert_true(n < 64 + 1);
+  }
+  assert_status(VMAR_ERR_NO_RESOURCES, st);
+  assert_int_equal(n, 64);
+  assert_int_equal(vmar__handle_count(), cap);
+
+  // Every call that makes a handle fails the same way, leaving nothing.
+  const size_t entries = root_entries();
+  const size_t vmas = test_maps_count();
+  const size_t fds = count_fds();
+  vmar_handle_t h = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t addr = 0;
+  assert_status(VMAR_ERR_NO_RESOURCES, vmar_allocate(vmar_root_self(), CAN_RW,
+                                                     0, 4 * page, &h, &addr));
+  assert_status(VMAR_ERR_NO_RESOURCES, vmar_vmo_create(page, 0, &h));
+  int fd = -1;
+  assert_status(VMAR_OK, vmar_vmo_get_fd(vmo, &fd));
+  assert_status(VMAR_ERR_NO_RESOURCES, vmar_vmo_create_from_fd(fd, 0, &h));
+  close(fd);
+  vmar_manager_t* m = NULL;
+  assert_status(
+      VMAR_ERR_NO_RESOURCES,
+      vmar_manager_create(4 * page, NULL, VMAR_MANAGER_DEFAULT_OPTIONS, &m));
+  vmar_mapper_t mapper = VMAR_MAPPER_INIT;
+  assert_status(VMAR_ERR_NO_RESOURCES,
+                vmar_mapper_create_and_map(&mapper, page, PERM_RW, NULL, NULL,
+                                           VMAR_RIGHT_SAME_RIGHTS, 0));
+  assert_null(vmar_mapper_start(&mapper));
+  assert_int_equal(h, VMAR_HANDLE_INVALID);
+  assert_int_equal(vmar__handle_count(), cap);
+  assert_int_equal(root_entries(), entries);
+#ifndef SANITIZED // sanitizer runtimes map memory of their own at any time
+  assert_int_equal(test_maps_count(), vmas);
+#else
+  (void)vmas;
+#endif
+  assert_int_equal(count_fds(), fds);
+  // Replacing reuses the slot, so it works even now.
+  assert_status(VMAR_OK,
+                vmar_handle_replace(dups[0], VMAR_RIGHT_READ, &dups[0]));
+
+  // Close a few: everything works again.
+  for (size_t i = 0; i < 4; i++) {
+    assert_status(VMAR_OK, vmar_handle_close(dups[--n]));
+  }
+  assert_status(
+      VMAR_OK, vmar_allocate(vmar_root_self(), CAN_RW, 0, 4 * page, &h, &addr));
+  assert_true(test_maps_range_reserved(addr, 4 * page));
+  assert_status(VMAR_OK, vmar_destroy(h));
+  assert_status(VMAR_OK, vmar_handle_close(h));
+  assert_status(VMAR_OK,
+                vmar_mapper_create_and_map(&mapper, page, PERM_RW, NULL, NULL,
+                                           VMAR_RIGHT_SAME_RIGHTS, 0));
+  vmar_mapper_unmap(&mapper);
+  while (n > 0) {
+    assert_status(VMAR_OK, vmar_handle_close(dups[--n]));
+  }
+  vmar__handle_set_limit(old);
+  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  assert_int_equal(vmar__handle_count(), base - 1);
+  print_message("limits: handle table capped at %zu handles: NO_RESOURCES "
+                "from 6 calls, nothing half-done\n",
+                cap);
+}
+
+// ---------------------------------------------------------------------------
+// vm.max_map_count
+
+static long read_long(const char* path) {
+  FILE* f = fopen(path, "r");
+  if (f == NULL) {
+    return -1;
+  }
+  long v = -1;
+  if (fscanf(f, "%ld", &v) != 1) {
+    v = -1;
+  }
+  fclose(f);
+  return v;
+}
+
+static int cmp_entry(const void* a, const void* b) {
+  const test_map_entry_t* x = a;
+  const test_map_entry_t* y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+// /proc/self/maps without allocating: at the limit, malloc may need a new
+// host mapping and fail, so the text goes to a static buffer.
+static char maps_text[16u << 20];
+
+static size_t read_host_maps(test_map_entry_t* out, size_t cap) {
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  assert_true(fd >= 0);
+  size_t len = 0;
+  for (;;) {
+    ssize_t got = read(fd, maps_text + len, sizeof(maps_text) - 1 - len);
+    assert_true(got >= 0);
+    if (got == 0) {
+      break;
+    }
+    len += (size_t)got;
+    assert_true(len < sizeof(maps_text) - 1);
+  }
+  close(fd);
+  maps_text[len] = '\0';
+  size_t n = 0;
+  for (char* line = maps_text; *line != '\0' && n < cap;) {
+    // One line at a time: sscanf measures the whole string it is given.
+    char* nl = strchr(line, '\n');
+    if (nl != NULL) {
+      *nl = '\0';
+    }
+    unsigned long a = 0;
+    unsigned long b = 0;
+    char perms[5] = "";
+    if (sscanf(line, "%lx-%lx %4s", &a, &b, perms) == 3) {
+      out[n].start = a;
+      out[n].end = b;
+      memcpy(out[n].perms, perms, sizeof(perms));
+      n++;
+    }
+    if (nl == NULL) {
+      break;
+    }
+    line = nl + 1;
+  }
+  return n;
+}
+
+// Buffers for check_tree_matches_host, allocated before the process runs
+// out of host mappings (large allocations need one).
+static vmar_map_info_t* tree;
+static size_t tree_cap;
+static test_map_entry_t* host;
+static size_t host_cap;
+
+// The tree of |vmar| and the host agree: every mapping is exactly one host
+// mapping "rw-s", everything else in the range is reserved "---p", with no
+// hole anywhere.
+static void check_tree_matches_host(vmar_handle_t vmar, vmar_vaddr_t base,
+                                    size_t len, size_t expect_mappings) {
+  size_t avail = 0;
+  size_t n = 0;
+  assert_status(VMAR_OK, vmar_get_maps(vmar, tree, tree_cap, &n, &avail));
+  assert_int_equal(n, avail);
+  assert_int_equal(n, expect_mappings + 1);
+
+  size_t nh = read_host_maps(host, host_cap);
+  assert_true(nh > 0 && nh <= host_cap);
+  qsort(host, nh, sizeof(*host), cmp_entry);
+
+  const vmar_vaddr_t end = base + len;
+  uintptr_t cursor = base;
+  size_t t = 1; // tree entries are in address order after entry 0
+  size_t rw = 0;
+  for (size_t i = 0; i < nh; i++) {
+    if (host[i].end <= base || host[i].start >= end) {
+      continue;
+    }
+    assert_int_equal(host[i].start, cursor); // no hole
+    cursor = host[i].end;
+    if (strcmp(host[i].perms, "rw-s") == 0) {
+      assert_true(t < n);
+      assert_int_equal(tree[t].base, host[i].start);
+      assert_int_equal(tree[t].size, host[i].end - host[i].start);
+      t++;
+      rw++;
+    } else {
+      assert_string_equal(host[i].perms, "---p");
+    }
+  }
+  assert_int_equal(cursor, end);
+  assert_int_equal(rw, expect_mappings);
+}
+
+static void limits__max_map_count_no_resources_then_baseline(void** state) {
+  (void)state;
+#ifdef SANITIZED
+  print_message("limits: max_map_count case skipped under sanitizers\n");
+  skip();
+#endif
+  const long max = read_long("/proc/sys/vm/max_map_count");
+  if (max <= 0 || max > 300000) {
+    print_message("limits: vm.max_map_count is %ld: case skipped (too "
+                  "large to reach in bounded time)\n",
+                  max);
+    skip();
+  }
+  assert_status(VMAR_OK, vmar_posix_set_entropy_bits(30));
+  vmar_vaddr_t* addrs = malloc((size_t)max * sizeof(*addrs));
+  assert_non_null(addrs);
+  tree_cap = (size_t)max + 2;
+  tree = malloc(tree_cap * sizeof(*tree));
+  assert_non_null(tree);
+  host_cap = (size_t)max + 1024;
+  host = malloc(host_cap * sizeof(*host));
+  assert_non_null(host);
+  // The process's host mappings before the test maps anything.
+  const size_t baseline = test_maps_count();
+
+  // Room for max one-page mappings with a gap around each.
+  const size_t pages = (size_t)max * 4;
+  vmar_handle_t vmar;
+  vmar_vaddr_t base;
+  assert_status(VMAR_OK, vmar_allocate(vmar_root_self(), CAN_RW, 0,
+                                       pages * page, &vmar, &base));
+  vmar_handle_t vmo;
+  assert_status(VMAR_OK, vmar_vmo_create(page, 0, &vmo));
+  assert_status(VMAR_OK, vmar_vmo_write(vmo, "x", 0, 1));
+
+  size_t n = 0;
+  vmar_status_t st;
+  while ((st = vmar_map(vmar, PERM_RW, 0, vmo, 0, page, &addrs[n])) ==
+         VMAR_OK) {
+    n++;
+    assert_true(n < (size_t)max);
+  }
+  assert_status(VMAR_ERR_NO_RESOURCES, st);
+  const size_t at_limit = read_host_maps(host, host_cap);
+  const size_t mapped = n;
+  check_tree_matches_host(vmar, base, pages * page, n);
+
+  // In the root a mapping costs one host mapping, not two: map there until
+  // that fails the same way too.
+  vmar_vaddr_t in_root[8];
+  size_t nr = 0;
+  while ((st = vmar_map(vmar_root_self(), PERM_RW, 0, vmo, 0, page,
+                        &in_root[nr])) == VMAR_OK) {
+    nr++;
+    assert_true(nr < 8);
+  }
+  assert_status(VMAR_ERR_NO_RESOURCES, st);
+  check_tree_matches_host(vmar, base, pages * page, n);
+
+  // Unmapping inside a reservation lays a fresh reservation over the range
+  // with mmap, which Linux refuses outright once the process holds more
+  // host mappings than the limit (a failed map can leave it one past): the
+  // unmap is then NO_RESOURCES and nothing changes. munmap always works, so
+  // unmapping in the root or destroying a top-level VMAR makes room.
+  const char* how = "unmapping one by one";
+  st = vmar_unmap(vmar, addrs[n - 1], page);
+  if (st == VMAR_ERR_NO_RESOURCES) {
+    check_tree_matches_host(vmar, base, pages * page, n);
+    how = "unmap refused at the limit (NO_RESOURCES, nothing changed), "
+          "then destroying the VMAR";
+  } else {
+    assert_status(VMAR_OK, st);
+    n--;
+  }
+  while (nr > 0) {
+    assert_status(VMAR_OK, vmar_unmap(vmar_root_self(), in_root[--nr], page));
+  }
+  if (st == VMAR_OK) {
+    // Room again: map, touch, and unmap everything.
+    assert_status(VMAR_OK, vmar_map(vmar, PERM_RW, 0, vmo, 0, page, &addrs[n]));
+    assert_int_equal(*(volatile char*)addrs[n], 'x');
+    n++;
+    for (size_t i = 0; i < n; i++) {
+      assert_status(VMAR_OK, vmar_unmap(vmar, addrs[i], page));
+    }
+    check_tree_matches_host(vmar, base, pages * page, 0);
+    assert_true(test_maps_range_reserved(base, pages * page));
+  }
+  assert_status(VMAR_OK, vmar_destroy(vmar));
+  assert_status(VMAR_OK, vmar_handle_close(vmar));
+  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  assert_true(test_maps_range_unmapped(base, pages * page));
+  const size_t after = test_maps_count();
+  free(addrs);
+  free(tree);
+  free(host);
+  assert_int_equal(after, baseline);
+  print_message("limits: vm.max_map_count %ld: %zu one-page mappings, then "
+                "NO_RESOURCES at %zu host mappings; %s; baseline of %zu host "
+                "mappings restored\n",
+                max, mapped, at_limit, how, baseline);
+}
+
+// ---------------------------------------------------------------------------
+// RLIMIT_AS, in a fresh process
+
+static size_t vm_size(void) {
+  FILE* f = fopen("/proc/self/status", "r");
+  assert_non_null(f);
+  char line[256];
+  size_t kb = 0;
+  while (fgets(line, sizeof(line), f) != NULL) {
+    if (sscanf(line, "VmSize: %zu kB", &kb) == 1) {
+      break;
+    }
+  }
+  fclose(f);
+  return kb * 1024;
+}
+
+// Runs in the re-executed process; returns its exit status (0 = pass).
+static int rlimit_child(void) {
+  page = vmar_page_size();
+  const vmar_handle_t root = vmar_root_self();
+  vmar_handle_t vmo;
+  if (vmar_vmo_create((size_t)1 << 30, 0, &vmo) != VMAR_OK) {
+    return 2;
+  }
+  const size_t handles = vmar__handle_count();
+  const size_t entries = root_entries();
+  const size_t vmas = test_maps_count();
+  const size_t slack = (size_t)256 << 20;
+  struct rlimit rl = {vm_size() + slack, RLIM_INFINITY};
+  if (setrlimit(RLIMIT_AS, &rl) != 0) {
+    return 3;
+  }
+  const size_t big = (size_t)1 << 30;
+  vmar_handle_t h = VMAR_HANDLE_INVALID;
+  vmar_vaddr_t addr = 0;
+  int fails = 0;
+  int checks = 0;
+#define EXPECT(cond)                                                           \
+  do {                                                                         \
+    checks++;                                                                  \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "rlimit child: line %d: %s\n", __LINE__, #cond);         \
+      fails++;                                                                 \
+    }                                                                          \
+  } while (0)
+  EXPECT(vmar_allocate(root, CAN_RW, 0, big, &h, &addr) ==
+         VMAR_ERR_NO_RESOURCES);
+  EXPECT(vmar_allocate(root, CAN_RW | VMAR_VM_ALIGN_1GB, 0, 64 * page, &h,
+                       &addr) == VMAR_ERR_NO_RESOURCES);
+  EXPECT(vmar_map(root, PERM_RW, 0, vmo, 0, big, &addr) ==
+         VMAR_ERR_NO_RESOURCES);
+  EXPECT(vmar_map(root, PERM_RW | VMAR_VM_ALIGN_1GB, 0, vmo, 0, page, &addr) ==
+         VMAR_ERR_NO_RESOURCES);
+  vmar_manager_t* m = NULL;
+  EXPECT(vmar_manager_create(big, NULL, VMAR_MANAGER_DEFAULT_OPTIONS, &m) ==
+         VMAR_ERR_NO_RESOURCES);
+  vmar_mapper_t mapper = VMAR_MAPPER_INIT;
+  EXPECT(vmar_mapper_create_and_map(&mapper, big, PERM_RW, NULL, NULL,
+                                    VMAR_RIGHT_SAME_RIGHTS,
+                                    0) == VMAR_ERR_NO_RESOURCES);
+  EXPECT(vmar__handle_count() == handles);
+  EXPECT(root_entries() == entries);
+  EXPECT(test_maps_count() == vmas);
+  // Within the limit everything works: a reservation, and a mapping
+  // inside it (which replaces reserved space, so costs nothing more).
+  EXPECT(vmar_allocate(root, CAN_RW, 0, 16 * page, &h, &addr) == VMAR_OK);
+  vmar_vaddr_t in = 0;
+  EXPECT(vmar_map(h, PERM_RW, 0, vmo, 0, 16 * page, &in) == VMAR_OK);
+  EXPECT(vmar_destroy(h) == VMAR_OK);
+  EXPECT(vmar_handle_close(h) == VMAR_OK);
+  EXPECT(vmar_handle_close(vmo) == VMAR_OK);
+  printf("limits: RLIMIT_AS = VmSize + %zu MiB: %d checks, %d failed\n",
+         slack >> 20, checks, fails);
+  return fails == 0 ? 0 : 1;
+#undef EXPECT
+}
+
+static char self_path[4096];
+
+static void limits__rlimit_as_reservations_no_resources(void** state) {
+  (void)state;
+#ifdef SANITIZED
+  print_message("limits: RLIMIT_AS case skipped under sanitizers\n");
+  skip();
+#endif
+  fflush(stdout);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    execl(self_path, self_path, "--rlimit-child", (char*)NULL);
+    _exit(127);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && strcmp(argv[1], "--rlimit-child") == 0) {
+    return rlimit_child();
+  }
+  page = vmar_page_size();
+  ssize_t len = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+  if (len <= 0) {
+    return 1;
+  }
+  self_path[len] = '\0';
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(
+          limits__handle_table_full_no_resources_nothing_half_done),
+      cmocka_unit_test(limits__max_map_count_no_resources_then_baseline),
+      cmocka_unit_test(limits__rlimit_as_reservations_no_resources),
+  };
+  return cmocka_run_group_tests_name("stress.limits", tests, NULL, NULL);
+}
