@@ -26,7 +26,7 @@ static vmar__region_t* root_region(void) {
 }
 
 static bool is_mapping(const vmar__gap_node_t* n) {
-  return n->kind == VMAR__NODE_MAPPING;
+  return vmar__gap_node_kind(n) == VMAR__NODE_MAPPING;
 }
 
 static vmar__mapping_t* as_mapping(vmar__gap_node_t* n) {
@@ -187,7 +187,8 @@ static void set_range(vmar__region_t* r, vmar__mapping_t* m, uintptr_t base,
 static void add_piece(vmar__mapping_t* m, vmar__mapping_t* piece,
                       uintptr_t base, size_t size) {
   *piece = *m;
-  piece->node.left = piece->node.right = piece->node.parent = NULL;
+  piece->node.left = piece->node.right = NULL;
+  vmar__gap_node_set_link_next(&piece->node, NULL); // keeps the kind
   piece->vmo_offset = m->vmo_offset + (base - m->node.base);
   piece->node.base = base;
   piece->node.size = size;
@@ -260,8 +261,9 @@ static void coalesce(vmar__region_t* r, uintptr_t a, uintptr_t b,
 
 // Notes that something is mapped at or below |r|.
 static void mark_mapped(vmar__region_t* r) {
-  for (; r != NULL && !r->had_mappings; r = r->parent) {
-    r->had_mappings = true;
+  for (; r != NULL && !(r->obj.flags & VMAR__REGION_HAD_MAPPINGS);
+       r = r->parent) {
+    r->obj.flags |= VMAR__REGION_HAD_MAPPINGS;
   }
 }
 
@@ -314,7 +316,7 @@ static vmar_status_t check_map(const vmar__region_t* r, vmar_rights_t rr,
   if (o & (VMAR_VM_COMPACT | VMAR_VM_CAN_MAP_SPECIFIC)) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  if (perms & ~perms_of_flags(r->flags)) {
+  if (perms & ~perms_of_flags(r->obj.flags)) {
     return VMAR_ERR_ACCESS_DENIED;
   }
   if (!vmar__is_aligned(vmo_offset, page)) {
@@ -424,16 +426,13 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
   vmar__mapping_t* m = NULL;
   vmar__mapping_t* spare = NULL;
   uintptr_t addr = 0;
-  if (r->state != VMAR__REGION_ALIVE) {
+  if (r->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
   } else if (rlen == 0) {
     st = VMAR_ERR_INVALID_ARGS;
   } else {
-    st = vmar__check_placement(options, vmar_offset, rlen, page, r->flags,
+    st = vmar__check_placement(options, vmar_offset, rlen, page, r->obj.flags,
                                r->node.size);
-  }
-  if (st == VMAR_OK && in_root && overwrite) {
-    st = VMAR_ERR_NOT_SUPPORTED; // it could clobber memory vmar does not own
   }
   if (st == VMAR_OK && (m = vmar__calloc(1, sizeof(*m))) == NULL) {
     st = VMAR_ERR_NO_MEMORY;
@@ -452,6 +451,11 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
                  (spare = vmar__malloc(sizeof(*spare))) == NULL) {
         st = VMAR_ERR_NO_MEMORY;
       }
+    }
+    if (st == VMAR_OK && in_root) {
+      // After the argument checks, as the header lists it: overwriting in
+      // the root could clobber memory vmar does not own.
+      st = VMAR_ERR_NOT_SUPPORTED;
     }
   } else if (st == VMAR_OK && !in_root) {
     st = vmar__region_place(r, options, vmar_offset, rlen, align, &addr);
@@ -488,7 +492,7 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
     }
     m->node.base = addr;
     m->node.size = rlen;
-    m->node.kind = VMAR__NODE_MAPPING;
+    vmar__gap_node_set_kind(&m->node, VMAR__NODE_MAPPING);
     m->region = r;
     m->vmo = v;
     vmar__object_retain(&v->obj);
@@ -519,6 +523,36 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
 
 // ---- vmar_unmap ------------------------------------------------------------
 
+// Undoes the host calls of an unmap in the root that failed at |failed| in
+// pass |pass|: lays back the partly covered mappings given to the host in
+// pass 0 and, when pass 1 failed, the whole mappings before |failed|. Best
+// effort: it fails only if a third party mapped into a hole meanwhile. A
+// whole child VMAR cannot be laid back with its contents; on Linux pass 1
+// (munmap of whole host mappings) never fails for want of memory.
+static void root_unrelease(vmar__gap_node_t* first, vmar__gap_node_t* failed,
+                           int pass, uintptr_t a, uintptr_t b) {
+  for (vmar__gap_node_t* n = first; n != NULL && n->base < b;
+       n = vmar__gap_tree_next(n)) {
+    if (n == failed && pass == 0) {
+      break;
+    }
+    uintptr_t lo = max_addr(n->base, a);
+    uintptr_t hi = min_addr(end_of(n), b);
+    const bool whole = lo == n->base && hi == end_of(n);
+    if (!is_mapping(n) || (whole && (pass == 0 || n->base >= failed->base))) {
+      continue;
+    }
+    const vmar__mapping_t* m = as_mapping(n);
+    if (m->backed) {
+      (void)vmar__sys_map_file(&lo, hi - lo, vmar__prot_of(m->perms),
+                               m->vmo->fd, m->vmo_offset + (lo - n->base),
+                               VMAR__SYS_AT_NOREPLACE);
+    } else {
+      (void)vmar__sys_reserve_at(lo, hi - lo);
+    }
+  }
+}
+
 vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
                              size_t len) {
   const size_t page = vmar__os_page_size();
@@ -530,12 +564,15 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
   }
   uint64_t rlen = 0;
   if (!vmar__is_aligned(addr, page) || !vmar__round_up(len, page, &rlen) ||
-      rlen == 0 || rlen > UINTPTR_MAX - addr) {
+      rlen == 0) {
     vmar__object_release(&r->obj);
     return VMAR_ERR_INVALID_ARGS;
   }
+  // A range past the end of the address space is "not inside the VMAR",
+  // which Zircon reports only after the BAD_STATE check.
+  const bool wraps = rlen > UINTPTR_MAX - addr;
   const uintptr_t a = addr;
-  const uintptr_t b = addr + (uintptr_t)rlen;
+  const uintptr_t b = wraps ? UINTPTR_MAX : addr + (uintptr_t)rlen;
   const bool in_root = r == root_region();
   lockset_t ls;
   st = lock_range(r, a, b, &ls);
@@ -546,9 +583,9 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
   vmar__mapping_t* spare = NULL;
   bool touched = false; // anything mapped in the range
   vmar__gap_node_t* first = NULL;
-  if (r->state != VMAR__REGION_ALIVE) {
+  if (r->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
-  } else if (a < r->node.base || b > end_of(&r->node)) {
+  } else if (wraps || a < r->node.base || b > end_of(&r->node)) {
     st = VMAR_ERR_INVALID_ARGS;
   } else {
     // Every check before any change (Zircon verifies the same way).
@@ -567,7 +604,8 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
         st = VMAR_ERR_INVALID_ARGS; // sub-VMARs go whole, with OP_CHILDREN
         break;
       } else {
-        touched |= in_root || as_region(n)->had_mappings;
+        touched |= in_root ||
+                   (as_region(n)->obj.flags & VMAR__REGION_HAD_MAPPINGS) != 0;
       }
     }
   }
@@ -589,6 +627,7 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
           bool partial = lo != n->base || hi != end_of(n);
           if (partial == (pass == 0) &&
               (err = vmar__sys_release(lo, hi - lo)) != 0) {
+            root_unrelease(first, n, pass, a, b);
             break;
           }
         }
@@ -676,16 +715,18 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
              (options &
               ~(VMAR__PERM_BITS | VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED)) != 0) {
     st = VMAR_ERR_INVALID_ARGS;
-  } else if (!vmar__round_up(len, page, &rlen) || rlen == 0 ||
-             rlen > UINTPTR_MAX - addr) {
+  } else if (!vmar__round_up(len, page, &rlen) || rlen == 0) {
     st = VMAR_ERR_INVALID_ARGS;
   }
   if (st != VMAR_OK) {
     vmar__object_release(&r->obj);
     return st;
   }
+  // A range past the end of the address space is "not inside the VMAR",
+  // which Zircon reports only after the BAD_STATE check.
+  const bool wraps = rlen > UINTPTR_MAX - addr;
   const uintptr_t a = addr;
-  const uintptr_t b = addr + (uintptr_t)rlen;
+  const uintptr_t b = wraps ? UINTPTR_MAX : addr + (uintptr_t)rlen;
   lockset_t ls;
   st = lock_range(r, a, b, &ls);
   if (st != VMAR_OK) {
@@ -693,9 +734,9 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
     return st;
   }
   vmar__mapping_t* spares[2] = {NULL, NULL};
-  if (r->state != VMAR__REGION_ALIVE) {
+  if (r->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
-  } else if (a < r->node.base || b > end_of(&r->node)) {
+  } else if (wraps || a < r->node.base || b > end_of(&r->node)) {
     st = VMAR_ERR_INVALID_ARGS;
   } else {
     // Pass 1: the whole range must be mapped and every piece must allow it.
@@ -777,6 +818,17 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
 
 // ---- vmar_op_range ---------------------------------------------------------
 
+// COMMIT, DECOMMIT or ZERO on [off, off + cnt) of |v|'s file (nothing for a
+// NULL |v| or an empty range).
+static int file_range_op(uint32_t op, const vmar__vmo_t* v, uint64_t off,
+                         uint64_t cnt) {
+  if (v == NULL || cnt == 0) {
+    return 0;
+  }
+  return op == VMAR_OP_COMMIT ? vmar__sys_commit_range(v->fd, off, cnt)
+                              : vmar__sys_zero_range(v->fd, off, cnt);
+}
+
 vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
                                 vmar_vaddr_t addr, size_t len) {
   const size_t page = vmar__os_page_size();
@@ -814,8 +866,8 @@ vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
   } else if (st == VMAR_OK && (!vmar__round_up(len, page, &rlen) || rlen == 0 ||
                                !vmar__is_aligned(addr, page))) {
     st = VMAR_ERR_INVALID_ARGS;
-  } else if (st == VMAR_OK &&
-             (addr < r->node.base || rlen > end_of(&r->node) - addr)) {
+  } else if (st == VMAR_OK && (addr < r->node.base || addr > end_of(&r->node) ||
+                               rlen > end_of(&r->node) - addr)) {
     st = VMAR_ERR_OUT_OF_RANGE;
   }
   if (st != VMAR_OK) {
@@ -831,7 +883,7 @@ vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
     return st;
   }
   walk_t w;
-  if (r->state != VMAR__REGION_ALIVE) {
+  if (r->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
   } else {
     uintptr_t cursor = a;
@@ -858,6 +910,13 @@ vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
       st = VMAR_ERR_BAD_STATE;
     }
   }
+  // COMMIT, DECOMMIT and ZERO act on the VMOs' files. Consecutive pieces
+  // backed by one contiguous range of one VMO (e.g. the protection ranges of
+  // a mapping) go to the host as one call, so they change whole or not at
+  // all.
+  const vmar__vmo_t* run_vmo = NULL;
+  uint64_t run_off = 0;
+  uint64_t run_cnt = 0;
   for (vmar__gap_node_t* n = st == VMAR_OK ? walk_first(&w, r, a, b) : NULL;
        n != NULL && st == VMAR_OK; n = walk_next(&w, n)) {
     if (!is_mapping(n)) {
@@ -879,11 +938,16 @@ vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
     int err = 0;
     switch (op) {
     case VMAR_OP_COMMIT:
-      err = cnt ? vmar__sys_commit_range(m->vmo->fd, off, cnt) : 0;
-      break;
     case VMAR_OP_DECOMMIT:
     case VMAR_OP_ZERO:
-      err = cnt ? vmar__sys_zero_range(m->vmo->fd, off, cnt) : 0;
+      if (cnt != 0 && m->vmo == run_vmo && run_off + run_cnt == off) {
+        run_cnt += cnt;
+      } else if (cnt != 0) {
+        err = file_range_op(op, run_vmo, run_off, run_cnt);
+        run_vmo = m->vmo;
+        run_off = off;
+        run_cnt = cnt;
+      }
       break;
     case VMAR_OP_MAP_RANGE:
     case VMAR_OP_PREFETCH:
@@ -899,6 +963,12 @@ vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
       st = err == ENOSPC ? VMAR_ERR_NO_MEMORY : vmar__status_from_errno(err);
     }
   }
+  if (st == VMAR_OK) {
+    int err = file_range_op(op, run_vmo, run_off, run_cnt);
+    if (err != 0) {
+      st = err == ENOSPC ? VMAR_ERR_NO_MEMORY : vmar__status_from_errno(err);
+    }
+  }
   unlock_range(&ls);
   vmar__object_release(&r->obj);
   return st;
@@ -906,13 +976,16 @@ vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
 
 // ---- vmar_get_maps ---------------------------------------------------------
 
+// |depth| 0 is the queried VMAR itself: its node's kind is not read, since
+// the word holding it belongs to its parent's tree, which may be changing
+// under another lock.
 static void fill_entry(vmar_map_info_t* e, const vmar__gap_node_t* n,
                        size_t depth) {
   memset(e, 0, sizeof(*e));
   e->base = n->base;
   e->size = n->size;
   e->depth = depth;
-  if (n->kind == VMAR__NODE_MAPPING) {
+  if (depth > 0 && vmar__gap_node_kind(n) == VMAR__NODE_MAPPING) {
     const vmar__mapping_t* m = VMAR__CONTAINER_OF(n, vmar__mapping_t, node);
     e->type = VMAR_MAP_INFO_TYPE_MAPPING;
     e->mmu_flags = m->perms;
@@ -952,7 +1025,7 @@ vmar_status_t vmar__os_get_maps(vmar_handle_t vmar, vmar_map_info_t* out,
     return st;
   }
   size_t total = 0;
-  if (r->state != VMAR__REGION_ALIVE) {
+  if (r->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
   } else {
     if (count > 0) {
@@ -995,11 +1068,16 @@ static vmar_status_t check_buffer_in(vmar__region_t* r, uintptr_t a,
       continue;
     }
     vmar__mapping_t* m = as_mapping(n);
-    if (n->base > cursor || !m->backed) {
+    if (n->base > cursor) {
       return VMAR_ERR_NOT_FOUND; // reserved, nothing mapped
     }
+    // A mapping without the permission is ACCESS_DENIED even when the host
+    // could not back it (SPEC §10.14); one with it but unbacked faults.
     if ((m->perms & need) != need) {
       return VMAR_ERR_ACCESS_DENIED;
+    }
+    if (!m->backed) {
+      return VMAR_ERR_NOT_FOUND;
     }
     cursor = end_of(n);
   }
