@@ -201,8 +201,7 @@ static void bench_placement(bool quick) {
       snprintf(what, sizeof(what), "placement n=%zu vs n=10, %s", ns[i],
                compact ? "compact" : "randomised");
       double target = ns[i] == 100000 ? (compact ? 3.0 : 8.0) : 0;
-      add(compact ? "1c" : "1r", "ns", t, base, t / base, target, false,
-          what);
+      add(compact ? "1c" : "1r", "ns", t, base, t / base, target, false, what);
     }
   }
 }
@@ -243,13 +242,13 @@ static void bench_map(bool quick) {
     for (size_t k = 0; k < blocks; k++) {
       double t0 = now_ns();
       for (size_t i = 0; i < per_block; i++) {
-        check_errno(mmap((void*)spot, page, PROT_READ | PROT_WRITE,
-                         MAP_SHARED | MAP_FIXED, fd, 0) != MAP_FAILED &&
-                        mmap((void*)spot, page, PROT_NONE,
-                             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-                                 MAP_FIXED,
-                             -1, 0) != MAP_FAILED,
-                    "mmap");
+        check_errno(
+            mmap((void*)spot, page, PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_FIXED, fd, 0) != MAP_FAILED &&
+                mmap((void*)spot, page, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                     -1, 0) != MAP_FAILED,
+            "mmap");
       }
       double t1 = now_ns();
       for (size_t i = 0; i < per_block; i++) {
@@ -356,18 +355,15 @@ static void bench_vma_economy(bool quick) {
   vmar_handle_close(vmar);
   free(addrs);
   char what[96];
-  snprintf(what, sizeof(what), "VMAs added by %zu mappings (target <= N+2)",
-           n);
+  snprintf(what, sizeof(what), "VMAs added by %zu mappings (target <= N+2)", n);
   result_t* r = add("4a", "VMAs", (double)(mapped - before), (double)n,
                     (double)(mapped - before) / (double)n,
                     (double)(n + 2) / (double)n, false, what);
-  snprintf(r->note, sizeof(r->note), "%zu before, %zu mapped", before,
-           mapped);
+  snprintf(r->note, sizeof(r->note), "%zu before, %zu mapped", before, mapped);
   r = add("4b", "VMAs", (double)after, (double)before,
           (double)after / (double)before, 1.0, false,
           "VMAs after unmapping all (target: the baseline)");
-  snprintf(r->note, sizeof(r->note), "%zu after vs %zu before", after,
-           before);
+  snprintf(r->note, sizeof(r->note), "%zu after vs %zu before", after, before);
 }
 
 // ---- 5. Page-table cost ----------------------------------------------------
@@ -385,8 +381,7 @@ static long pte_kb(size_t n, int place) {
     fd = memfd_create("bench", MFD_CLOEXEC);
     check_errno(fd >= 0 && ftruncate(fd, (off_t)page) == 0, "memfd");
     for (size_t i = 0; i < n; i++) {
-      void* p =
-          mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      void* p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
       check_errno(p != MAP_FAILED, "mmap");
       addrs[i] = (vmar_vaddr_t)p;
     }
@@ -424,8 +419,8 @@ static void bench_pte(bool quick) {
   raise_fd_limit(n + 256);
   // One page-table page maps page_size / 8 pages.
   const double per_table = (double)vmar_page_size() / 8;
-  const double min_kb = (double)n / per_table * (double)vmar_page_size() /
-                        1024.0;
+  const double min_kb =
+      (double)n / per_table * (double)vmar_page_size() / 1024.0;
   const char* names[] = {"compact VMAR", "randomised VMAR", "independent mmap"};
   for (int place = 0; place < 3; place++) {
     long kb = pte_kb(n, place);
@@ -461,9 +456,8 @@ static void bench_memory(bool quick) {
   free(kids);
   check(vmar_destroy(parent), "destroy");
   vmar_handle_close(parent);
-  double per = before == 0 && after == 0
-                   ? 0
-                   : (double)(after - before) / (double)n;
+  double per =
+      before == 0 && after == 0 ? 0 : (double)(after - before) / (double)n;
   char what[96];
   snprintf(what, sizeof(what),
            "heap bytes per live child VMAR, handle included (n=%zu)", n);
@@ -496,18 +490,18 @@ static void* work(void* arg) {
       vmar_handle_close(c);
     } else if (w->mode == 1) {
       vmar_vaddr_t a;
-      check(vmar_map(w->vmar, VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE, 0,
-                     w->vmo, 0, page, &a),
+      check(vmar_map(w->vmar, VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE, 0, w->vmo,
+                     0, page, &a),
             "map");
       check(vmar_unmap(w->vmar, a, page), "unmap");
     } else {
-      check_errno(mmap((void*)w->spot, page, PROT_READ | PROT_WRITE,
-                       MAP_SHARED | MAP_FIXED, w->fd, 0) != MAP_FAILED &&
-                      mmap((void*)w->spot, page, PROT_NONE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-                               MAP_FIXED,
-                           -1, 0) != MAP_FAILED,
-                  "mmap");
+      check_errno(
+          mmap((void*)w->spot, page, PROT_READ | PROT_WRITE,
+               MAP_SHARED | MAP_FIXED, w->fd, 0) != MAP_FAILED &&
+              mmap((void*)w->spot, page, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
+                   0) != MAP_FAILED,
+          "mmap");
     }
   }
   return NULL;
@@ -530,8 +524,7 @@ static double throughput(int mode, int threads, size_t iters) {
     check(vmar_vmo_create(page, 0, &w[t].vmo), "vmo_create");
     w[t].spot = base;
     w[t].fd = memfd_create("bench", MFD_CLOEXEC);
-    check_errno(w[t].fd >= 0 && ftruncate(w[t].fd, (off_t)page) == 0,
-                "memfd");
+    check_errno(w[t].fd >= 0 && ftruncate(w[t].fd, (off_t)page) == 0, "memfd");
     w[t].mode = mode;
     w[t].iters = iters;
     w[t].start = &start;
@@ -573,8 +566,7 @@ static void bench_threads(bool quick) {
   double b1 = median_throughput(2, 1, map_iters);
   double b2 = median_throughput(2, 2, map_iters);
   result_t* r = add("7b", "x", m2 / m1, b2 / b1, (m2 / m1) / (b2 / b1), 0.9,
-                    true,
-                    "map/unmap scaling 1->2 threads, vmar vs bare mmap");
+                    true, "map/unmap scaling 1->2 threads, vmar vs bare mmap");
   snprintf(r->note, sizeof(r->note),
            "vmar %.0f -> %.0f op/s, bare %.0f -> %.0f op/s", m1, m2, b1, b2);
 }
@@ -626,13 +618,15 @@ static void print_table(void) {
       snprintf(base, sizeof(base), "%.1f %s", r->base, r->unit);
     }
     if (r->target != 0) {
-      snprintf(target, sizeof(target), "%s %.2f", r->at_least ? ">=" : "<=",
-               r->target);
+      snprintf(target, sizeof(target), "%s %.2f",
+               r->at_least ? ">=" : "<=", r->target);
     }
-    printf("| %s | %s%s%s | %.1f %s | %s | %.3f | %s | %s |\n", r->id,
-           r->what, r->note[0] ? " (" : "", r->note[0] ? r->note : "",
-           r->value, r->unit, base, r->ratio, target,
-           r->target == 0 ? "info" : passed(r) ? "PASS" : "MISS");
+    printf("| %s | %s%s%s | %.1f %s | %s | %.3f | %s | %s |\n", r->id, r->what,
+           r->note[0] ? " (" : "", r->note[0] ? r->note : "", r->value, r->unit,
+           base, r->ratio, target,
+           r->target == 0 ? "info"
+           : passed(r)    ? "PASS"
+                          : "MISS");
   }
 }
 
@@ -644,7 +638,10 @@ static void print_json(void) {
            "\"at_least\":%s,\"verdict\":\"%s\",\"note\":\"%s\"}\n",
            r->id, r->what, r->unit, r->value, r->base, r->ratio, r->target,
            r->at_least ? "true" : "false",
-           r->target == 0 ? "info" : passed(r) ? "PASS" : "MISS", r->note);
+           r->target == 0 ? "info"
+           : passed(r)    ? "PASS"
+                          : "MISS",
+           r->note);
   }
 }
 
@@ -669,9 +666,9 @@ int main(int argc, char** argv) {
     }
   }
   void (*const benches[9])(bool) = {
-      NULL,           bench_placement,   bench_map,
-      bench_vmo,      bench_vma_economy, bench_pte,
-      bench_memory,   bench_threads,     bench_host_placement};
+      NULL,         bench_placement,   bench_map,
+      bench_vmo,    bench_vma_economy, bench_pte,
+      bench_memory, bench_threads,     bench_host_placement};
   double t0 = now_ns();
   for (int k = 1; k <= 8; k++) {
     if (!any_only || only[k]) {

@@ -46,8 +46,8 @@ _Static_assert(sizeof(slot_t) <= 16, "a handle slot must stay small");
 // share a cache line.
 typedef struct stripe {
   _Alignas(64) pthread_mutex_t lock;
-  uint32_t free_head;  // slot index + 1, 0: empty
-  uint32_t free_tail;  // slot index + 1
+  uint32_t free_head; // slot index + 1, 0: empty
+  uint32_t free_tail; // slot index + 1
   uint32_t free_count;
   uint32_t next_fresh; // next never-used slot of this stripe; MAX_SLOTS: none
   size_t live;
@@ -81,8 +81,8 @@ static stripe_t* stripe_of(uint32_t idx) {
 }
 
 static slot_t* slot_of(uint32_t idx) {
-  slot_t* chunk = atomic_load_explicit(&chunks[idx >> CHUNK_SHIFT],
-                                       memory_order_acquire);
+  slot_t* chunk =
+      atomic_load_explicit(&chunks[idx >> CHUNK_SHIFT], memory_order_acquire);
   return chunk == NULL ? NULL : &chunk[idx & (CHUNK_SLOTS - 1)];
 }
 
