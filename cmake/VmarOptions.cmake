@@ -48,9 +48,8 @@ set(VMAR_SANITIZE "" CACHE STRING
     "Sanitizers for vmar's own targets: empty, address,undefined or thread")
 set_property(CACHE VMAR_SANITIZE PROPERTY STRINGS "" "address,undefined" "thread")
 
-# Zircon backend tests against the host fake kernel. They need
-# tests/fake_zircon/, which is not in the tree yet; the option is declared now
-# so presets and scripts can already name it.
+# Zircon backend tests against the host fake kernel (tests/fake_zircon/):
+# the API suite runs once per backend.
 set(_vmar_default_zircon_host OFF)
 if(VMAR_BUILD_TESTS AND NOT CMAKE_SYSTEM_NAME STREQUAL "Fuchsia")
   set(_vmar_default_zircon_host ON)
@@ -59,6 +58,11 @@ option(VMAR_ZIRCON_HOST_TESTS
        "Build the Zircon backend against the fake kernel and test it on this host"
        ${_vmar_default_zircon_host})
 unset(_vmar_default_zircon_host)
+
+# The host zx_* component (vmar::zx_host) for projects that vendor vmar: lets
+# Fuchsia code calling zx_vmar_*/zx_vmo_* directly build and run in host
+# tests. Always built with VMAR_ZIRCON_HOST_TESTS.
+option(VMAR_ZX_HOST "Build vmar::zx_host, the host zx_* system calls" OFF)
 
 # Resolve "auto" once so the rest of the build reads VMAR_BACKEND_RESOLVED.
 if(VMAR_BACKEND STREQUAL "auto")

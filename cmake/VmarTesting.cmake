@@ -3,9 +3,9 @@
 
 include_guard(GLOBAL)
 
-# Backends a test can be built for. Only posix exists in this tree; zircon is
-# accepted so suites can already list it, and is built once the host target
-# vmar_zircon_host (fake kernel) exists.
+# Backends a test can be built for. On a POSIX host, zircon means the Zircon
+# backend linked to the fake kernel (vmar_zircon_host, from
+# cmake/VmarZirconHost.cmake); it is skipped when that target is absent.
 set(VMAR_TEST_KNOWN_BACKENDS posix zircon)
 
 # Environment of every test: the sanitizer options (fatal findings, stacks,
@@ -87,6 +87,10 @@ function(vmar_add_test area)
     # Empty value on purpose: identical to a source file's bare
     # "#define _GNU_SOURCE", so such a file does not trip -Werror.
     target_compile_definitions(${exe} PRIVATE _GNU_SOURCE=)
+    # Lets tests/support/test.h pick the backend's knobs (e.g. entropy).
+    if(backend STREQUAL "zircon")
+      target_compile_definitions(${exe} PRIVATE VMAR_TEST_BACKEND_ZIRCON=1)
+    endif()
     if(arg_INTERNAL)
       target_include_directories(${exe} PRIVATE ${PROJECT_SOURCE_DIR}/src)
     endif()

@@ -207,6 +207,8 @@ VMAR_API vmar_status_t vmar_op_range(vmar_handle_t vmar, uint32_t op,
 // VMAR_ERR_ACCESS_DENIED: the handle lacks VMAR_RIGHT_INSPECT.
 // VMAR_ERR_INVALID_ARGS: |out| is NULL while |count| is not 0.
 // VMAR_ERR_BAD_STATE: |vmar| has been destroyed.
+// VMAR_ERR_NO_MEMORY: Zircon backend only: more than 8 entries were asked
+//   for and exist, and the buffer to convert them in could not be allocated.
 VMAR_API vmar_status_t vmar_get_maps(vmar_handle_t vmar, vmar_map_info_t* out,
                                      size_t count, size_t* actual,
                                      size_t* avail);

@@ -237,7 +237,7 @@ static void expect_map_fails(const fixture_t* fx, vmar_status_t expected,
   assert_status(expected,
                 vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
   assert_int_equal(a, SENTINEL_ADDR);
-  assert_int_equal(test_maps_count(), count);
+  assert_vma_count(count);
   snap_t after = snap_take(fx->base, fx->len);
   snap_assert_equal(&before, &after);
   size_t na = 0;
@@ -798,7 +798,7 @@ static void map__null_mapped_addr_invalid_args(void** state) {
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_map(fx->vmar, PERM_RW | VMAR_VM_SPECIFIC, 2 * PAGE,
                          fx->vmo, 0, PAGE, NULL));
-  assert_int_equal(test_maps_count(), count);
+  assert_vma_count(count);
   assert_fixture_empty(fx);
   assert_status(VMAR_ERR_BAD_STATE,
                 vmar_map(fx->dead, PERM_RW, 0, fx->vmo, 0, PAGE, NULL));
@@ -1105,7 +1105,7 @@ static void map__specific_overwrite_in_root_not_supported(void** state) {
                 vmar_map(root, PERM_RW | VMAR_VM_SPECIFIC_OVERWRITE,
                          m - ri.base, b, 0, 2 * PAGE, &x));
   assert_int_equal(x, SENTINEL_ADDR);
-  assert_int_equal(test_maps_count(), count);
+  assert_vma_count(count);
   assert_true(mem_is(m, PAGE, pat(0x10, 0)));
   assert_true(mem_is(m + PAGE, PAGE, pat(0x10, 1)));
   unmap_ok(root, m, 2 * PAGE);

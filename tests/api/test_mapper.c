@@ -275,7 +275,7 @@ static void create_and_map__already_mapped_bad_state(void** state) {
                                            VMAR_RIGHT_SAME_RIGHTS, 0));
   assert_mapper_is(&m, start, PAGE, mgr);
   assert_int_equal(vmo, SENTINEL_HANDLE);
-  assert_int_equal(test_maps_count(), maps);
+  assert_vma_count(maps);
   vmar_mapper_unmap(&m);
   vmar_manager_release(mgr);
 }
@@ -295,7 +295,7 @@ static void create_and_map__vmo_create_error_propagated(void** state) {
                                            0x80000000u));
   assert_mapper_is(&m, NULL, 0, NULL);
   assert_int_equal(vmo, SENTINEL_HANDLE);
-  assert_int_equal(test_maps_count(), maps);
+  assert_vma_count(maps);
 }
 
 // vmar_map's errors come back unchanged; the VMO is not leaked to the caller.
@@ -327,7 +327,7 @@ static void create_and_map__map_error_propagated(void** state) {
   assert_status(VMAR_ERR_NO_RESOURCES,
                 vmar_mapper_create_and_map(&m, 2 * PAGE, RW, mgr, &vmo,
                                            VMAR_RIGHT_SAME_RIGHTS, 0));
-  assert_int_equal(test_maps_count(), maps_filled);
+  assert_vma_count(maps_filled);
   vmar_mapper_unmap(&filler);
   // SPECIFIC in a VMAR without CAN_MAP_SPECIFIC.
   assert_status(VMAR_ERR_ACCESS_DENIED,
@@ -335,7 +335,7 @@ static void create_and_map__map_error_propagated(void** state) {
                                            &vmo, VMAR_RIGHT_SAME_RIGHTS, 0));
   assert_mapper_is(&m, NULL, 0, NULL);
   assert_int_equal(vmo, SENTINEL_HANDLE);
-  assert_int_equal(test_maps_count(), maps);
+  assert_vma_count(maps);
   assert_true(test_maps_range_reserved((vmar_vaddr_t)vmar_manager_start(mgr),
                                        4 * PAGE));
   vmar_manager_release(mgr);
@@ -480,7 +480,7 @@ static void map__already_mapped_bad_state(void** state) {
   size_t maps = test_maps_count();
   assert_status(VMAR_ERR_BAD_STATE, vmar_mapper_map(&m, vmo, 0, 0, RW, NULL));
   assert_mapper_is(&m, start, PAGE, NULL);
-  assert_int_equal(test_maps_count(), maps);
+  assert_vma_count(maps);
   vmar_mapper_unmap(&m);
   assert_status(VMAR_OK, vmar_handle_close(vmo));
 }
@@ -520,7 +520,7 @@ static void map__window_past_end_out_of_range(void** state) {
       VMAR_ERR_OUT_OF_RANGE,
       vmar_mapper_map(&m, vmo, UINT64_MAX - PAGE + 1, 2 * PAGE, RW, NULL));
   assert_mapper_is(&m, NULL, 0, NULL);
-  assert_int_equal(test_maps_count(), maps);
+  assert_vma_count(maps);
   assert_status(VMAR_OK, vmar_handle_close(vmo));
 }
 
@@ -543,7 +543,7 @@ static void map__map_error_propagated(void** state) {
   assert_status(VMAR_ERR_ACCESS_DENIED,
                 vmar_mapper_map(&m, nomap, 0, 0, RW, NULL));
   assert_mapper_is(&m, NULL, 0, NULL);
-  assert_int_equal(test_maps_count(), maps);
+  assert_vma_count(maps);
   assert_status(VMAR_OK, vmar_handle_close(nomap));
   assert_status(VMAR_OK, vmar_handle_close(vmo));
 }

@@ -55,4 +55,48 @@ static inline size_t test_page(void) { return vmar_page_size(); }
 #define PAGE (test_page())
 #endif
 
+// Whole-process VMA counts are exact only without a sanitizer runtime, which
+// maps memory of its own at any moment. assert_vma_count() checks the count
+// in plain builds; sanitizer builds rely on the range checks next to it.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TEST_EXACT_VMA_COUNT 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TEST_EXACT_VMA_COUNT 0
+#endif
+#endif
+#ifndef TEST_EXACT_VMA_COUNT
+#define TEST_EXACT_VMA_COUNT 1
+#endif
+#define assert_vma_count(expected)                                             \
+  do {                                                                         \
+    if (TEST_EXACT_VMA_COUNT) {                                                \
+      assert_int_equal(test_maps_count(), (expected));                         \
+    }                                                                          \
+  } while (0)
+
+// The backend this binary was built for: the API suite runs on both, the
+// zircon build against the host fake kernel (vmar::zx_host).
+#if defined(VMAR_TEST_BACKEND_ZIRCON)
+#include <zx_host.h>
+#define TEST_BACKEND_ZIRCON 1
+#else
+#define TEST_BACKEND_ZIRCON 0
+#endif
+
+// Sets the placement entropy of randomised VMARs, checking |bits| as
+// vmar_posix_set_entropy_bits does. On Zircon that knob is a kernel boot
+// option (vmar_posix_set_entropy_bits is NOT_SUPPORTED there); the fake
+// kernel offers its own.
+static inline vmar_status_t test_set_entropy_bits(uint32_t bits) {
+#if TEST_BACKEND_ZIRCON
+  if (bits > 36) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  return zx_host_set_entropy_bits(bits);
+#else
+  return vmar_posix_set_entropy_bits(bits);
+#endif
+}
+
 #endif // VMAR_TESTS_SUPPORT_TEST_H_
