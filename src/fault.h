@@ -52,6 +52,10 @@ static inline bool vmar__fault_hit(vmar__fault_site_t site, int* err) {
 // The library's allocator: malloc/calloc/free behind the MALLOC site.
 void* vmar__malloc(size_t size);
 void* vmar__calloc(size_t count, size_t size);
+// Zeroed memory starting on a cache line and covering whole cache lines, for
+// objects that threads hammer independently (locks, reference counts), so
+// two of them never share a line. Freed with vmar__free.
+void* vmar__calloc_lines(size_t size);
 void vmar__free(void* p);
 
 #endif // VMAR_SRC_FAULT_H_

@@ -39,7 +39,7 @@ static void init_state(void) {
                   ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)&ts;
   atomic_store(&rng_counter, seed);
 
-  vmar__top_t* root = vmar__calloc(1, sizeof(*root));
+  vmar__top_t* root = vmar__calloc_lines(sizeof(*root));
   if (root == NULL) {
     return; // every call on the root will see VMAR_HANDLE_INVALID
   }

@@ -49,9 +49,11 @@ enum {
 // A reservation: the root VMAR or a child of it, with the lock that guards it
 // and every VMAR and mapping inside it. Operations in unrelated reservations
 // never share a lock. Lock order: the root's lock before any other.
+// Allocated on whole cache lines, the lock on a line of its own: two
+// reservations used by two threads never share a line.
 struct vmar__top {
   vmar__region_t region;
-  pthread_mutex_t lock;
+  _Alignas(64) pthread_mutex_t lock;
 };
 
 // A VMO: one shared-memory file. |fd| never changes; |size| changes under

@@ -166,7 +166,7 @@ static void discard_new_region(vmar__region_t* r, bool top) {
 
 static vmar__region_t* new_region(bool top) {
   if (top) {
-    vmar__top_t* t = vmar__calloc(1, sizeof(*t));
+    vmar__top_t* t = vmar__calloc_lines(sizeof(*t));
     if (t == NULL) {
       return NULL;
     }

@@ -154,7 +154,8 @@ static bool round_vmo_size(uint64_t size, uint64_t* out) {
 // On failure |fd| is closed.
 static vmar_status_t vmo_from_file(int fd, uint64_t size, uint32_t options,
                                    vmar_handle_t* out) {
-  vmar__vmo_t* v = vmar__calloc(1, sizeof(*v));
+  // Whole cache lines: VMOs used by different threads never share one.
+  vmar__vmo_t* v = vmar__calloc_lines(sizeof(*v));
   if (v == NULL) {
     vmar__sys_close(fd);
     return VMAR_ERR_NO_MEMORY;

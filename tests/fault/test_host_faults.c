@@ -217,8 +217,17 @@ static size_t heap_in_use(void) { return 0; }
 extern void* __libc_malloc(size_t size);
 extern void* __libc_calloc(size_t count, size_t size);
 extern void* __libc_realloc(void* p, size_t size);
+extern void* __libc_memalign(size_t alignment, size_t size);
 extern void __libc_free(void* p);
 static atomic_long live_blocks;
+
+void* aligned_alloc(size_t alignment, size_t size) {
+  void* p = __libc_memalign(alignment, size);
+  if (p != NULL) {
+    atomic_fetch_add(&live_blocks, 1);
+  }
+  return p;
+}
 
 void* malloc(size_t size) {
   void* p = __libc_malloc(size);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 void* malloc(size_t size);
 void* calloc(size_t count, size_t size);
+void* aligned_alloc(size_t alignment, size_t size);
 void* realloc(void* p, size_t size);
 void free(void* p);
 _Noreturn void abort(void);
