@@ -21,8 +21,10 @@
 
 static atomic_uint_fast64_t next_mapping_id = 1;
 
+// NULL only if the root could not be set up (out of memory at first use).
 static vmar__region_t* root_region(void) {
-  return &vmar__posix()->root->region;
+  vmar__top_t* root = vmar__posix()->root;
+  return root != NULL ? &root->region : NULL;
 }
 
 static bool is_mapping(const vmar__gap_node_t* n) {
@@ -199,11 +201,15 @@ static void add_piece(vmar__mapping_t* m, vmar__mapping_t* piece,
 // Removes [a, b) from the direct children of |r|: mappings are trimmed,
 // split (using |*spare|) or removed, sub-VMARs (entirely inside, checked by
 // the caller) destroyed. What must be dropped goes to |g|.
-static void cut_range(vmar__region_t* r, uintptr_t a, uintptr_t b,
-                      vmar__mapping_t** spare, vmar__graveyard_t* g) {
-  vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&r->children, a);
+// |first| is the lower bound of |a| in r's children (the caller has it).
+static void cut_range(vmar__region_t* r, vmar__gap_node_t* first, uintptr_t a,
+                      uintptr_t b, vmar__mapping_t** spare,
+                      vmar__graveyard_t* g) {
+  vmar__gap_node_t* n = first;
   while (n != NULL && n->base < b) {
-    vmar__gap_node_t* next = vmar__gap_tree_next(n);
+    // Children never overlap: once one reaches b, no later one starts
+    // before it, and its successor need not be looked up.
+    vmar__gap_node_t* next = end_of(n) >= b ? NULL : vmar__gap_tree_next(n);
     const uintptr_t nb = n->base;
     const uintptr_t ne = end_of(n);
     if (!is_mapping(n)) {
@@ -488,7 +494,8 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
   vmar__graveyard_t g = {NULL, NULL};
   if (st == VMAR_OK) {
     if (overwrite) {
-      cut_range(r, addr, addr + rlen, &spare, &g);
+      cut_range(r, vmar__gap_tree_lower_bound(&r->children, addr), addr,
+                addr + rlen, &spare, &g);
     }
     m->node.base = addr;
     m->node.size = rlen;
@@ -591,7 +598,7 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
     // Every check before any change (Zircon verifies the same way).
     first = vmar__gap_tree_lower_bound(&r->children, a);
     for (vmar__gap_node_t* n = first; n != NULL && n->base < b;
-         n = vmar__gap_tree_next(n)) {
+         n = end_of(n) >= b ? NULL : vmar__gap_tree_next(n)) {
       if (is_mapping(n)) {
         touched = true;
         if (n->base < a && end_of(n) > b && spare == NULL &&
@@ -639,7 +646,7 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
   }
   vmar__graveyard_t g = {NULL, NULL};
   if (st == VMAR_OK) {
-    cut_range(r, a, b, &spare, &g);
+    cut_range(r, first, a, b, &spare, &g);
   }
   unlock_range(&ls);
   vmar__graveyard_empty(&g);
@@ -1089,6 +1096,9 @@ vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len, bool write) {
   const uintptr_t end = len > UINTPTR_MAX - addr ? UINTPTR_MAX : addr + len;
   vmar__region_t* root = root_region();
   vmar_status_t st = VMAR_OK;
+  if (root == NULL) {
+    return VMAR_OK; // no root: vmar manages no memory at all
+  }
   pthread_mutex_lock(&root->top->lock);
   for (vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&root->children, addr);
        n != NULL && n->base < end && st == VMAR_OK;

@@ -26,6 +26,7 @@
 
 static vmar__posix_t state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
+static atomic_bool state_ready;
 static atomic_uint_fast64_t rng_counter;
 static atomic_uint_fast32_t entropy_bits = 30;
 
@@ -61,10 +62,14 @@ static void init_state(void) {
     state.root_handle = VMAR_HANDLE_INVALID;
   }
   state.root = root;
+  atomic_store_explicit(&state_ready, true, memory_order_release);
 }
 
 const vmar__posix_t* vmar__posix(void) {
-  pthread_once(&state_once, init_state);
+  // Every call goes through here: after the set-up, one acquire load.
+  if (!atomic_load_explicit(&state_ready, memory_order_acquire)) {
+    pthread_once(&state_once, init_state);
+  }
   return &state;
 }
 

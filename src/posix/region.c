@@ -15,8 +15,10 @@
 #include "sys.h"
 #include "validate.h"
 
+// NULL only if the root could not be set up (out of memory at first use).
 static vmar__region_t* root_region(void) {
-  return &vmar__posix()->root->region;
+  vmar__top_t* root = vmar__posix()->root;
+  return root != NULL ? &root->region : NULL;
 }
 
 static bool is_top(const vmar__region_t* r) { return &r->top->region == r; }
