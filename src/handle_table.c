@@ -45,9 +45,9 @@ _Static_assert(sizeof(slot_t) <= 16, "a handle slot must stay small");
 // Everything in a stripe is guarded by its lock. Aligned so two stripes never
 // share a cache line.
 typedef struct stripe {
-  _Alignas(64) pthread_mutex_t lock;
-  uint32_t free_head; // slot index + 1, 0: empty
-  uint32_t free_tail; // slot index + 1
+  _Alignas(64) pthread_rwlock_t lock; // lookups read, the rest write
+  uint32_t free_head;                 // slot index + 1, 0: empty
+  uint32_t free_tail;                 // slot index + 1
   uint32_t free_count;
   uint32_t next_fresh; // next never-used slot of this stripe; MAX_SLOTS: none
   size_t live;
@@ -71,7 +71,7 @@ static _Thread_local uint64_t koid_end;
 
 static void init_stripes(void) {
   for (unsigned i = 0; i < NUM_STRIPES; i++) {
-    pthread_mutex_init(&stripes[i].lock, NULL);
+    pthread_rwlock_init(&stripes[i].lock, NULL);
     stripes[i].next_fresh = i * CHUNK_SLOTS; // the first slot of chunk i
   }
 }
@@ -160,9 +160,9 @@ static vmar_handle_t next_value(vmar_handle_t old, uint32_t idx) {
 static size_t count_live(void) {
   size_t n = 0;
   for (unsigned i = 0; i < NUM_STRIPES; i++) {
-    pthread_mutex_lock(&stripes[i].lock);
+    pthread_rwlock_rdlock(&stripes[i].lock);
     n += stripes[i].live;
-    pthread_mutex_unlock(&stripes[i].lock);
+    pthread_rwlock_unlock(&stripes[i].lock);
   }
   return n;
 }
@@ -178,7 +178,7 @@ static vmar_status_t create_in_stripes(vmar__object_t* o, vmar_rights_t rights,
   for (unsigned k = 0; k < NUM_STRIPES; k++) {
     stripe_t* s = &stripes[(home_stripe + k) % NUM_STRIPES];
     uint32_t idx;
-    pthread_mutex_lock(&s->lock);
+    pthread_rwlock_wrlock(&s->lock);
     st = claim_slot(s, &idx);
     if (st == VMAR_OK) {
       slot_t* slot = slot_of(idx);
@@ -189,7 +189,7 @@ static vmar_status_t create_in_stripes(vmar__object_t* o, vmar_rights_t rights,
       s->live++;
       *out = slot->value;
     }
-    pthread_mutex_unlock(&s->lock);
+    pthread_rwlock_unlock(&s->lock);
     if (st != VMAR_ERR_NO_RESOURCES) {
       break;
     }
@@ -211,8 +211,10 @@ vmar_status_t vmar__handle_create(vmar__object_t* o, vmar_rights_t rights,
   return st;
 }
 
-// Finds the live slot of |h| and locks its stripe; NULL when |h| is not live.
-static slot_t* lock_live(vmar_handle_t h, stripe_t** stripe_out,
+// Finds the live slot of |h| and locks its stripe, for reading or |write|;
+// NULL when |h| is not live. Lookups only read, so threads using handles of
+// one stripe (say, created by one thread) do not wait for each other.
+static slot_t* lock_live(vmar_handle_t h, bool write, stripe_t** stripe_out,
                          uint32_t* idx_out) {
   if ((h & VMAR_HANDLE_FIXED_BITS_MASK) != VMAR_HANDLE_FIXED_BITS_MASK) {
     return NULL;
@@ -223,9 +225,13 @@ static slot_t* lock_live(vmar_handle_t h, stripe_t** stripe_out,
     return NULL;
   }
   stripe_t* s = stripe_of(idx);
-  pthread_mutex_lock(&s->lock);
+  if (write) {
+    pthread_rwlock_wrlock(&s->lock);
+  } else {
+    pthread_rwlock_rdlock(&s->lock);
+  }
   if (slot->obj == NULL || slot->value != h) {
-    pthread_mutex_unlock(&s->lock);
+    pthread_rwlock_unlock(&s->lock);
     return NULL;
   }
   *stripe_out = s;
@@ -237,14 +243,14 @@ vmar_status_t vmar__handle_get(vmar_handle_t h, vmar__object_t** obj,
                                vmar_rights_t* rights) {
   stripe_t* s;
   uint32_t idx;
-  slot_t* slot = lock_live(h, &s, &idx);
+  slot_t* slot = lock_live(h, false, &s, &idx);
   if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
   vmar__object_retain(slot->obj);
   *obj = slot->obj;
   *rights = slot->u.rights;
-  pthread_mutex_unlock(&s->lock);
+  pthread_rwlock_unlock(&s->lock);
   return VMAR_OK;
 }
 
@@ -264,14 +270,14 @@ static vmar__object_t* empty_slot(stripe_t* s, slot_t* slot, uint32_t idx) {
   s->free_tail = idx + 1;
   s->free_count++;
   s->live--;
-  pthread_mutex_unlock(&s->lock);
+  pthread_rwlock_unlock(&s->lock);
   return o;
 }
 
 vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj) {
   stripe_t* s;
   uint32_t idx;
-  slot_t* slot = lock_live(h, &s, &idx);
+  slot_t* slot = lock_live(h, true, &s, &idx);
   if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
@@ -283,7 +289,7 @@ vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
                                    vmar_rights_t add, vmar_handle_t* out) {
   stripe_t* s;
   uint32_t idx;
-  slot_t* slot = lock_live(h, &s, &idx);
+  slot_t* slot = lock_live(h, true, &s, &idx);
   if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
@@ -297,7 +303,7 @@ vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
   slot->u.rights |= add;
   slot->value = next_value(slot->value, idx);
   *out = slot->value;
-  pthread_mutex_unlock(&s->lock);
+  pthread_rwlock_unlock(&s->lock);
   return VMAR_OK;
 }
 
