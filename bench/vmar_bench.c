@@ -625,9 +625,9 @@ static void print_table(void) {
       snprintf(target, sizeof(target), "%s %.2f",
                r->at_least ? ">=" : "<=", r->target);
     }
-    printf("| %s | %s%s%s | %.1f %s | %s | %.3f | %s | %s |\n", r->id, r->what,
-           r->note[0] ? " (" : "", r->note[0] ? r->note : "", r->value, r->unit,
-           base, r->ratio, target,
+    printf("| %s | %s%s%s%s | %.1f %s | %s | %.3f | %s | %s |\n", r->id,
+           r->what, r->note[0] ? " (" : "", r->note, r->note[0] ? ")" : "",
+           r->value, r->unit, base, r->ratio, target,
            r->target == 0 ? "info"
            : passed(r)    ? "PASS"
                           : "MISS");
