@@ -3,20 +3,6 @@
 
 #include "validate.h"
 
-vmar_rights_t vmar__rights_for_can_map(vmar_vm_option_t options) {
-  vmar_rights_t r = 0;
-  if (options & VMAR_VM_CAN_MAP_READ) {
-    r |= VMAR_RIGHT_READ;
-  }
-  if (options & VMAR_VM_CAN_MAP_WRITE) {
-    r |= VMAR_RIGHT_WRITE;
-  }
-  if (options & VMAR_VM_CAN_MAP_EXECUTE) {
-    r |= VMAR_RIGHT_EXECUTE;
-  }
-  return r;
-}
-
 bool vmar__decode_align(vmar_vm_option_t options, uint32_t* log2_out) {
   uint32_t field = (options & VMAR_VM_ALIGN_MASK) >> VMAR_VM_ALIGN_BASE;
   if (field != 0 && (field < 10 || field > 32)) {

@@ -14,8 +14,30 @@
 #define VMAR__CAN_MAP_RWX                                                      \
   (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE | VMAR_VM_CAN_MAP_EXECUTE)
 
+// READ, WRITE and EXECUTE sit in the same order in three places: PERM_* bits
+// 0-2, CAN_MAP_* bits 7-9, and rights bits 2-4. Converting is a shift.
+_Static_assert(VMAR_VM_PERM_READ == 1u << 0 && VMAR_VM_PERM_WRITE == 1u << 1 &&
+                   VMAR_VM_PERM_EXECUTE == 1u << 2,
+               "PERM bits");
+_Static_assert(VMAR__CAN_MAP_RWX == VMAR__PERM_BITS << 7, "CAN_MAP bits");
+_Static_assert((VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_EXECUTE) ==
+                   VMAR__PERM_BITS << 2,
+               "R/W/X rights");
+
 // Handle rights a VMAR handle needs for the CAN_MAP_* bits in |options|.
-vmar_rights_t vmar__rights_for_can_map(vmar_vm_option_t options);
+static inline vmar_rights_t vmar__rights_for_can_map(vmar_vm_option_t options) {
+  return ((options & VMAR__CAN_MAP_RWX) >> 7) << 2;
+}
+
+// PERM_* bits a VMAR's CAN_MAP_* flags allow.
+static inline uint32_t vmar__perms_of_can_map(vmar_vm_option_t flags) {
+  return (flags & VMAR__CAN_MAP_RWX) >> 7;
+}
+
+// PERM_* bits that both |a| and |b| carry the rights for.
+static inline uint32_t vmar__perms_of_rights(vmar_rights_t a, vmar_rights_t b) {
+  return ((a & b) >> 2) & VMAR__PERM_BITS;
+}
 
 // Reads the alignment field of |options|: 0 means none, else log2 of the
 // alignment in [10, 32]. Returns false for an illegal field.

@@ -44,27 +44,6 @@ static uintptr_t end_of(const vmar__gap_node_t* n) { return n->base + n->size; }
 static uintptr_t max_addr(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
 static uintptr_t min_addr(uintptr_t a, uintptr_t b) { return a < b ? a : b; }
 
-// PERM_* bits a VMAR's CAN_MAP_* flags allow.
-static uint32_t perms_of_flags(vmar_vm_option_t flags) {
-  return (flags & VMAR__CAN_MAP_RWX) >> 7;
-}
-
-// PERM_* bits both handles' rights allow: the ceiling of a new mapping.
-static uint32_t perms_of_rights(vmar_rights_t a, vmar_rights_t b) {
-  vmar_rights_t r = a & b;
-  uint32_t perms = 0;
-  if (r & VMAR_RIGHT_READ) {
-    perms |= VMAR_VM_PERM_READ;
-  }
-  if (r & VMAR_RIGHT_WRITE) {
-    perms |= VMAR_VM_PERM_WRITE;
-  }
-  if (r & VMAR_RIGHT_EXECUTE) {
-    perms |= VMAR_VM_PERM_EXECUTE;
-  }
-  return perms;
-}
-
 // ---- Locking a range -------------------------------------------------------
 //
 // A call on a VMAR inside a reservation takes the reservation's lock. A call
@@ -299,7 +278,7 @@ static vmar_status_t check_map(const vmar__region_t* r, vmar_rights_t rr,
   if (o & VMAR__CAN_MAP_RWX) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  if (perms & ~perms_of_rights(rr, vr)) {
+  if (perms & ~vmar__perms_of_rights(rr, vr)) {
     return VMAR_ERR_ACCESS_DENIED;
   }
   const vmar_vm_option_t known =
@@ -322,7 +301,7 @@ static vmar_status_t check_map(const vmar__region_t* r, vmar_rights_t rr,
   if (o & (VMAR_VM_COMPACT | VMAR_VM_CAN_MAP_SPECIFIC)) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  if (perms & ~perms_of_flags(r->obj.flags)) {
+  if (perms & ~vmar__perms_of_can_map(r->obj.flags)) {
     return VMAR_ERR_ACCESS_DENIED;
   }
   if (!vmar__is_aligned(vmo_offset, page)) {
@@ -506,7 +485,7 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
     m->vmo_offset = vmo_offset;
     m->id =
         atomic_fetch_add_explicit(&next_mapping_id, 1, memory_order_relaxed);
-    m->ceiling = (uint8_t)perms_of_rights(rr, vr);
+    m->ceiling = (uint8_t)vmar__perms_of_rights(rr, vr);
     m->perms = (uint8_t)perms;
     m->backed = backed;
     vmar__gap_tree_insert(&r->children, &m->node);
@@ -560,6 +539,31 @@ static void root_unrelease(vmar__gap_node_t* first, vmar__gap_node_t* failed,
   }
 }
 
+// The page range unmap and protect act on: [addr, addr + len rounded up).
+// False when |len| rounds to 0. A range running past the end of the address
+// space comes back as [addr, UINTPTR_MAX) with |*wraps| set: it is "not
+// inside the VMAR", which Zircon reports only after the BAD_STATE check.
+typedef struct page_range {
+  uintptr_t a, b;
+  bool wraps;
+} page_range_t;
+
+static bool page_range(uintptr_t addr, size_t len, size_t page,
+                       page_range_t* out) {
+  uint64_t rlen = 0;
+  if (!vmar__round_up(len, page, &rlen) || rlen == 0) {
+    return false;
+  }
+  out->wraps = rlen > UINTPTR_MAX - addr;
+  out->a = addr;
+  out->b = out->wraps ? UINTPTR_MAX : addr + (uintptr_t)rlen;
+  return true;
+}
+
+static bool range_inside(const vmar__region_t* r, const page_range_t* pr) {
+  return !pr->wraps && pr->a >= r->node.base && pr->b <= end_of(&r->node);
+}
+
 vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
                              size_t len) {
   const size_t page = vmar__os_page_size();
@@ -569,17 +573,13 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
   if (st != VMAR_OK) {
     return st;
   }
-  uint64_t rlen = 0;
-  if (!vmar__is_aligned(addr, page) || !vmar__round_up(len, page, &rlen) ||
-      rlen == 0) {
+  page_range_t pr;
+  if (!vmar__is_aligned(addr, page) || !page_range(addr, len, page, &pr)) {
     vmar__object_release(&r->obj);
     return VMAR_ERR_INVALID_ARGS;
   }
-  // A range past the end of the address space is "not inside the VMAR",
-  // which Zircon reports only after the BAD_STATE check.
-  const bool wraps = rlen > UINTPTR_MAX - addr;
-  const uintptr_t a = addr;
-  const uintptr_t b = wraps ? UINTPTR_MAX : addr + (uintptr_t)rlen;
+  const uintptr_t a = pr.a;
+  const uintptr_t b = pr.b;
   const bool in_root = r == root_region();
   lockset_t ls;
   st = lock_range(r, a, b, &ls);
@@ -592,7 +592,7 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
   vmar__gap_node_t* first = NULL;
   if (r->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
-  } else if (wraps || a < r->node.base || b > end_of(&r->node)) {
+  } else if (!range_inside(r, &pr)) {
     st = VMAR_ERR_INVALID_ARGS;
   } else {
     // Every check before any change (Zircon verifies the same way).
@@ -620,7 +620,7 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
     int err = 0;
     if (!in_root) {
       if (touched) {
-        err = vmar__sys_rereserve(a, (size_t)rlen);
+        err = vmar__sys_rereserve(a, b - a);
       }
     } else {
       // The root owns no reservation: give each of our ranges back.
@@ -712,8 +712,8 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
     options |= VMAR_VM_PERM_READ;
   }
   const uint32_t perms = options & VMAR__PERM_BITS;
-  uint64_t rlen = 0;
-  if (perms & ~perms_of_rights(rights, rights)) {
+  page_range_t pr;
+  if (perms & ~vmar__perms_of_rights(rights, rights)) {
     st = VMAR_ERR_ACCESS_DENIED;
   } else if ((perms & (VMAR_VM_PERM_WRITE | VMAR_VM_PERM_EXECUTE)) &&
              !(perms & VMAR_VM_PERM_READ)) {
@@ -722,18 +722,15 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
              (options &
               ~(VMAR__PERM_BITS | VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED)) != 0) {
     st = VMAR_ERR_INVALID_ARGS;
-  } else if (!vmar__round_up(len, page, &rlen) || rlen == 0) {
+  } else if (!page_range(addr, len, page, &pr)) {
     st = VMAR_ERR_INVALID_ARGS;
   }
   if (st != VMAR_OK) {
     vmar__object_release(&r->obj);
     return st;
   }
-  // A range past the end of the address space is "not inside the VMAR",
-  // which Zircon reports only after the BAD_STATE check.
-  const bool wraps = rlen > UINTPTR_MAX - addr;
-  const uintptr_t a = addr;
-  const uintptr_t b = wraps ? UINTPTR_MAX : addr + (uintptr_t)rlen;
+  const uintptr_t a = pr.a;
+  const uintptr_t b = pr.b;
   lockset_t ls;
   st = lock_range(r, a, b, &ls);
   if (st != VMAR_OK) {
@@ -743,7 +740,7 @@ vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
   vmar__mapping_t* spares[2] = {NULL, NULL};
   if (r->obj.state != VMAR__REGION_ALIVE) {
     st = VMAR_ERR_BAD_STATE;
-  } else if (wraps || a < r->node.base || b > end_of(&r->node)) {
+  } else if (!range_inside(r, &pr)) {
     st = VMAR_ERR_INVALID_ARGS;
   } else {
     // Pass 1: the whole range must be mapped and every piece must allow it.
