@@ -149,7 +149,8 @@ static struct {
   vmar_vaddr_t sub_base;
 } X;
 
-static vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t drop) {
+// dup_without that reads the rights via vmar_handle_get_info.
+static vmar_handle_t dup_without_via_info(vmar_handle_t h, vmar_rights_t drop) {
   vmar_handle_info_t info;
   assert_status(VMAR_OK, vmar_handle_get_info(h, &info));
   vmar_handle_t d = VMAR_HANDLE_INVALID;
@@ -169,18 +170,18 @@ static void fixture_up(void) {
                 vmar_vmo_create(4 * page, VMAR_VMO_RESIZABLE, &h[H_VMO_RS]));
   assert_status(
       VMAR_OK, vmar_vmo_create(4 * page, VMAR_VMO_DISCARDABLE, &h[H_VMO_DISC]));
-  h[H_VMO_NOMAP] = dup_without(h[H_VMO], VMAR_RIGHT_MAP);
-  h[H_VMO_NOREAD] = dup_without(h[H_VMO], VMAR_RIGHT_READ);
-  h[H_VMO_NOWR] = dup_without(h[H_VMO], VMAR_RIGHT_WRITE);
-  h[H_VMO_NORSZ] = dup_without(h[H_VMO_RS], VMAR_RIGHT_RESIZE);
-  h[H_VMO_NOPROP] =
-      dup_without(h[H_VMO], VMAR_RIGHT_GET_PROPERTY | VMAR_RIGHT_SET_PROPERTY);
-  h[H_VMO_NODUP] = dup_without(h[H_VMO], VMAR_RIGHT_DUPLICATE);
-  h[H_VMO_NOXFER] = dup_without(h[H_VMO], VMAR_RIGHT_TRANSFER);
-  h[H_TOP_RO] = dup_without(h[H_TOP], VMAR_RIGHT_WRITE);
-  h[H_TOP_NOOPCH] = dup_without(h[H_TOP], VMAR_RIGHT_OP_CHILDREN);
-  h[H_TOP_NOINSP] = dup_without(h[H_TOP], VMAR_RIGHT_INSPECT);
-  h[H_TOP_NODUP] = dup_without(h[H_TOP], VMAR_RIGHT_DUPLICATE);
+  h[H_VMO_NOMAP] = dup_without_via_info(h[H_VMO], VMAR_RIGHT_MAP);
+  h[H_VMO_NOREAD] = dup_without_via_info(h[H_VMO], VMAR_RIGHT_READ);
+  h[H_VMO_NOWR] = dup_without_via_info(h[H_VMO], VMAR_RIGHT_WRITE);
+  h[H_VMO_NORSZ] = dup_without_via_info(h[H_VMO_RS], VMAR_RIGHT_RESIZE);
+  h[H_VMO_NOPROP] = dup_without_via_info(h[H_VMO], VMAR_RIGHT_GET_PROPERTY |
+                                                       VMAR_RIGHT_SET_PROPERTY);
+  h[H_VMO_NODUP] = dup_without_via_info(h[H_VMO], VMAR_RIGHT_DUPLICATE);
+  h[H_VMO_NOXFER] = dup_without_via_info(h[H_VMO], VMAR_RIGHT_TRANSFER);
+  h[H_TOP_RO] = dup_without_via_info(h[H_TOP], VMAR_RIGHT_WRITE);
+  h[H_TOP_NOOPCH] = dup_without_via_info(h[H_TOP], VMAR_RIGHT_OP_CHILDREN);
+  h[H_TOP_NOINSP] = dup_without_via_info(h[H_TOP], VMAR_RIGHT_INSPECT);
+  h[H_TOP_NODUP] = dup_without_via_info(h[H_TOP], VMAR_RIGHT_DUPLICATE);
 
   vmar_vaddr_t a = 0;
   assert_status(VMAR_OK, vmar_map(h[H_TOP], PERM_RW | SPEC, 0, h[H_VMO], 0,
@@ -196,7 +197,7 @@ static void fixture_up(void) {
                                        &h[H_DEAD], &a));
   assert_status(VMAR_OK, vmar_destroy(h[H_DEAD]));
 
-  vmar_handle_t s = dup_without(h[H_VMO], 0);
+  vmar_handle_t s = dup_without_via_info(h[H_VMO], 0);
   assert_status(VMAR_OK, vmar_handle_close(s));
   h[H_STALE] = s;
   h[H_FORGED] = 0x7FFFFFF3u;

@@ -25,8 +25,10 @@ static bool looks_like_handle(vmar_handle_t h) {
          (h & VMAR_HANDLE_FIXED_BITS_MASK) == VMAR_HANDLE_FIXED_BITS_MASK;
 }
 
-static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
-                              size_t size, vmar_vaddr_t* addr) {
+// Allocates a child at offset 0 anywhere in |parent| (alloc_ok without offset).
+static vmar_handle_t alloc_handle_ok(vmar_handle_t parent,
+                                     vmar_vm_option_t options, size_t size,
+                                     vmar_vaddr_t* addr) {
   vmar_handle_t h = VMAR_HANDLE_INVALID;
   vmar_vaddr_t a = 0;
   assert_status(VMAR_OK, vmar_allocate(parent, options, 0, size, &h, &a));
@@ -35,19 +37,6 @@ static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
     *addr = a;
   }
   return h;
-}
-
-static vmar_rights_t rights_of(vmar_handle_t h) {
-  vmar_rights_t r = SENTINEL_RIGHTS;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &r));
-  return r;
-}
-
-static vmar_handle_info_t hinfo_of(vmar_handle_t h) {
-  vmar_handle_info_t info;
-  memset(&info, 0, sizeof(info));
-  assert_status(VMAR_OK, vmar_handle_get_info(h, &info));
-  return info;
 }
 
 static vmar_handle_t dup_ok(vmar_handle_t h, vmar_rights_t rights) {
@@ -140,7 +129,7 @@ static void close__vmar_handle_keeps_range(void** state) {
   (void)state;
   size_t page = vmar_page_size();
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(vmar_root_self(), RW, 16 * page, &a);
+  vmar_handle_t h = alloc_handle_ok(vmar_root_self(), RW, 16 * page, &a);
   vmar_handle_t d = dup_ok(h, VMAR_RIGHT_SAME_RIGHTS);
   assert_status(VMAR_OK, vmar_handle_close(h));
   assert_true(test_maps_range_reserved(a, 16 * page));
@@ -170,7 +159,7 @@ static void close__last_handle_sub_vmar_stays(void** state) {
   fixture_t* fx = *state;
   size_t page = vmar_page_size();
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->vmar, 0, fx->info.len, &a);
+  vmar_handle_t h = alloc_handle_ok(fx->vmar, 0, fx->info.len, &a);
   assert_int_equal(a, fx->info.base);
   assert_status(VMAR_OK, vmar_handle_close(h));
   // The parent is still full.
@@ -196,7 +185,7 @@ static void duplicate__same_rights_ok(void** state) {
   assert_int_equal(info.base, fx->info.base);
   assert_int_equal(info.len, fx->info.len);
   // A destroy through the duplicate is seen through the original.
-  vmar_handle_t c = alloc_ok(fx->vmar, 0, vmar_page_size(), NULL);
+  vmar_handle_t c = alloc_handle_ok(fx->vmar, 0, vmar_page_size(), NULL);
   vmar_handle_t cd = dup_ok(c, VMAR_RIGHT_SAME_RIGHTS);
   assert_status(VMAR_OK, vmar_destroy(cd));
   assert_status(VMAR_ERR_BAD_STATE, vmar_destroy(c));
@@ -319,7 +308,7 @@ static void duplicate__bad_handle(void** state) {
 // Duplicates of a destroyed VMAR are still handles (BAD_STATE for ops).
 static void duplicate__destroyed_vmar_ok(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t c = alloc_ok(fx->vmar, 0, vmar_page_size(), NULL);
+  vmar_handle_t c = alloc_handle_ok(fx->vmar, 0, vmar_page_size(), NULL);
   assert_status(VMAR_OK, vmar_destroy(c));
   vmar_handle_t d = dup_ok(c, VMAR_RIGHT_SAME_RIGHTS);
   assert_int_equal(hinfo_of(d).koid, hinfo_of(c).koid);
@@ -446,7 +435,7 @@ static void get_info__koid_identity(void** state) {
   assert_int_not_equal(root.koid, a.koid);
   vmar_koid_t seen[16];
   for (size_t i = 0; i < 16; i++) {
-    vmar_handle_t c = alloc_ok(fx->vmar, 0, vmar_page_size(), NULL);
+    vmar_handle_t c = alloc_handle_ok(fx->vmar, 0, vmar_page_size(), NULL);
     seen[i] = hinfo_of(c).koid;
     assert_int_not_equal(seen[i], VMAR_KOID_INVALID);
     assert_int_not_equal(seen[i], a.koid);
@@ -495,7 +484,7 @@ static void handles__low_bits_set_and_distinct(void** state) {
   for (size_t i = 0; i < N; i++) {
     switch (i % 3) {
     case 0:
-      hs[i] = alloc_ok(fx->vmar, 0, vmar_page_size(), NULL);
+      hs[i] = alloc_handle_ok(fx->vmar, 0, vmar_page_size(), NULL);
       break;
     case 1:
       hs[i] = dup_ok(fx->vmar, VMAR_RIGHT_SAME_RIGHTS);
@@ -527,14 +516,15 @@ static void handles__stale_never_aliases(void** state) {
   vmar_handle_t stale[STALE];
   for (size_t i = 0; i < STALE; i++) {
     stale[i] = i % 2 ? dup_ok(fx->vmar, VMAR_RIGHT_SAME_RIGHTS)
-                     : alloc_ok(fx->vmar, 0, vmar_page_size(), NULL);
+                     : alloc_handle_ok(fx->vmar, 0, vmar_page_size(), NULL);
   }
   for (size_t i = 0; i < STALE; i++) {
     assert_status(VMAR_OK, vmar_handle_close(stale[i]));
   }
   for (size_t round = 0; round < ROUNDS; round++) {
-    vmar_handle_t h = round % 2 ? dup_ok(fx->vmar, VMAR_RIGHT_SAME_RIGHTS)
-                                : alloc_ok(fx->vmar, 0, vmar_page_size(), NULL);
+    vmar_handle_t h =
+        round % 2 ? dup_ok(fx->vmar, VMAR_RIGHT_SAME_RIGHTS)
+                  : alloc_handle_ok(fx->vmar, 0, vmar_page_size(), NULL);
     for (size_t i = 0; i < STALE; i++) {
       assert_int_not_equal(h, stale[i]);
     }

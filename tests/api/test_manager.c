@@ -95,12 +95,6 @@ static void expect_create_fails(vmar_status_t expected, size_t size,
   reserved_free(&before);
 }
 
-static vmar_info_t info_of(vmar_handle_t h) {
-  vmar_info_t info = {0, 0};
-  assert_status(VMAR_OK, vmar_get_info(h, &info));
-  return info;
-}
-
 // Allocates and destroys a page in |h|: returns the allocate status.
 static vmar_status_t try_allocate(vmar_handle_t h) {
   vmar_handle_t c = VMAR_HANDLE_INVALID;

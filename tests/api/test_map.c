@@ -36,10 +36,6 @@ typedef struct fixture {
 // ---------------------------------------------------------------------------
 // Helpers
 
-static uint8_t pat(uint8_t seed, size_t page) {
-  return (uint8_t)(seed + 17u * (unsigned)page + 1u);
-}
-
 static unsigned page_shift(void) {
   unsigned s = 0;
   while (((size_t)1 << s) < PAGE) {
@@ -54,96 +50,11 @@ static vmar_vm_option_t align_option(unsigned shift) {
 
 static size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
-static void close_ok(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_handle_close(h));
-}
-
-static vmar_rights_t rights_of(vmar_handle_t h) {
-  vmar_rights_t r = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &r));
-  return r;
-}
-
-static vmar_koid_t koid_of(vmar_handle_t h) {
-  vmar_handle_info_t info;
-  memset(&info, 0, sizeof(info));
-  assert_status(VMAR_OK, vmar_handle_get_info(h, &info));
-  return info.koid;
-}
-
-static vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed) {
-  vmar_handle_t d = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights_of(h) & ~removed, &d));
-  return d;
-}
-
-static vmar_handle_t vmo_new(uint64_t size, uint32_t options) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(size, options, &h));
-  return h;
-}
-
-// A VMO of |pages| pages, page i filled with pat(seed, i).
-static vmar_handle_t vmo_patterned(size_t pages, uint8_t seed) {
-  vmar_handle_t h = vmo_new(pages * PAGE, 0);
-  unsigned char* buf = malloc(PAGE);
-  assert_non_null(buf);
-  for (size_t i = 0; i < pages; i++) {
-    memset(buf, pat(seed, i), PAGE);
-    assert_status(VMAR_OK, vmar_vmo_write(h, buf, i * PAGE, PAGE));
-  }
-  free(buf);
-  return h;
-}
-
 // A VMO handle with EXECUTE (consumes |h|).
 static vmar_handle_t make_exec(vmar_handle_t h) {
   vmar_handle_t x = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_vmo_replace_as_executable(h, &x));
   return x;
-}
-
-// True iff every byte of [addr, addr + len) reads |byte|.
-static bool mem_is(vmar_vaddr_t addr, size_t len, uint8_t byte) {
-  const volatile unsigned char* p = (const volatile unsigned char*)addr;
-  for (size_t i = 0; i < len; i++) {
-    if (p[i] != byte) {
-      return false;
-    }
-  }
-  return true;
-}
-
-static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
-                              size_t offset, size_t size, vmar_vaddr_t* addr) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  vmar_vaddr_t a = 0;
-  assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
-  if (addr != NULL) {
-    *addr = a;
-  }
-  return h;
-}
-
-static void destroy_close(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_destroy(h));
-  close_ok(h);
-}
-
-static vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options,
-                           size_t offset, vmar_handle_t vmo,
-                           uint64_t vmo_offset, size_t len) {
-  vmar_vaddr_t a = SENTINEL_ADDR;
-  assert_status(VMAR_OK,
-                vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
-  assert_int_not_equal(a, SENTINEL_ADDR);
-  assert_int_not_equal(a, 0);
-  assert_int_equal(a % PAGE, 0);
-  return a;
-}
-
-static void unmap_ok(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len) {
-  assert_status(VMAR_OK, vmar_unmap(vmar, addr, len));
 }
 
 // /proc/self/maps entries intersecting a range, clipped to it.
@@ -191,18 +102,6 @@ static void snap_assert_equal(const snap_t* a, const snap_t* b) {
     assert_int_equal(a->e[i].end, b->e[i].end);
     assert_string_equal(a->e[i].perms, b->e[i].perms);
   }
-}
-
-// All of vmar_get_maps(|vmar|) (malloc'ed; *n entries).
-static vmar_map_info_t* maps_take(vmar_handle_t vmar, size_t* n) {
-  size_t avail = 0, actual = 0;
-  assert_status(VMAR_OK, vmar_get_maps(vmar, NULL, 0, NULL, &avail));
-  vmar_map_info_t* out = calloc(avail + 1, sizeof(*out));
-  assert_non_null(out);
-  assert_status(VMAR_OK, vmar_get_maps(vmar, out, avail + 1, &actual, &avail));
-  assert_int_equal(actual, avail);
-  *n = actual;
-  return out;
 }
 
 static void maps_assert_equal(const vmar_map_info_t* a, size_t na,
@@ -1117,7 +1016,12 @@ static void map__specific_overwrite_in_root_not_supported(void** state) {
                 vmar_map(root, PERM_RW | VMAR_VM_SPECIFIC_OVERWRITE,
                          fa - ri.base, b, 0, 2 * PAGE, &x));
   assert_int_equal(x, SENTINEL_ADDR);
-  assert_true(test_maps_range_unmapped(fa, 4 * PAGE));
+  // Nothing of vmar's came back there. (A sanitizer runtime may itself map
+  // into a range just given back, so only plain builds check it is empty.)
+  assert_false(test_maps_range_perms(fa, 2 * PAGE, "rw-s"));
+  if (TEST_EXACT_VMA_COUNT) {
+    assert_true(test_maps_range_unmapped(fa, 4 * PAGE));
+  }
   close_ok(b);
 }
 

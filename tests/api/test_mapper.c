@@ -45,11 +45,6 @@ static uint64_t vmo_size_of(vmar_handle_t vmo) {
   return size;
 }
 
-static bool handle_alive(vmar_handle_t h) {
-  vmar_rights_t rights = 0;
-  return vmar_handle_get_rights(h, &rights) == VMAR_OK;
-}
-
 static vmar_manager_t* manager_ok(size_t size, vmar_vm_option_t options) {
   vmar_manager_t* m = NULL;
   assert_status(VMAR_OK, vmar_manager_create(size, NULL, options, &m));

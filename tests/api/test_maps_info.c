@@ -37,55 +37,11 @@ typedef struct fixture {
 // ---------------------------------------------------------------------------
 // Helpers
 
-static void close_ok(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_handle_close(h));
-}
-
-static vmar_rights_t rights_of(vmar_handle_t h) {
-  vmar_rights_t r = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &r));
-  return r;
-}
-
-static vmar_koid_t koid_of(vmar_handle_t h) {
-  vmar_handle_info_t info;
-  memset(&info, 0, sizeof(info));
-  assert_status(VMAR_OK, vmar_handle_get_info(h, &info));
-  return info.koid;
-}
-
-static vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed) {
-  vmar_handle_t d = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights_of(h) & ~removed, &d));
-  return d;
-}
-
 static vmar_handle_t vmo_named(size_t pages, const char* name) {
   vmar_handle_t h = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_vmo_create(pages * PAGE, 0, &h));
   assert_status(VMAR_OK, vmar_vmo_set_name(h, name));
   return h;
-}
-
-static vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options,
-                           size_t offset, vmar_handle_t vmo,
-                           uint64_t vmo_offset, size_t len) {
-  vmar_vaddr_t a = SENTINEL_ADDR;
-  assert_status(VMAR_OK,
-                vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
-  assert_int_not_equal(a, SENTINEL_ADDR);
-  return a;
-}
-
-static vmar_map_info_t* maps_take(vmar_handle_t vmar, size_t* n) {
-  size_t avail = 0, actual = 0;
-  assert_status(VMAR_OK, vmar_get_maps(vmar, NULL, 0, NULL, &avail));
-  vmar_map_info_t* out = calloc(avail + 1, sizeof(*out));
-  assert_non_null(out);
-  assert_status(VMAR_OK, vmar_get_maps(vmar, out, avail + 1, &actual, &avail));
-  assert_int_equal(actual, avail);
-  *n = actual;
-  return out;
 }
 
 static void assert_vmar_entry(const vmar_map_info_t* e, vmar_vaddr_t base,

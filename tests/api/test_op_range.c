@@ -35,10 +35,6 @@ typedef struct fixture {
 // ---------------------------------------------------------------------------
 // Helpers
 
-static uint8_t pat(uint8_t seed, size_t page) {
-  return (uint8_t)(seed + 17u * (unsigned)page + 1u);
-}
-
 static bool op_zeroes(uint32_t op) {
   return op == VMAR_OP_DECOMMIT || op == VMAR_OP_ZERO;
 }
@@ -49,49 +45,6 @@ static bool op_needs_write(uint32_t op) {
 
 static bool op_needs_read(uint32_t op) {
   return op == VMAR_OP_MAP_RANGE || op == VMAR_OP_PREFETCH;
-}
-
-static void close_ok(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_handle_close(h));
-}
-
-static vmar_rights_t rights_of(vmar_handle_t h) {
-  vmar_rights_t r = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &r));
-  return r;
-}
-
-static vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed) {
-  vmar_handle_t d = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights_of(h) & ~removed, &d));
-  return d;
-}
-
-static void fill_pages(vmar_handle_t vmo, size_t pages, uint8_t seed) {
-  unsigned char* buf = malloc(PAGE);
-  assert_non_null(buf);
-  for (size_t i = 0; i < pages; i++) {
-    memset(buf, pat(seed, i), PAGE);
-    assert_status(VMAR_OK, vmar_vmo_write(vmo, buf, i * PAGE, PAGE));
-  }
-  free(buf);
-}
-
-static vmar_handle_t vmo_patterned(size_t pages, uint8_t seed) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(pages * PAGE, 0, &h));
-  fill_pages(h, pages, seed);
-  return h;
-}
-
-static bool mem_is(vmar_vaddr_t addr, size_t len, uint8_t byte) {
-  const volatile unsigned char* p = (const volatile unsigned char*)addr;
-  for (size_t i = 0; i < len; i++) {
-    if (p[i] != byte) {
-      return false;
-    }
-  }
-  return true;
 }
 
 static bool vmo_is(vmar_handle_t vmo, uint64_t offset, size_t len,
@@ -115,32 +68,6 @@ static bool vmo_intact(const fixture_t* fx) {
     }
   }
   return true;
-}
-
-static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
-                              size_t offset, size_t size, vmar_vaddr_t* addr) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  vmar_vaddr_t a = 0;
-  assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
-  if (addr != NULL) {
-    *addr = a;
-  }
-  return h;
-}
-
-static void destroy_close(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_destroy(h));
-  close_ok(h);
-}
-
-static vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options,
-                           size_t offset, vmar_handle_t vmo,
-                           uint64_t vmo_offset, size_t len) {
-  vmar_vaddr_t a = SENTINEL_ADDR;
-  assert_status(VMAR_OK,
-                vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
-  assert_int_not_equal(a, SENTINEL_ADDR);
-  return a;
 }
 
 // Maps |vmo| pages [page, page + pages) at the same fixture page.

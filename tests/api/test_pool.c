@@ -55,17 +55,6 @@ static int teardown(void** state) {
   return 0;
 }
 
-static bool handle_alive(vmar_handle_t h) {
-  vmar_rights_t rights = 0;
-  return vmar_handle_get_rights(h, &rights) == VMAR_OK;
-}
-
-static vmar_koid_t koid_of(vmar_handle_t h) {
-  vmar_handle_info_t info;
-  assert_status(VMAR_OK, vmar_handle_get_info(h, &info));
-  return info.koid;
-}
-
 // Locks a buffer and returns its size in pages (which VMO it is).
 static size_t lock_pages(vmar_vmo_pool_t* p, vmar_vmo_pool_buffer_t* b) {
   assert_status(VMAR_OK, vmar_vmo_pool_lock_buffer_for_write(p, b));

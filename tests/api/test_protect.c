@@ -33,65 +33,6 @@ typedef struct fixture {
 // ---------------------------------------------------------------------------
 // Helpers
 
-static uint8_t pat(uint8_t seed, size_t page) {
-  return (uint8_t)(seed + 17u * (unsigned)page + 1u);
-}
-
-static void close_ok(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_handle_close(h));
-}
-
-static vmar_rights_t rights_of(vmar_handle_t h) {
-  vmar_rights_t r = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &r));
-  return r;
-}
-
-static vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed) {
-  vmar_handle_t d = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights_of(h) & ~removed, &d));
-  return d;
-}
-
-static vmar_handle_t vmo_patterned(size_t pages, uint8_t seed) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(pages * PAGE, 0, &h));
-  unsigned char* buf = malloc(PAGE);
-  assert_non_null(buf);
-  for (size_t i = 0; i < pages; i++) {
-    memset(buf, pat(seed, i), PAGE);
-    assert_status(VMAR_OK, vmar_vmo_write(h, buf, i * PAGE, PAGE));
-  }
-  free(buf);
-  return h;
-}
-
-static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
-                              size_t offset, size_t size, vmar_vaddr_t* addr) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  vmar_vaddr_t a = 0;
-  assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
-  if (addr != NULL) {
-    *addr = a;
-  }
-  return h;
-}
-
-static void destroy_close(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_destroy(h));
-  close_ok(h);
-}
-
-static vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options,
-                           size_t offset, vmar_handle_t vmo,
-                           uint64_t vmo_offset, size_t len) {
-  vmar_vaddr_t a = SENTINEL_ADDR;
-  assert_status(VMAR_OK,
-                vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
-  assert_int_not_equal(a, SENTINEL_ADDR);
-  return a;
-}
-
 // Maps |vmo| pages [page, page + pages) at the same fixture page with |perms|.
 static vmar_vaddr_t map_at(const fixture_t* fx, vmar_vm_option_t perms,
                            vmar_handle_t vmo, size_t page, size_t pages) {
@@ -123,17 +64,6 @@ static void assert_access(const fixture_t* fx, size_t page, const char* perms) {
     assert_int_equal(*(const volatile unsigned char*)(a + PAGE - 1),
                      pat(0x30, page));
   }
-}
-
-static vmar_map_info_t* maps_take(vmar_handle_t vmar, size_t* n) {
-  size_t avail = 0, actual = 0;
-  assert_status(VMAR_OK, vmar_get_maps(vmar, NULL, 0, NULL, &avail));
-  vmar_map_info_t* out = calloc(avail + 1, sizeof(*out));
-  assert_non_null(out);
-  assert_status(VMAR_OK, vmar_get_maps(vmar, out, avail + 1, &actual, &avail));
-  assert_int_equal(actual, avail);
-  *n = actual;
-  return out;
 }
 
 static void maps_assert_equal(const vmar_map_info_t* a, size_t na,

@@ -102,42 +102,6 @@ static unsigned page_shift(void) {
   return s;
 }
 
-static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
-                              size_t offset, size_t size, vmar_vaddr_t* addr) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  vmar_vaddr_t a = 0;
-  assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
-  assert_int_not_equal(h, VMAR_HANDLE_INVALID);
-  assert_int_equal(h & VMAR_HANDLE_FIXED_BITS_MASK,
-                   VMAR_HANDLE_FIXED_BITS_MASK);
-  assert_int_not_equal(a, 0);
-  assert_int_equal(a % PAGE, 0);
-  if (addr != NULL) {
-    *addr = a;
-  }
-  return h;
-}
-
-static void destroy_close(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_destroy(h));
-  assert_status(VMAR_OK, vmar_handle_close(h));
-}
-
-static vmar_info_t info_of(vmar_handle_t h) {
-  vmar_info_t info = {0, 0};
-  assert_status(VMAR_OK, vmar_get_info(h, &info));
-  return info;
-}
-
-// A handle to |h|'s object with |rights| removed.
-static vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed) {
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
-  vmar_handle_t d = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights & ~removed, &d));
-  return d;
-}
-
 static void assert_inside(vmar_vaddr_t a, size_t size, const vmar_info_t* p) {
   assert_true(a >= p->base);
   assert_true(a + size > a);

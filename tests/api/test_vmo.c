@@ -36,37 +36,6 @@ typedef struct fixture {
 // ---------------------------------------------------------------------------
 // Helpers
 
-static vmar_handle_t vmo_new(uint64_t size, uint32_t options) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(size, options, &h));
-  assert_int_not_equal(h, VMAR_HANDLE_INVALID);
-  return h;
-}
-
-static void close_ok(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_handle_close(h));
-}
-
-static vmar_rights_t rights_of(vmar_handle_t h) {
-  vmar_rights_t r = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &r));
-  return r;
-}
-
-static vmar_handle_info_t hinfo_of(vmar_handle_t h) {
-  vmar_handle_info_t info;
-  memset(&info, 0, sizeof(info));
-  assert_status(VMAR_OK, vmar_handle_get_info(h, &info));
-  return info;
-}
-
-// A second handle to |h|'s object with |removed| rights taken away.
-static vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed) {
-  vmar_handle_t d = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights_of(h) & ~removed, &d));
-  return d;
-}
-
 // A second handle to |h|'s object with exactly |rights|.
 static vmar_handle_t dup_with(vmar_handle_t h, vmar_rights_t rights) {
   vmar_handle_t d = VMAR_HANDLE_INVALID;
@@ -78,22 +47,6 @@ static uint64_t size_of(vmar_handle_t vmo) {
   uint64_t s = SENTINEL_SIZE;
   assert_status(VMAR_OK, vmar_vmo_get_size(vmo, &s));
   return s;
-}
-
-// The byte every offset of page |page| holds after fill_pages(.., seed).
-static uint8_t pat(uint8_t seed, size_t page) {
-  return (uint8_t)(seed + 17u * (unsigned)page + 1u);
-}
-
-// Writes pat(seed, i) over every byte of pages [0, pages) of |vmo|.
-static void fill_pages(vmar_handle_t vmo, size_t pages, uint8_t seed) {
-  unsigned char* buf = malloc(PAGE);
-  assert_non_null(buf);
-  for (size_t i = 0; i < pages; i++) {
-    memset(buf, pat(seed, i), PAGE);
-    assert_status(VMAR_OK, vmar_vmo_write(vmo, buf, i * PAGE, PAGE));
-  }
-  free(buf);
 }
 
 // True iff |len| bytes at |offset| of |vmo| all equal |byte| (via vmo_read).
@@ -112,33 +65,6 @@ static bool vmo_bytes_are(vmar_handle_t vmo, uint64_t offset, size_t len,
   }
   free(buf);
   return same;
-}
-
-// True iff every byte of [addr, addr + len) reads as |byte| (memory must be
-// readable).
-static bool mem_is(vmar_vaddr_t addr, size_t len, uint8_t byte) {
-  const volatile unsigned char* p = (const volatile unsigned char*)addr;
-  for (size_t i = 0; i < len; i++) {
-    if (p[i] != byte) {
-      return false;
-    }
-  }
-  return true;
-}
-
-static vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options,
-                           size_t offset, vmar_handle_t vmo,
-                           uint64_t vmo_offset, size_t len) {
-  vmar_vaddr_t a = 0;
-  assert_status(VMAR_OK,
-                vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
-  assert_int_not_equal(a, 0);
-  assert_int_equal(a % PAGE, 0);
-  return a;
-}
-
-static void unmap_ok(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len) {
-  assert_status(VMAR_OK, vmar_unmap(vmar, addr, len));
 }
 
 static int group_setup(void** state) {

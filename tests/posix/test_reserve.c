@@ -12,28 +12,6 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-static vmar_info_t info_of(vmar_handle_t h) {
-  vmar_info_t info = {0, 0};
-  assert_status(VMAR_OK, vmar_get_info(h, &info));
-  return info;
-}
-
-static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
-                              size_t offset, size_t size, vmar_vaddr_t* addr) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  vmar_vaddr_t a = 0;
-  assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
-  if (addr != NULL) {
-    *addr = a;
-  }
-  return h;
-}
-
-static void destroy_close(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_destroy(h));
-  assert_status(VMAR_OK, vmar_handle_close(h));
-}
-
 // The process's PROT_NONE ("---p") mappings at one moment. Sanitizer
 // runtimes map and unmap their own memory at any time, so tests compare
 // reservations rather than whole-process VMA counts.

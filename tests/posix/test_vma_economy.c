@@ -28,42 +28,6 @@
 // How many one-page VMOs the baseline tests map side by side.
 #define N_VMOS 200
 
-static void close_ok(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_handle_close(h));
-}
-
-static vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
-                              size_t offset, size_t size, vmar_vaddr_t* addr) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  vmar_vaddr_t a = 0;
-  assert_status(VMAR_OK, vmar_allocate(parent, options, offset, size, &h, &a));
-  if (addr != NULL) {
-    *addr = a;
-  }
-  return h;
-}
-
-static void destroy_close(vmar_handle_t h) {
-  assert_status(VMAR_OK, vmar_destroy(h));
-  close_ok(h);
-}
-
-static vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options,
-                           size_t offset, vmar_handle_t vmo,
-                           uint64_t vmo_offset, size_t len) {
-  vmar_vaddr_t a = SENTINEL_ADDR;
-  assert_status(VMAR_OK,
-                vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
-  assert_int_not_equal(a, SENTINEL_ADDR);
-  return a;
-}
-
-static vmar_info_t info_of(vmar_handle_t h) {
-  vmar_info_t info = {0, 0};
-  assert_status(VMAR_OK, vmar_get_info(h, &info));
-  return info;
-}
-
 // How many /proc/self/maps lines intersect [start, start + len).
 static size_t vmas_in(uintptr_t start, size_t len) {
   size_t total = test_maps_read(NULL, 0);

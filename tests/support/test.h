@@ -18,6 +18,7 @@
 
 #include <vmar/vmar.h>
 
+#include "helpers.h"
 #include "maps.h"
 #include "probe.h"
 

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// vmar tests: small checked wrappers over the public API shared by the suites.
+//
+// Each wrapper fails the current cmocka test when its call does not succeed.
+// Only the public API is used, so the helpers serve both backends.
+
+#ifndef VMAR_TESTS_SUPPORT_HELPERS_H_
+#define VMAR_TESTS_SUPPORT_HELPERS_H_
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vmar/vmar.h>
+
+// Closes |h|, which must succeed.
+void close_ok(vmar_handle_t h);
+
+// The rights of |h|, read with vmar_handle_get_rights.
+vmar_rights_t rights_of(vmar_handle_t h);
+
+// The handle info of |h|, read with vmar_handle_get_info.
+vmar_handle_info_t hinfo_of(vmar_handle_t h);
+
+// The koid of |h|, read with vmar_handle_get_info.
+vmar_koid_t koid_of(vmar_handle_t h);
+
+// True while |h| still names a live object (its rights can be read).
+bool handle_alive(vmar_handle_t h);
+
+// A duplicate of |h| with the rights in |removed| taken away.
+vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed);
+
+// The VMAR info of |h|, read with vmar_get_info.
+vmar_info_t info_of(vmar_handle_t h);
+
+// Allocates a child VMAR, checking the handle and the page-aligned address;
+// stores the address in |*addr| unless |addr| is NULL.
+vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
+                       size_t offset, size_t size, vmar_vaddr_t* addr);
+
+// Destroys the VMAR |h| and closes its handle, both of which must succeed.
+void destroy_close(vmar_handle_t h);
+
+// Maps |vmo| into |vmar| and returns the (written, non-zero, page-aligned)
+// address.
+vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options, size_t offset,
+                    vmar_handle_t vmo, uint64_t vmo_offset, size_t len);
+
+// Unmaps [addr, addr + len) from |vmar|, which must succeed.
+void unmap_ok(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len);
+
+// The mappings of |vmar| from vmar_get_maps, calloc'ed (caller frees); the
+// count goes to |*n|.
+vmar_map_info_t* maps_take(vmar_handle_t vmar, size_t* n);
+
+// True if every byte of [addr, addr + len) equals |byte|.
+bool mem_is(vmar_vaddr_t addr, size_t len, uint8_t byte);
+
+// The fill byte of page |page| in a VMO patterned with |seed|.
+uint8_t pat(uint8_t seed, size_t page);
+
+// Creates a VMO of |size| bytes with |options|, checking the handle.
+vmar_handle_t vmo_new(uint64_t size, uint32_t options);
+
+// Writes pat(seed, i) over every byte of page i of |vmo|, for i < |pages|.
+void fill_pages(vmar_handle_t vmo, size_t pages, uint8_t seed);
+
+// A new VMO of |pages| pages, each filled by fill_pages with |seed|.
+vmar_handle_t vmo_patterned(size_t pages, uint8_t seed);
+
+#endif // VMAR_TESTS_SUPPORT_HELPERS_H_
