@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: MIT
 // vmar: knobs that exist only on the POSIX backend.
+//
+// Each VMO is backed by one shared-memory file: memfd_create where the host
+// has it, else shm_open (unlinked at once), or an unlinked temporary file in
+// $TMPDIR where a shared-memory object can be sized only once. The
+// environment variable VMAR_POSIX_VMO_BACKING=memfd|shm|file, read once at
+// the first VMO creation, forces one of them.
 
 #ifndef VMAR_INCLUDE_VMAR_POSIX_H_
 #define VMAR_INCLUDE_VMAR_POSIX_H_
