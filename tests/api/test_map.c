@@ -57,70 +57,6 @@ static vmar_handle_t make_exec(vmar_handle_t h) {
   return x;
 }
 
-// /proc/self/maps entries intersecting a range, clipped to it.
-typedef struct {
-  size_t n;
-  test_map_entry_t* e;
-} snap_t;
-
-static snap_t snap_take(uintptr_t start, size_t len) {
-  snap_t s = {0, NULL};
-  size_t cap = 0;
-  for (;;) {
-    size_t total = test_maps_read(s.e, cap);
-    if (total <= cap) {
-      s.n = total;
-      break;
-    }
-    cap = total + 64;
-    test_map_entry_t* bigger = realloc(s.e, cap * sizeof(*bigger));
-    assert_non_null(bigger);
-    s.e = bigger;
-  }
-  size_t k = 0;
-  for (size_t i = 0; i < s.n; i++) {
-    test_map_entry_t e = s.e[i];
-    if (e.end <= start || e.start >= start + len) {
-      continue;
-    }
-    if (e.start < start) {
-      e.start = start;
-    }
-    if (e.end > start + len) {
-      e.end = start + len;
-    }
-    s.e[k++] = e;
-  }
-  s.n = k;
-  return s;
-}
-
-static void snap_assert_equal(const snap_t* a, const snap_t* b) {
-  assert_int_equal(a->n, b->n);
-  for (size_t i = 0; i < a->n; i++) {
-    assert_int_equal(a->e[i].start, b->e[i].start);
-    assert_int_equal(a->e[i].end, b->e[i].end);
-    assert_string_equal(a->e[i].perms, b->e[i].perms);
-  }
-}
-
-static void maps_assert_equal(const vmar_map_info_t* a, size_t na,
-                              const vmar_map_info_t* b, size_t nb) {
-  assert_int_equal(na, nb);
-  for (size_t i = 0; i < na; i++) {
-    assert_string_equal(a[i].name, b[i].name);
-    assert_int_equal(a[i].base, b[i].base);
-    assert_int_equal(a[i].size, b[i].size);
-    assert_int_equal(a[i].depth, b[i].depth);
-    assert_int_equal(a[i].type, b[i].type);
-    if (a[i].type == VMAR_MAP_INFO_TYPE_MAPPING) {
-      assert_int_equal(a[i].mmu_flags, b[i].mmu_flags);
-      assert_int_equal(a[i].vmo_id, b[i].vmo_id);
-      assert_int_equal(a[i].vmo_offset, b[i].vmo_offset);
-    }
-  }
-}
-
 // vmar_map must fail with |expected| and change nothing: mapped_addr keeps
 // its sentinel, the process's VMA count, the fixture's /proc/self/maps lines
 // and the fixture's vmar_get_maps tree are all as before.
@@ -130,15 +66,15 @@ static void expect_map_fails(const fixture_t* fx, vmar_status_t expected,
                              uint64_t vmo_offset, size_t len) {
   size_t nb = 0;
   vmar_map_info_t* mb = maps_take(fx->vmar, &nb);
-  snap_t before = snap_take(fx->base, fx->len);
+  maps_snap_t before = maps_snap_take(fx->base, fx->len);
   size_t count = test_maps_count();
   vmar_vaddr_t a = SENTINEL_ADDR;
   assert_status(expected,
                 vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
   assert_int_equal(a, SENTINEL_ADDR);
   assert_vma_count(count);
-  snap_t after = snap_take(fx->base, fx->len);
-  snap_assert_equal(&before, &after);
+  maps_snap_t after = maps_snap_take(fx->base, fx->len);
+  maps_snap_assert_equal(&before, &after);
   size_t na = 0;
   vmar_map_info_t* ma = maps_take(fx->vmar, &na);
   maps_assert_equal(mb, nb, ma, na);

@@ -66,53 +66,6 @@ static void assert_access(const fixture_t* fx, size_t page, const char* perms) {
   }
 }
 
-static void maps_assert_equal(const vmar_map_info_t* a, size_t na,
-                              const vmar_map_info_t* b, size_t nb) {
-  assert_int_equal(na, nb);
-  for (size_t i = 0; i < na; i++) {
-    assert_int_equal(a[i].base, b[i].base);
-    assert_int_equal(a[i].size, b[i].size);
-    assert_int_equal(a[i].depth, b[i].depth);
-    assert_int_equal(a[i].type, b[i].type);
-    assert_int_equal(a[i].mmu_flags, b[i].mmu_flags);
-    assert_int_equal(a[i].vmo_offset, b[i].vmo_offset);
-  }
-}
-
-// /proc/self/maps lines of the fixture, clipped to it.
-typedef struct {
-  size_t n;
-  test_map_entry_t* e;
-} snap_t;
-
-static snap_t snap_take(uintptr_t start, size_t len) {
-  snap_t s = {0, NULL};
-  size_t cap = 0;
-  for (;;) {
-    size_t total = test_maps_read(s.e, cap);
-    if (total <= cap) {
-      s.n = total;
-      break;
-    }
-    cap = total + 64;
-    test_map_entry_t* bigger = realloc(s.e, cap * sizeof(*bigger));
-    assert_non_null(bigger);
-    s.e = bigger;
-  }
-  size_t k = 0;
-  for (size_t i = 0; i < s.n; i++) {
-    test_map_entry_t e = s.e[i];
-    if (e.end <= start || e.start >= start + len) {
-      continue;
-    }
-    e.start = e.start < start ? start : e.start;
-    e.end = e.end > start + len ? start + len : e.end;
-    s.e[k++] = e;
-  }
-  s.n = k;
-  return s;
-}
-
 // protect must fail with |expected| and change nothing: the fixture's tree
 // (permissions per range) and its /proc/self/maps lines stay the same.
 static void expect_protect_fails(const fixture_t* fx, vmar_status_t expected,
@@ -120,15 +73,10 @@ static void expect_protect_fails(const fixture_t* fx, vmar_status_t expected,
                                  vmar_vaddr_t addr, size_t len) {
   size_t nb = 0;
   vmar_map_info_t* mb = maps_take(fx->vmar, &nb);
-  snap_t before = snap_take(fx->base, fx->len);
+  maps_snap_t before = maps_snap_take(fx->base, fx->len);
   assert_status(expected, vmar_protect(vmar, options, addr, len));
-  snap_t after = snap_take(fx->base, fx->len);
-  assert_int_equal(before.n, after.n);
-  for (size_t i = 0; i < before.n; i++) {
-    assert_int_equal(before.e[i].start, after.e[i].start);
-    assert_int_equal(before.e[i].end, after.e[i].end);
-    assert_string_equal(before.e[i].perms, after.e[i].perms);
-  }
+  maps_snap_t after = maps_snap_take(fx->base, fx->len);
+  maps_snap_assert_equal(&before, &after);
   size_t na = 0;
   vmar_map_info_t* ma = maps_take(fx->vmar, &na);
   maps_assert_equal(mb, nb, ma, na);

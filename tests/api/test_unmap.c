@@ -58,20 +58,6 @@ static bool shows(const fixture_t* fx, size_t page, size_t vmo_page,
   return test_maps_range_perms(fx->base + page * PAGE, pages * PAGE, "rw-s");
 }
 
-static void maps_assert_equal(const vmar_map_info_t* a, size_t na,
-                              const vmar_map_info_t* b, size_t nb) {
-  assert_int_equal(na, nb);
-  for (size_t i = 0; i < na; i++) {
-    assert_int_equal(a[i].base, b[i].base);
-    assert_int_equal(a[i].size, b[i].size);
-    assert_int_equal(a[i].depth, b[i].depth);
-    assert_int_equal(a[i].type, b[i].type);
-    assert_int_equal(a[i].mmu_flags, b[i].mmu_flags);
-    assert_int_equal(a[i].vmo_id, b[i].vmo_id);
-    assert_int_equal(a[i].vmo_offset, b[i].vmo_offset);
-  }
-}
-
 // unmap must fail with |expected| and leave the fixture's tree and the
 // process's VMA count exactly as they were.
 static void expect_unmap_fails(const fixture_t* fx, vmar_status_t expected,

@@ -12,67 +12,6 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-// The process's PROT_NONE ("---p") mappings at one moment. Sanitizer
-// runtimes map and unmap their own memory at any time, so tests compare
-// reservations rather than whole-process VMA counts.
-typedef struct reserved_snapshot {
-  test_map_entry_t* entries;
-  size_t count;
-} reserved_snapshot_t;
-
-static reserved_snapshot_t reserved_take(void) {
-  for (;;) {
-    size_t cap = test_maps_read(NULL, 0) + 64;
-    test_map_entry_t* all = malloc(cap * sizeof(*all));
-    assert_non_null(all);
-    size_t n = test_maps_read(all, cap);
-    assert_true(n > 0);
-    if (n > cap) {
-      free(all);
-      continue;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-      if (strcmp(all[i].perms, "---p") == 0) {
-        all[k++] = all[i];
-      }
-    }
-    reserved_snapshot_t s = {all, k};
-    return s;
-  }
-}
-
-static void reserved_free(reserved_snapshot_t* s) {
-  free(s->entries);
-  s->entries = NULL;
-  s->count = 0;
-}
-
-// Bytes reserved ("---p") now that were not reserved in |before|: what a
-// reservation made since then (and still alive) adds. Runtimes that carve
-// accessible memory out of their own reservations never add to it.
-static size_t reserved_new_bytes(const reserved_snapshot_t* before) {
-  reserved_snapshot_t now = reserved_take();
-  size_t fresh = 0;
-  for (size_t i = 0; i < now.count; i++) {
-    size_t bytes = now.entries[i].end - now.entries[i].start;
-    for (size_t j = 0; j < before->count; j++) {
-      uintptr_t lo = now.entries[i].start > before->entries[j].start
-                         ? now.entries[i].start
-                         : before->entries[j].start;
-      uintptr_t hi = now.entries[i].end < before->entries[j].end
-                         ? now.entries[i].end
-                         : before->entries[j].end;
-      if (lo < hi) {
-        bytes -= hi - lo;
-      }
-    }
-    fresh += bytes;
-  }
-  reserved_free(&now);
-  return fresh;
-}
-
 // Number of mappings (VMAs) that intersect [start, start + len).
 static size_t maps_count_in(uintptr_t start, size_t len) {
   size_t cap = test_maps_read(NULL, 0) + 64;

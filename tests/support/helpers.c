@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "test.h"
 
@@ -127,4 +128,106 @@ vmar_handle_t vmo_patterned(size_t pages, uint8_t seed) {
   vmar_handle_t h = vmo_new(pages * PAGE, 0);
   fill_pages(h, pages, seed);
   return h;
+}
+
+reserved_snapshot_t reserved_take(void) {
+  for (;;) {
+    size_t cap = test_maps_read(NULL, 0) + 64;
+    test_map_entry_t* all = malloc(cap * sizeof(*all));
+    assert_non_null(all);
+    size_t n = test_maps_read(all, cap);
+    assert_true(n > 0);
+    if (n > cap) {
+      free(all);
+      continue;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+      if (strcmp(all[i].perms, "---p") == 0) {
+        all[k++] = all[i];
+      }
+    }
+    reserved_snapshot_t s = {all, k};
+    return s;
+  }
+}
+
+void reserved_free(reserved_snapshot_t* s) {
+  free(s->entries);
+  s->entries = NULL;
+  s->count = 0;
+}
+
+size_t reserved_new_bytes(const reserved_snapshot_t* before) {
+  reserved_snapshot_t now = reserved_take();
+  size_t fresh = 0;
+  for (size_t i = 0; i < now.count; i++) {
+    size_t bytes = now.entries[i].end - now.entries[i].start;
+    for (size_t j = 0; j < before->count; j++) {
+      uintptr_t lo = now.entries[i].start > before->entries[j].start
+                         ? now.entries[i].start
+                         : before->entries[j].start;
+      uintptr_t hi = now.entries[i].end < before->entries[j].end
+                         ? now.entries[i].end
+                         : before->entries[j].end;
+      if (lo < hi) {
+        bytes -= hi - lo;
+      }
+    }
+    fresh += bytes;
+  }
+  reserved_free(&now);
+  return fresh;
+}
+
+void maps_assert_equal(const vmar_map_info_t* a, size_t na,
+                       const vmar_map_info_t* b, size_t nb) {
+  assert_int_equal(na, nb);
+  for (size_t i = 0; i < na; i++) {
+    assert_string_equal(a[i].name, b[i].name);
+    assert_int_equal(a[i].base, b[i].base);
+    assert_int_equal(a[i].size, b[i].size);
+    assert_int_equal(a[i].depth, b[i].depth);
+    assert_int_equal(a[i].type, b[i].type);
+    assert_int_equal(a[i].mmu_flags, b[i].mmu_flags);
+    assert_int_equal(a[i].vmo_id, b[i].vmo_id);
+    assert_int_equal(a[i].vmo_offset, b[i].vmo_offset);
+  }
+}
+
+maps_snap_t maps_snap_take(uintptr_t start, size_t len) {
+  maps_snap_t s = {0, NULL};
+  size_t cap = 0;
+  for (;;) {
+    size_t total = test_maps_read(s.e, cap);
+    if (total <= cap) {
+      s.n = total;
+      break;
+    }
+    cap = total + 64;
+    test_map_entry_t* bigger = realloc(s.e, cap * sizeof(*bigger));
+    assert_non_null(bigger);
+    s.e = bigger;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < s.n; i++) {
+    test_map_entry_t e = s.e[i];
+    if (e.end <= start || e.start >= start + len) {
+      continue;
+    }
+    e.start = e.start < start ? start : e.start;
+    e.end = e.end > start + len ? start + len : e.end;
+    s.e[k++] = e;
+  }
+  s.n = k;
+  return s;
+}
+
+void maps_snap_assert_equal(const maps_snap_t* a, const maps_snap_t* b) {
+  assert_int_equal(a->n, b->n);
+  for (size_t i = 0; i < a->n; i++) {
+    assert_int_equal(a->e[i].start, b->e[i].start);
+    assert_int_equal(a->e[i].end, b->e[i].end);
+    assert_string_equal(a->e[i].perms, b->e[i].perms);
+  }
 }

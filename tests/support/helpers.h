@@ -13,6 +13,8 @@
 
 #include <vmar/vmar.h>
 
+#include "maps.h"
+
 // Closes |h|, which must succeed.
 void close_ok(vmar_handle_t h);
 
@@ -68,5 +70,38 @@ void fill_pages(vmar_handle_t vmo, size_t pages, uint8_t seed);
 
 // A new VMO of |pages| pages, each filled by fill_pages with |seed|.
 vmar_handle_t vmo_patterned(size_t pages, uint8_t seed);
+
+// The process's PROT_NONE ("---p") mappings at one moment. Sanitizer
+// runtimes map and unmap their own memory at any time, so tests compare
+// reservations rather than whole-process VMA counts.
+typedef struct reserved_snapshot {
+  test_map_entry_t* entries;
+  size_t count;
+} reserved_snapshot_t;
+
+// Takes a snapshot; free it with reserved_free.
+reserved_snapshot_t reserved_take(void);
+void reserved_free(reserved_snapshot_t* s);
+
+// Bytes reserved ("---p") now that were not reserved in |before|: what a
+// reservation made since then (and still alive) adds. Runtimes that carve
+// accessible memory out of their own reservations never add to it.
+size_t reserved_new_bytes(const reserved_snapshot_t* before);
+
+// Fails unless two vmar_get_maps results are equal, entry by entry and
+// field by field.
+void maps_assert_equal(const vmar_map_info_t* a, size_t na,
+                       const vmar_map_info_t* b, size_t nb);
+
+// The /proc/self/maps entries that meet [start, start + len), clipped to it.
+// Free |e| when done.
+typedef struct {
+  size_t n;
+  test_map_entry_t* e;
+} maps_snap_t;
+maps_snap_t maps_snap_take(uintptr_t start, size_t len);
+
+// Fails unless two snapshots list the same ranges with the same perms.
+void maps_snap_assert_equal(const maps_snap_t* a, const maps_snap_t* b);
 
 #endif // VMAR_TESTS_SUPPORT_HELPERS_H_
