@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# vmar: install and export rules (STYLE 7.9), included when VMAR_INSTALL is on.
+# vmar: install and export rules, included when VMAR_INSTALL is on.
 #
 # Installs the headers, the library, a CMake package (find_package(vmar
 # CONFIG) gives vmar::vmar) and vmar.pc. The build tree is exported too, so a

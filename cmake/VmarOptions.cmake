@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
-# vmar: every user-facing build option, in one place (STYLE 7.9).
+# vmar: every user-facing build option, in one place.
 #
 # Included from the top-level CMakeLists.txt after project() and, when we are
 # the root project, after include(CTest), so BUILD_TESTING is known here.
 
 include_guard(GLOBAL)
 
-# Backend: chosen once, at configure time (STYLE 7.7).
+# Backend: chosen once, at configure time.
 set(VMAR_BACKEND "auto" CACHE STRING
     "Backend compiled into vmar: auto, posix or zircon")
 set_property(CACHE VMAR_BACKEND PROPERTY STRINGS auto posix zircon)

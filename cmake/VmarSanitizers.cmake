@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# vmar: opt-in sanitizers (VMAR_SANITIZE), applied per target (STYLE 7.9).
+# vmar: opt-in sanitizers (VMAR_SANITIZE), applied per target.
 #
 # VMAR_SANITIZE is one string: "" (none), "address,undefined" or "thread".
 # ASan and TSan cannot share a process, so any other value is rejected here,

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# vmar: vmar_add_test(), the one way a cmocka suite becomes a ctest (STYLE 7.8).
+# vmar: vmar_add_test(), the one way a cmocka suite becomes a ctest.
 
 include_guard(GLOBAL)
 

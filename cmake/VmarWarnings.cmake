@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# vmar: the warning set, applied per target and never globally (STYLE 7.9).
+# vmar: the warning set, applied per target and never globally.
 
 include_guard(GLOBAL)
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# vmar: the Zircon backend on a POSIX host (STYLE 7.7).
+# vmar: the Zircon backend on a POSIX host.
 #
 #   vmar_posix_for_fake  a private, static copy of vmar with the POSIX backend,
 #                        every symbol hidden;

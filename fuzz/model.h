@@ -2,7 +2,7 @@
 // vmar fuzz: a deliberately simple reference model of VMARs, VMOs, mappings,
 // handles, managers and mappers. Plain arrays, linear scans, no cleverness:
 // it predicts the status (and outputs) of every call from the rules of
-// SPEC.md and the public headers, independently of the library's code.
+// the public headers and docs/design.md, independently of the library's code.
 //
 // Objects are never reused within one model: a closed handle or destroyed
 // VMAR keeps its slot, so stale references stay stale. The harness maps the

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-// The backend contract. Each backend directory (src/posix, src/zircon)
-// defines every function below under the same name; CMake compiles exactly
-// one of them. The public entry points in src/ call these directly, so on
-// Fuchsia each one is a single zx_* system call.
+// The backend contract (docs/design.md §1). Each backend directory
+// (src/posix, src/zircon) defines every function below under the same name;
+// CMake compiles exactly one of them. The public entry points in src/api call
+// these directly, so on Fuchsia each one is a single zx_* system call.
 //
 // The contract sits at the system-call level: each function has the exact
-// semantics, checks and status order of its Zircon twin (SPEC.md, and the
-// doc comment of the public function of the same name), including every
-// check of its arguments. Shared code adds nothing that changes a result.
+// semantics, checks and status order of its Zircon twin (the doc comment of
+// the public function of the same name says them), including every check of
+// its arguments. The entry points add nothing that changes a result.
 
 #ifndef VMAR_SRC_BACKEND_H_
 #define VMAR_SRC_BACKEND_H_
@@ -83,15 +83,5 @@ vmar_status_t vmar__os_handle_replace(vmar_handle_t handle,
 // |info| is INVALID_ARGS after the handle check.
 vmar_status_t vmar__os_handle_get_info(vmar_handle_t handle,
                                        vmar_handle_info_t* info);
-
-// POSIX-only: the VMO's file descriptor, and a VMO from one (NOT_SUPPORTED
-// on Zircon).
-vmar_status_t vmar__os_vmo_get_fd(vmar_handle_t vmo, int* fd);
-vmar_status_t vmar__os_vmo_create_from_fd(int fd, uint32_t options,
-                                          vmar_handle_t* out);
-
-// Entropy bits for randomised placement (POSIX only; NOT_SUPPORTED on
-// Zircon). pre: bits <= 36.
-vmar_status_t vmar__os_set_entropy_bits(uint32_t bits);
 
 #endif // VMAR_SRC_BACKEND_H_

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The one place where host errno values become statuses.
+// The one place where host errno values become statuses (see internal.h).
 
 #include <errno.h>
 
-#include "object.h"
+#include "internal.h"
 
 vmar_status_t vmar__status_from_errno(int err) {
   switch (err) {
@@ -33,7 +33,22 @@ vmar_status_t vmar__status_from_errno(int err) {
     return VMAR_ERR_NOT_SUPPORTED;
   case EIO:
     return VMAR_ERR_IO;
+  case EBADF: // a descriptor the caller passed is not open
+    return VMAR_ERR_BAD_HANDLE;
   default:
     return VMAR_ERR_INTERNAL;
   }
+}
+
+vmar_status_t vmar__status_of_resize(int err) {
+  return err == EFBIG || err == EINVAL ? VMAR_ERR_OUT_OF_RANGE
+                                       : vmar__status_from_errno(err);
+}
+
+vmar_status_t vmar__status_of_commit(int err) {
+  return err == ENOSPC ? VMAR_ERR_NO_MEMORY : vmar__status_from_errno(err);
+}
+
+vmar_status_t vmar__status_of_copy(int err) {
+  return err == EFAULT ? VMAR_ERR_NOT_FOUND : vmar__status_from_errno(err);
 }

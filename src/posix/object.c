@@ -1,44 +1,29 @@
 // SPDX-License-Identifier: MIT
-// POSIX backend: one-time set-up (page size, root VMAR, randomness) and the
-// handle calls, which apply to every object type.
-
-#include "object.h"
-
-#include <stdlib.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
+// POSIX backend: one-time set-up (page size, root VMAR, randomness), the
+// object header's life cycle (koids, references), and the handle calls, which
+// apply to every object type.
 
 #include "backend.h"
+#include "internal.h"
+#include "platform.h"
+#include "sys.h"
 
-// The user address space the root VMAR spans. The lowest pages are never
-// mappable; the top is the architecture's user limit.
-#define ROOT_BASE ((uintptr_t)0x10000)
-#if UINTPTR_MAX > 0xFFFFFFFFu
-#if defined(__aarch64__)
-#define ROOT_END ((uintptr_t)1 << 48)
-#else
-#define ROOT_END ((uintptr_t)1 << 47)
-#endif
-#else
-#define ROOT_END ((uintptr_t)0xC0000000u)
-#endif
+// Koids are handed to each thread in blocks, so creating objects does not
+// bounce one counter between cores.
+#define KOID_BLOCK 256u
 
 static vmar__posix_t state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
 static atomic_bool state_ready;
 static atomic_uint_fast64_t rng_counter;
 static atomic_uint_fast32_t entropy_bits = 30;
+static atomic_uint_fast64_t next_koid = 1024;
+static _Thread_local uint64_t koid_next;
+static _Thread_local uint64_t koid_end;
 
 static void init_state(void) {
-  long page = sysconf(_SC_PAGESIZE);
-  state.page = page > 0 ? (size_t)page : 4096;
-
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  uint64_t seed = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
-                  ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)&ts;
-  atomic_store(&rng_counter, seed);
+  state.page = vmar__sys_page_size();
+  atomic_store(&rng_counter, vmar__sys_seed());
 
   vmar__top_t* root = vmar__calloc_lines(sizeof(*root));
   if (root == NULL) {
@@ -47,8 +32,8 @@ static void init_state(void) {
   vmar__region_t* r = &root->region;
   vmar__object_init(&r->obj, VMAR_OBJ_TYPE_VMAR);
   pthread_mutex_init(&root->lock, NULL);
-  r->node.base = ROOT_BASE;
-  r->node.size = ROOT_END - state.page - ROOT_BASE;
+  r->node.base = VMAR__ROOT_BASE;
+  r->node.size = VMAR__ROOT_END - state.page - VMAR__ROOT_BASE;
   vmar__gap_node_set_kind(&r->node, VMAR__NODE_REGION);
   vmar__gap_tree_init(&r->children, &r->node);
   r->top = root;
@@ -88,30 +73,29 @@ uint64_t vmar__random(void* unused) {
   return z ^ (z >> 31);
 }
 
-int vmar__prot_of(uint32_t perms) {
-  int prot = PROT_NONE;
-  if (perms & VMAR_VM_PERM_READ) {
-    prot |= PROT_READ;
-  }
-  if (perms & VMAR_VM_PERM_WRITE) {
-    prot |= PROT_WRITE;
-  }
-  if (perms & VMAR_VM_PERM_EXECUTE) {
-    prot |= PROT_EXEC;
-  }
-  return prot;
-}
-
 uint32_t vmar__entropy_bits(void) {
   return (uint32_t)atomic_load_explicit(&entropy_bits, memory_order_relaxed);
 }
 
-vmar_status_t vmar__os_set_entropy_bits(uint32_t bits) {
+void vmar__set_entropy_bits(uint32_t bits) {
   atomic_store_explicit(&entropy_bits, bits, memory_order_relaxed);
-  return VMAR_OK;
 }
 
-void vmar__object_free(vmar__object_t* o) {
+void vmar__object_init(vmar__object_t* o, uint32_t type) {
+  vmar__ref_init(&o->refs);
+  o->type = (uint8_t)type;
+  if (koid_next == koid_end) {
+    koid_next = (uint64_t)atomic_fetch_add_explicit(&next_koid, KOID_BLOCK,
+                                                    memory_order_relaxed);
+    koid_end = koid_next + KOID_BLOCK;
+  }
+  o->koid = koid_next++;
+}
+
+void vmar__object_release(vmar__object_t* o) {
+  if (!vmar__ref_release(&o->refs)) {
+    return;
+  }
   switch (o->type) {
   case VMAR_OBJ_TYPE_VMAR:
     vmar__region_free(VMAR__CONTAINER_OF(o, vmar__region_t, obj));
@@ -172,7 +156,12 @@ vmar_status_t vmar__os_handle_duplicate(vmar_handle_t handle,
 vmar_status_t vmar__os_handle_replace(vmar_handle_t handle,
                                       vmar_rights_t rights,
                                       vmar_handle_t* out) {
-  return vmar__handle_replace(handle, rights, 0, out);
+  vmar__object_t* dropped;
+  vmar_status_t st = vmar__handle_replace(handle, rights, 0, out, &dropped);
+  if (dropped != NULL) {
+    vmar__object_release(dropped);
+  }
+  return st;
 }
 
 vmar_status_t vmar__os_handle_get_info(vmar_handle_t handle,

@@ -8,18 +8,10 @@
 // host; destroying a sub-VMAR leaves its range reserved as free space of its
 // parent.
 
-#include <stdlib.h>
-
 #include "backend.h"
-#include "object.h"
+#include "internal.h"
 #include "sys.h"
 #include "validate.h"
-
-// NULL only if the root could not be set up (out of memory at first use).
-static vmar__region_t* root_region(void) {
-  vmar__top_t* root = vmar__posix()->root;
-  return root != NULL ? &root->region : NULL;
-}
 
 static bool is_top(const vmar__region_t* r) { return &r->top->region == r; }
 
@@ -53,109 +45,6 @@ void vmar__region_free(vmar__region_t* r) {
   vmar__free(r);
 }
 
-static uintptr_t align_up(uintptr_t x, size_t align) {
-  return (x + (align - 1)) & ~(uintptr_t)(align - 1);
-}
-
-static size_t sat_mul(size_t a, size_t b) {
-  return (b != 0 && a > SIZE_MAX / b) ? SIZE_MAX : a * b;
-}
-
-// Chooses the spot of a new child inside a reservation: no host call, the
-// tree knows every child.
-vmar_status_t vmar__region_place(const vmar__region_t* parent,
-                                 vmar_vm_option_t options, size_t offset,
-                                 size_t size, size_t align, uintptr_t* out) {
-  const uintptr_t base = parent->node.base;
-  if (options & VMAR_VM_SPECIFIC) {
-    uintptr_t addr = base + offset;
-    if (!vmar__is_aligned(addr, align)) {
-      return VMAR_ERR_INVALID_ARGS;
-    }
-    if (!vmar__gap_tree_range_free(&parent->children, addr, size)) {
-      return VMAR_ERR_ALREADY_EXISTS;
-    }
-    *out = addr;
-    return VMAR_OK;
-  }
-  const uintptr_t limit =
-      (options & VMAR_VM_OFFSET_IS_UPPER_LIMIT) ? base + offset : UINTPTR_MAX;
-  const uint32_t bits = vmar__entropy_bits();
-  bool found;
-  if ((parent->obj.flags & VMAR_VM_COMPACT) || bits == 0) {
-    // As Zircon's newest kernels: COMPACT is strict lowest-address first fit.
-    found =
-        vmar__gap_tree_first_fit(&parent->children, size, align, limit, out);
-  } else {
-    size_t window = bits >= sizeof(size_t) * 8
-                        ? SIZE_MAX
-                        : sat_mul((size_t)1 << bits, align);
-    found = vmar__gap_tree_random_fit(&parent->children, size, align, limit,
-                                      window, vmar__random, NULL, out);
-  }
-  return found ? VMAR_OK : VMAR_ERR_NO_RESOURCES;
-}
-
-// The host picks the spot unless SPECIFIC, and never lets it overlap
-// anything the process already has.
-vmar_status_t vmar__root_reserve(const vmar__region_t* root,
-                                 vmar_vm_option_t options, size_t offset,
-                                 size_t size, size_t align, uintptr_t* out) {
-  const size_t page = vmar__posix()->page;
-  const uintptr_t base = root->node.base;
-  const uintptr_t end = base + root->node.size;
-  if (options & VMAR_VM_SPECIFIC) {
-    uintptr_t addr = base + offset;
-    if (!vmar__is_aligned(addr, align)) {
-      return VMAR_ERR_INVALID_ARGS;
-    }
-    int err = vmar__sys_reserve_at(addr, size);
-    if (err != 0) {
-      return vmar__status_from_errno(err);
-    }
-    *out = addr;
-    return VMAR_OK;
-  }
-  // Over-reserve by the extra alignment, then trim both ends.
-  const size_t extra = align - page;
-  if (size > SIZE_MAX - extra) {
-    return VMAR_ERR_NO_RESOURCES;
-  }
-  uintptr_t p = 0;
-  int err = vmar__sys_reserve_anywhere(size + extra, &p);
-  if (err != 0) {
-    return vmar__status_from_errno(err);
-  }
-  uintptr_t addr = align_up(p, align);
-  if (addr > p) {
-    err = vmar__sys_release(p, addr - p);
-  }
-  if (err == 0 && p + extra > addr) {
-    err = vmar__sys_release(addr + size, p + extra - addr);
-  }
-  if (err != 0) {
-    // A trim failed: give the whole over-reservation back (what is already
-    // gone is skipped by the host) rather than keep a stray piece.
-    (void)vmar__sys_release(p, size + extra);
-    return vmar__status_from_errno(err);
-  }
-  const uintptr_t limit =
-      (options & VMAR_VM_OFFSET_IS_UPPER_LIMIT) ? base + offset : end;
-  if (addr < base || addr + size > limit || addr + size > end) {
-    // The host's choice breaks the upper limit: try the highest aligned spot
-    // under it before giving up (the host's placement cannot be steered
-    // further without scanning foreign mappings).
-    vmar__sys_release(addr, size);
-    uintptr_t top = (limit - size) & ~(uintptr_t)(align - 1);
-    if (top < base || vmar__sys_reserve_at(top, size) != 0) {
-      return VMAR_ERR_NO_RESOURCES;
-    }
-    addr = top;
-  }
-  *out = addr;
-  return VMAR_OK;
-}
-
 // Frees a region that never became visible (no object set up yet).
 static void discard_new_region(vmar__region_t* r, bool top) {
   if (top) {
@@ -182,101 +71,135 @@ static vmar__region_t* new_region(bool top) {
   return vmar__calloc(1, sizeof(vmar__region_t));
 }
 
+// ---- vmar_allocate ---------------------------------------------------------
+
+typedef struct allocate_call {
+  vmar__region_t* parent;
+  vmar_rights_t rights;
+  vmar_vm_option_t options;
+  size_t offset, size, align;
+  bool in_root;          // the child is a reservation of its own
+  vmar__region_t* child; // allocated by the check, not yet visible
+  uintptr_t addr;
+} allocate_call_t;
+
+// The checks that need the parent's lock, in zx_vmar_allocate's order, then
+// the child's memory.
+static vmar_status_t allocate_check(allocate_call_t* c) {
+  const vmar__region_t* p = c->parent;
+  if (p->obj.state != VMAR__REGION_ALIVE) {
+    return VMAR_ERR_BAD_STATE;
+  }
+  if (c->size == 0) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if ((c->options & VMAR__CAN_MAP_RWX & ~p->obj.flags) != 0) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  vmar_status_t st =
+      vmar__check_placement(c->options, c->offset, c->size,
+                            vmar__os_page_size(), p->obj.flags, p->node.size);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  c->child = new_region(c->in_root);
+  return c->child != NULL ? VMAR_OK : VMAR_ERR_NO_MEMORY;
+}
+
+// The spot: a new host reservation in the root, bookkeeping elsewhere. As
+// Zircon, unusable output pointers are noticed last, once the child could
+// be made; it is unmade and nothing changes.
+static vmar_status_t allocate_apply(allocate_call_t* c, bool out_ok) {
+  vmar_status_t st = c->in_root
+                         ? vmar__root_reserve(c->parent, c->options, c->offset,
+                                              c->size, c->align, &c->addr)
+                         : vmar__region_place(c->parent, c->options, c->offset,
+                                              c->size, c->align, &c->addr);
+  if (st == VMAR_OK && !out_ok) {
+    if (c->in_root) {
+      vmar__sys_release(c->addr, c->size);
+    }
+    st = VMAR_ERR_INVALID_ARGS;
+  }
+  return st;
+}
+
+// Makes the child visible and gives it a handle. The only failure left is a
+// full handle table, which undoes everything.
+static vmar_status_t allocate_commit(allocate_call_t* c, vmar_handle_t* h) {
+  vmar__region_t* r = c->child;
+  vmar__region_t* parent = c->parent;
+  // The initial reference belongs to the parent's tree.
+  vmar__object_init(&r->obj, VMAR_OBJ_TYPE_VMAR);
+  r->node.base = c->addr;
+  r->node.size = c->size;
+  vmar__gap_node_set_kind(&r->node, VMAR__NODE_REGION);
+  vmar__gap_tree_init(&r->children, &r->node);
+  r->parent = parent;
+  if (!c->in_root) {
+    r->top = parent->top;
+    vmar__object_retain(&r->top->region.obj);
+  }
+  r->obj.flags = c->options & (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC |
+                               VMAR_VM_COMPACT);
+  r->obj.state = VMAR__REGION_ALIVE;
+  vmar__gap_tree_insert(&parent->children, &r->node);
+  vmar_status_t st = vmar__handle_create(
+      &r->obj, VMAR_DEFAULT_VMAR_RIGHTS | vmar__rights_for_can_map(c->options),
+      h);
+  if (st != VMAR_OK) {
+    vmar__gap_tree_remove(&parent->children, &r->node);
+    if (c->in_root) {
+      vmar__sys_release(c->addr, c->size);
+    }
+    return st; // the caller drops the child's reference, which frees it
+  }
+  c->child = NULL;
+  return VMAR_OK;
+}
+
 vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
                                 vmar_vm_option_t options, size_t offset,
                                 size_t size, vmar_handle_t* child,
                                 vmar_vaddr_t* child_addr) {
-  const size_t page = vmar__posix()->page;
-  vmar__region_t* parent;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__region_get(parent_handle, &parent, &rights);
+  allocate_call_t c = {.options = options, .offset = offset, .size = size};
+  vmar_status_t st = vmar__region_get(parent_handle, &c.parent, &c.rights);
   if (st != VMAR_OK) {
     return st;
   }
-  const vmar_rights_t needed = vmar__rights_for_can_map(options);
-  size_t align;
-  if ((needed & ~rights) != 0) {
+  vmar_handle_t h = VMAR_HANDLE_INVALID;
+  bool made = false; // the child was initialised (released, not discarded)
+  if ((vmar__rights_for_can_map(options) & ~c.rights) != 0) {
     st = VMAR_ERR_ACCESS_DENIED;
   } else {
-    st = vmar__check_allocate_args(options, size, page, &align);
+    st = vmar__check_allocate_args(options, size, vmar__os_page_size(),
+                                   &c.align);
   }
-  if (st != VMAR_OK) {
-    vmar__object_release(&parent->obj);
-    return st;
-  }
-
-  const bool in_root = parent == root_region();
-  lock_region(parent, false);
-  if (parent->obj.state != VMAR__REGION_ALIVE) {
-    st = VMAR_ERR_BAD_STATE;
-  } else if (size == 0) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else if ((options & VMAR__CAN_MAP_RWX & ~parent->obj.flags) != 0) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else {
-    st = vmar__check_placement(options, offset, size, page, parent->obj.flags,
-                               parent->node.size);
-  }
-  vmar__region_t* r = NULL;
-  if (st == VMAR_OK && (r = new_region(in_root)) == NULL) {
-    st = VMAR_ERR_NO_MEMORY;
-  }
-  uintptr_t addr = 0;
   if (st == VMAR_OK) {
-    st = in_root
-             ? vmar__root_reserve(parent, options, offset, size, align, &addr)
-             : vmar__region_place(parent, options, offset, size, align, &addr);
-    // As Zircon, unusable output pointers are noticed last, once the child
-    // could be made; it is unmade and nothing changes.
-    if (st == VMAR_OK && (child == NULL || child_addr == NULL)) {
-      if (in_root) {
-        vmar__sys_release(addr, size);
-      }
-      st = VMAR_ERR_INVALID_ARGS;
+    c.in_root = c.parent == vmar__root_region();
+    lock_region(c.parent, false);
+    st = allocate_check(&c);
+    if (st == VMAR_OK) {
+      st = allocate_apply(&c, child != NULL && child_addr != NULL);
+    }
+    if (st == VMAR_OK) {
+      made = true;
+      st = allocate_commit(&c, &h);
+    }
+    unlock_region(c.parent, false);
+  }
+  if (c.child != NULL) {
+    if (made) {
+      vmar__object_release(&c.child->obj);
+    } else {
+      discard_new_region(c.child, c.in_root);
     }
   }
-  if (st != VMAR_OK) {
-    unlock_region(parent, false);
-    if (r != NULL) {
-      discard_new_region(r, in_root);
-    }
-    vmar__object_release(&parent->obj);
-    return st;
-  }
-
-  // The initial reference belongs to the parent's tree.
-  vmar__object_init(&r->obj, VMAR_OBJ_TYPE_VMAR);
-  r->node.base = addr;
-  r->node.size = size;
-  vmar__gap_node_set_kind(&r->node, VMAR__NODE_REGION);
-  vmar__gap_tree_init(&r->children, &r->node);
-  r->parent = parent;
-  if (!in_root) {
-    r->top = parent->top;
-    vmar__object_retain(&r->top->region.obj);
-  }
-  r->obj.flags = options & (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC |
-                            VMAR_VM_COMPACT);
-  r->obj.state = VMAR__REGION_ALIVE;
-  vmar__gap_tree_insert(&parent->children, &r->node);
-
-  vmar_handle_t h;
-  st = vmar__handle_create(&r->obj, VMAR_DEFAULT_VMAR_RIGHTS | needed, &h);
-  if (st != VMAR_OK) {
-    // Out of handles: undo, leaving the parent exactly as it was.
-    vmar__gap_tree_remove(&parent->children, &r->node);
-    if (in_root) {
-      vmar__sys_release(addr, size);
-    }
-  }
-  unlock_region(parent, false);
-  if (st != VMAR_OK) {
-    vmar__object_release(&r->obj);
-  } else {
+  vmar__object_release(&c.parent->obj);
+  if (st == VMAR_OK) {
     *child = h;
-    *child_addr = addr;
+    *child_addr = c.addr;
   }
-  vmar__object_release(&parent->obj);
   return st;
 }
 
@@ -335,7 +258,7 @@ vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
     vmar__object_release(&r->obj);
     return VMAR_ERR_ACCESS_DENIED;
   }
-  if (r == root_region()) {
+  if (r == vmar__root_region()) {
     vmar__object_release(&r->obj);
     return VMAR_ERR_NOT_SUPPORTED;
   }

@@ -6,14 +6,11 @@
 // mapping past the file's end faults, and resizing the file resizes the VMO
 // under every mapping at once.
 
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "backend.h"
-#include "object.h"
+#include "internal.h"
 #include "sys.h"
 
 // Which kind of file backs new VMOs. memfd_create where the host has it;
@@ -25,10 +22,9 @@ enum backing { BACKING_MEMFD, BACKING_SHM, BACKING_FILE };
 
 static enum backing backing_kind;
 static pthread_once_t backing_once = PTHREAD_ONCE_INIT;
-static atomic_uint_fast32_t name_counter;
 
 static void choose_backing(void) {
-#ifdef VMAR__HAVE_MEMFD
+#if defined(VMAR__HAVE_MEMFD)
   backing_kind = BACKING_MEMFD;
 #else
   backing_kind = BACKING_SHM;
@@ -42,82 +38,24 @@ static void choose_backing(void) {
   } else if (strcmp(env, "file") == 0) {
     backing_kind = BACKING_FILE;
   }
-#ifdef VMAR__HAVE_MEMFD
+#if defined(VMAR__HAVE_MEMFD)
   else if (strcmp(env, "memfd") == 0) {
     backing_kind = BACKING_MEMFD;
   }
 #endif
 }
 
-static int open_shm(int* fd_out) {
-  for (int attempt = 0; attempt < 16; attempt++) {
-    char name[64];
-    snprintf(name, sizeof(name), "/vmar.%ld.%lu.%llx", (long)getpid(),
-             (unsigned long)atomic_fetch_add(&name_counter, 1),
-             (unsigned long long)(vmar__random(NULL) & 0xFFFFFFFFull));
-    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) {
-      if (errno == EEXIST) {
-        continue;
-      }
-      return errno;
-    }
-    shm_unlink(name); // anonymous from now on, like a memfd
-    *fd_out = fd;
-    return 0;
-  }
-  return EEXIST;
-}
-
-static int open_file(int* fd_out) {
-  const char* dir = getenv("TMPDIR");
-  if (dir == NULL || dir[0] == '\0') {
-    dir = "/tmp";
-  }
-  char path[4096];
-  if ((size_t)snprintf(path, sizeof(path), "%s/vmar.XXXXXX", dir) >=
-      sizeof(path)) {
-    return ENAMETOOLONG;
-  }
-  int fd = mkstemp(path);
-  if (fd < 0) {
-    return errno;
-  }
-  unlink(path);
-  fcntl(fd, F_SETFD, FD_CLOEXEC);
-  *fd_out = fd;
-  return 0;
-}
-
-static int open_backing(bool resizable, int* fd_out) {
+static int open_backing(int* fd_out) {
   pthread_once(&backing_once, choose_backing);
-  int injected;
-  if (vmar__fault_hit(VMAR__FAULT_OPEN, &injected)) {
-    return injected;
-  }
   switch (backing_kind) {
-#ifdef VMAR__HAVE_MEMFD
-  case BACKING_MEMFD: {
-    int fd = memfd_create("vmar", MFD_CLOEXEC);
-    if (fd < 0) {
-      return errno;
-    }
-    *fd_out = fd;
-    return 0;
-  }
+#if defined(VMAR__HAVE_MEMFD)
+  case BACKING_MEMFD:
+    return vmar__sys_open_memfd(fd_out);
 #endif
   case BACKING_SHM:
-#ifdef __APPLE__
-    // A shared-memory object there can be sized only once.
-    if (resizable) {
-      return open_file(fd_out);
-    }
-#else
-    (void)resizable;
-#endif
-    return open_shm(fd_out);
+    return vmar__sys_open_shm(fd_out);
   default:
-    return open_file(fd_out);
+    return vmar__sys_open_tmpfile(fd_out);
   }
 }
 
@@ -143,17 +81,13 @@ vmar_status_t vmar__vmo_get(vmar_handle_t h, vmar__vmo_t** out,
   return VMAR_OK;
 }
 
-// Rounds a requested VMO size to pages; false when it cannot be backed (a
-// file offset is a signed 64-bit number).
-static bool round_vmo_size(uint64_t size, uint64_t* out) {
+bool vmar__vmo_round_size(uint64_t size, uint64_t* out) {
   return vmar__round_up(size, vmar__os_page_size(), out) &&
          *out <= (uint64_t)INT64_MAX;
 }
 
-// Wraps the open file |fd| (already |size| bytes) in a new VMO and a handle.
-// On failure |fd| is closed.
-static vmar_status_t vmo_from_file(int fd, uint64_t size, uint32_t options,
-                                   vmar_handle_t* out) {
+vmar_status_t vmar__vmo_wrap_file(int fd, uint64_t size, uint32_t options,
+                                  vmar_handle_t* out) {
   // Whole cache lines: VMOs used by different threads never share one.
   vmar__vmo_t* v = vmar__calloc_lines(sizeof(*v));
   if (v == NULL) {
@@ -184,90 +118,28 @@ static vmar_status_t vmo_from_file(int fd, uint64_t size, uint32_t options,
   return st;
 }
 
-// A size the host will not back is out of range, as on Zircon.
-static vmar_status_t size_status(int err) {
-  return err == EFBIG || err == EINVAL ? VMAR_ERR_OUT_OF_RANGE
-                                       : vmar__status_from_errno(err);
-}
-
 vmar_status_t vmar__os_vmo_create(uint64_t size, uint32_t options,
                                   vmar_handle_t* out) {
   if ((options & ~(VMAR_VMO_RESIZABLE | VMAR_VMO_DISCARDABLE)) != 0) {
     return VMAR_ERR_INVALID_ARGS;
   }
   uint64_t rounded;
-  if (!round_vmo_size(size, &rounded)) {
+  if (!vmar__vmo_round_size(size, &rounded)) {
     return VMAR_ERR_OUT_OF_RANGE;
   }
   if (out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
   int fd;
-  int err = open_backing((options & VMAR_VMO_RESIZABLE) != 0, &fd);
+  int err = open_backing(&fd);
   if (err != 0) {
     return vmar__status_from_errno(err);
   }
   if (rounded != 0 && (err = vmar__sys_ftruncate(fd, rounded)) != 0) {
     vmar__sys_close(fd);
-    return size_status(err);
+    return vmar__status_of_resize(err);
   }
-  return vmo_from_file(fd, rounded, options, out);
-}
-
-vmar_status_t vmar__os_vmo_get_fd(vmar_handle_t vmo, int* fd) {
-  vmar__vmo_t* v;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  const vmar_rights_t needed =
-      VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_MAP | VMAR_RIGHT_TRANSFER;
-  if ((rights & needed) != needed) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (fd == NULL) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else {
-    int err = vmar__sys_dup(v->fd, fd);
-    st = vmar__status_from_errno(err);
-  }
-  vmar__object_release(&v->obj);
-  return st;
-}
-
-vmar_status_t vmar__os_vmo_create_from_fd(int fd, uint32_t options,
-                                          vmar_handle_t* out) {
-  if (fd < 0 || (options & ~VMAR_VMO_RESIZABLE) != 0 || out == NULL) {
-    return VMAR_ERR_INVALID_ARGS;
-  }
-  uint64_t size = 0;
-  int mode = VMAR__SYS_FILE_OTHER;
-  int err = vmar__sys_file_info(fd, &size, &mode);
-  if (err == EBADF) {
-    return VMAR_ERR_BAD_HANDLE;
-  }
-  if (err != 0) {
-    return vmar__status_from_errno(err);
-  }
-  if (mode == VMAR__SYS_FILE_OTHER) {
-    return VMAR_ERR_INVALID_ARGS;
-  }
-  if (mode != VMAR__SYS_FILE_RW) {
-    return VMAR_ERR_ACCESS_DENIED;
-  }
-  uint64_t rounded;
-  if (!round_vmo_size(size, &rounded)) {
-    return VMAR_ERR_OUT_OF_RANGE;
-  }
-  int own = -1;
-  if ((err = vmar__sys_dup(fd, &own)) != 0) {
-    return vmar__status_from_errno(err);
-  }
-  if (rounded != size && (err = vmar__sys_ftruncate(own, rounded)) != 0) {
-    vmar__sys_close(own);
-    return size_status(err);
-  }
-  return vmo_from_file(own, rounded, options, out);
+  return vmar__vmo_wrap_file(fd, rounded, options, out);
 }
 
 // The common part of read and write: checks in Zircon's order, then the
@@ -297,7 +169,7 @@ static vmar_status_t vmo_io(vmar_handle_t h, void* buf, uint64_t offset,
     if (st == VMAR_OK) {
       int err = write ? vmar__sys_pwrite_all(v->fd, buf, len, offset)
                       : vmar__sys_pread_all(v->fd, buf, len, offset);
-      st = err == EFAULT ? VMAR_ERR_NOT_FOUND : vmar__status_from_errno(err);
+      st = vmar__status_of_copy(err);
     }
   }
   pthread_rwlock_unlock(&v->io_lock);
@@ -333,6 +205,40 @@ vmar_status_t vmar__os_vmo_get_size(vmar_handle_t vmo, uint64_t* size) {
   return st;
 }
 
+// Resizes |v|'s file to |rounded| bytes, the VMO's new size for a request of
+// |size|. The kept part of the last page, past |size|, must read as zero, as
+// on Zircon (grown pages are zero already). It is zeroed before the file is
+// cut, from a saved copy that is put back if a later step fails, so the call
+// changes all or nothing. Called with the I/O lock held for writing.
+static vmar_status_t resize_locked(vmar__vmo_t* v, uint64_t size,
+                                   uint64_t rounded) {
+  const size_t tail =
+      rounded > size && rounded <= v->size ? (size_t)(rounded - size) : 0;
+  int err = 0;
+  if (tail == 0) {
+    err = vmar__sys_ftruncate(v->fd, rounded);
+  } else {
+    char* saved = vmar__malloc(tail);
+    if (saved == NULL) {
+      return VMAR_ERR_NO_MEMORY;
+    }
+    if ((err = vmar__sys_pread_all(v->fd, saved, tail, size)) == 0) {
+      err = vmar__sys_zero_range(v->fd, size, tail);
+      if (err == 0) {
+        err = vmar__sys_ftruncate(v->fd, rounded);
+      }
+      if (err != 0) {
+        (void)vmar__sys_pwrite_all(v->fd, saved, tail, size);
+      }
+    }
+    vmar__free(saved);
+  }
+  if (err == 0) {
+    v->size = rounded;
+  }
+  return vmar__status_of_resize(err);
+}
+
 vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size) {
   vmar__vmo_t* v;
   vmar_rights_t rights;
@@ -347,48 +253,82 @@ vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size) {
     st = VMAR_ERR_UNAVAILABLE;
   } else if (!(rights & VMAR_RIGHT_RESIZE)) {
     st = VMAR_ERR_ACCESS_DENIED;
-  } else if (!round_vmo_size(size, &rounded)) {
+  } else if (!vmar__vmo_round_size(size, &rounded)) {
     st = VMAR_ERR_OUT_OF_RANGE;
+  } else {
+    pthread_rwlock_wrlock(&v->io_lock);
+    st = resize_locked(v, size, rounded);
+    pthread_rwlock_unlock(&v->io_lock);
   }
-  if (st != VMAR_OK) {
-    vmar__object_release(&v->obj);
-    return st;
-  }
-  pthread_rwlock_wrlock(&v->io_lock);
-  // The kept part of the last page, past the requested size, must read as
-  // zero, as on Zircon (grown pages are zero already). It is zeroed before
-  // the file is cut, from a saved copy that is put back if a later step
-  // fails, so the call changes all or nothing.
-  const size_t tail =
-      rounded > size && rounded <= v->size ? (size_t)(rounded - size) : 0;
-  char* saved = tail != 0 ? vmar__malloc(tail) : NULL;
-  int err = 0;
-  if (tail != 0 && saved == NULL) {
-    st = VMAR_ERR_NO_MEMORY;
-  } else if (tail != 0 &&
-             (err = vmar__sys_pread_all(v->fd, saved, tail, size)) == 0) {
-    err = vmar__sys_zero_range(v->fd, size, tail);
-    if (err == 0) {
-      err = vmar__sys_ftruncate(v->fd, rounded);
-    }
-    if (err != 0) {
-      (void)vmar__sys_pwrite_all(v->fd, saved, tail, size);
-    }
-  } else if (tail == 0) {
-    err = vmar__sys_ftruncate(v->fd, rounded);
-  }
-  if (st == VMAR_OK && err == 0) {
-    v->size = rounded;
-  }
-  pthread_rwlock_unlock(&v->io_lock);
-  vmar__free(saved);
   vmar__object_release(&v->obj);
-  if (st != VMAR_OK) {
-    return st;
+  return st;
+}
+
+// What each zx_vmo_op_range operation needs and does on a host.
+enum vmo_action { VMO_NOTHING, VMO_COMMIT, VMO_ZERO, VMO_LOCKING };
+
+typedef struct vmo_op_rule {
+  uint32_t op;
+  vmar_rights_t rights; // any one of them will do (0: none needed)
+  bool page_aligned;    // the range must be whole pages
+  enum vmo_action action;
+} vmo_op_rule_t;
+
+static const vmo_op_rule_t kVmoRules[] = {
+    {VMAR_VMO_OP_COMMIT, VMAR_RIGHT_WRITE, false, VMO_COMMIT},
+    {VMAR_VMO_OP_DECOMMIT, VMAR_RIGHT_WRITE, true, VMO_ZERO},
+    {VMAR_VMO_OP_ZERO, VMAR_RIGHT_WRITE, false, VMO_ZERO},
+    {VMAR_VMO_OP_LOCK, VMAR_RIGHT_READ | VMAR_RIGHT_WRITE, false, VMO_LOCKING},
+    {VMAR_VMO_OP_TRY_LOCK, VMAR_RIGHT_READ | VMAR_RIGHT_WRITE, false,
+     VMO_LOCKING},
+    {VMAR_VMO_OP_UNLOCK, VMAR_RIGHT_READ | VMAR_RIGHT_WRITE, false,
+     VMO_LOCKING},
+    {VMAR_VMO_OP_CACHE_SYNC, VMAR_RIGHT_READ, false, VMO_NOTHING},
+    {VMAR_VMO_OP_CACHE_INVALIDATE, VMAR_RIGHT_WRITE, false, VMO_NOTHING},
+    {VMAR_VMO_OP_CACHE_CLEAN, VMAR_RIGHT_READ, false, VMO_NOTHING},
+    {VMAR_VMO_OP_CACHE_CLEAN_INVALIDATE, VMAR_RIGHT_READ, false, VMO_NOTHING},
+    {VMAR_VMO_OP_DONT_NEED, 0, false, VMO_NOTHING},
+    {VMAR_VMO_OP_ALWAYS_NEED, 0, false, VMO_NOTHING},
+    {VMAR_VMO_OP_PREFETCH, VMAR_RIGHT_READ | VMAR_RIGHT_WRITE, false,
+     VMO_NOTHING},
+};
+
+static const vmo_op_rule_t* vmo_rule_of(uint32_t op) {
+  for (size_t i = 0; i < sizeof(kVmoRules) / sizeof(kVmoRules[0]); i++) {
+    if (kVmoRules[i].op == op) {
+      return &kVmoRules[i];
+    }
   }
-  return err == 0                        ? VMAR_OK
-         : err == EFBIG || err == EINVAL ? VMAR_ERR_OUT_OF_RANGE
-                                         : vmar__status_from_errno(err);
+  return NULL;
+}
+
+// The checks and the work of one operation, with |v|'s I/O lock held for
+// reading (so the size cannot change under it).
+static vmar_status_t vmo_op_locked(const vmar__vmo_t* v, vmar_rights_t rights,
+                                   const vmo_op_rule_t* rule, uint64_t offset,
+                                   uint64_t size) {
+  const size_t page = vmar__os_page_size();
+  if (rule->rights != 0 && (rights & rule->rights) == 0) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  if (rule->page_aligned &&
+      (!vmar__is_aligned(offset, page) || !vmar__is_aligned(size, page))) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if (offset > v->size || size > v->size - offset) {
+    return VMAR_ERR_OUT_OF_RANGE;
+  }
+  if (rule->action == VMO_LOCKING && !(v->options & VMAR_VMO_DISCARDABLE)) {
+    return VMAR_ERR_NOT_SUPPORTED;
+  }
+  int err = 0;
+  if (size != 0 && rule->action == VMO_COMMIT) {
+    err = vmar__sys_commit_range(v->fd, offset, size);
+  } else if (size != 0 && rule->action == VMO_ZERO) {
+    err = vmar__sys_zero_range(v->fd, offset, size);
+  }
+  // The rest are hints: a host keeps every page, discardable or not.
+  return vmar__status_of_commit(err);
 }
 
 vmar_status_t vmar__os_vmo_op_range(vmar_handle_t vmo, uint32_t op,
@@ -399,57 +339,14 @@ vmar_status_t vmar__os_vmo_op_range(vmar_handle_t vmo, uint32_t op,
   if (st != VMAR_OK) {
     return st;
   }
-  vmar_rights_t needed;
-  switch (op) {
-  case VMAR_VMO_OP_COMMIT:
-  case VMAR_VMO_OP_DECOMMIT:
-  case VMAR_VMO_OP_ZERO:
-  case VMAR_VMO_OP_CACHE_INVALIDATE:
-    needed = VMAR_RIGHT_WRITE;
-    break;
-  case VMAR_VMO_OP_CACHE_SYNC:
-  case VMAR_VMO_OP_CACHE_CLEAN:
-  case VMAR_VMO_OP_CACHE_CLEAN_INVALIDATE:
-    needed = VMAR_RIGHT_READ;
-    break;
-  case VMAR_VMO_OP_LOCK:
-  case VMAR_VMO_OP_TRY_LOCK:
-  case VMAR_VMO_OP_UNLOCK:
-  case VMAR_VMO_OP_PREFETCH:
-    needed = VMAR_RIGHT_READ | VMAR_RIGHT_WRITE; // either will do
-    break;
-  case VMAR_VMO_OP_DONT_NEED:
-  case VMAR_VMO_OP_ALWAYS_NEED:
-    needed = 0;
-    break;
-  default:
-    vmar__object_release(&v->obj);
-    return VMAR_ERR_INVALID_ARGS;
-  }
-  const size_t page = vmar__os_page_size();
-  pthread_rwlock_rdlock(&v->io_lock);
-  if (needed != 0 && (rights & needed) == 0) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (op == VMAR_VMO_OP_DECOMMIT && (!vmar__is_aligned(offset, page) ||
-                                            !vmar__is_aligned(size, page))) {
+  const vmo_op_rule_t* rule = vmo_rule_of(op);
+  if (rule == NULL) {
     st = VMAR_ERR_INVALID_ARGS;
-  } else if (offset > v->size || size > v->size - offset) {
-    st = VMAR_ERR_OUT_OF_RANGE;
-  } else if ((op == VMAR_VMO_OP_LOCK || op == VMAR_VMO_OP_TRY_LOCK ||
-              op == VMAR_VMO_OP_UNLOCK) &&
-             !(v->options & VMAR_VMO_DISCARDABLE)) {
-    st = VMAR_ERR_NOT_SUPPORTED;
-  } else if (size != 0) {
-    int err = 0;
-    if (op == VMAR_VMO_OP_COMMIT) {
-      err = vmar__sys_commit_range(v->fd, offset, size);
-    } else if (op == VMAR_VMO_OP_DECOMMIT || op == VMAR_VMO_OP_ZERO) {
-      err = vmar__sys_zero_range(v->fd, offset, size);
-    }
-    // The rest are hints: a host keeps every page, discardable or not.
-    st = err == ENOSPC ? VMAR_ERR_NO_MEMORY : vmar__status_from_errno(err);
+  } else {
+    pthread_rwlock_rdlock(&v->io_lock);
+    st = vmo_op_locked(v, rights, rule, offset, size);
+    pthread_rwlock_unlock(&v->io_lock);
   }
-  pthread_rwlock_unlock(&v->io_lock);
   vmar__object_release(&v->obj);
   return st;
 }
@@ -514,6 +411,11 @@ vmar_status_t vmar__os_vmo_replace_as_executable(vmar_handle_t vmo,
     }
     return VMAR_ERR_WRONG_TYPE;
   }
-  return vmar__handle_replace(vmo, VMAR_RIGHT_SAME_RIGHTS, VMAR_RIGHT_EXECUTE,
-                              out);
+  vmar__object_t* dropped;
+  st = vmar__handle_replace(vmo, VMAR_RIGHT_SAME_RIGHTS, VMAR_RIGHT_EXECUTE,
+                            out, &dropped);
+  if (dropped != NULL) {
+    vmar__object_release(dropped);
+  }
+  return st;
 }

@@ -40,9 +40,3 @@ vmar_status_t vmar__os_get_info(vmar_handle_t vmar, vmar_info_t* info) {
   }
   return st;
 }
-
-// The placement entropy is the kernel's aslr.entropy_bits boot option.
-vmar_status_t vmar__os_set_entropy_bits(uint32_t bits) {
-  (void)bits;
-  return ZX_ERR_NOT_SUPPORTED;
-}

@@ -62,21 +62,3 @@ vmar_status_t vmar__os_vmo_replace_as_executable(vmar_handle_t vmo,
   // executable VMOs (ZX_POL_AMBIENT_MARK_VMO_EXEC), as for most components.
   return zx_vmo_replace_as_executable(vmo, ZX_HANDLE_INVALID, out);
 }
-
-// File descriptors are a POSIX notion; Fuchsia shares VMOs by handle. (The
-// signatures are the contract's, shared with the POSIX backend.)
-// NOLINTBEGIN(readability-non-const-parameter)
-vmar_status_t vmar__os_vmo_get_fd(vmar_handle_t vmo, int* fd) {
-  (void)vmo;
-  (void)fd;
-  return ZX_ERR_NOT_SUPPORTED;
-}
-
-vmar_status_t vmar__os_vmo_create_from_fd(int fd, uint32_t options,
-                                          vmar_handle_t* out) {
-  (void)fd;
-  (void)options;
-  (void)out;
-  return ZX_ERR_NOT_SUPPORTED;
-}
-// NOLINTEND(readability-non-const-parameter)

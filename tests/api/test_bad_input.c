@@ -9,7 +9,7 @@
 // checked first.
 //
 // Public API only, so the same table runs on every backend; rows that state
-// POSIX decisions (SPEC §10) are marked POSIX and skipped where
+// POSIX decisions (docs/design.md) are marked POSIX and skipped where
 // vmar_posix_set_entropy_bits is NOT_SUPPORTED.
 //
 // Every row runs against a fresh fixture; a failing row must leave its
@@ -283,7 +283,7 @@ enum {
   FD_PIPE = 1 << 10,   // a pipe
   FD_RDONLY = 1 << 11, // a regular file opened read-only
   FD_CLOSED = 1 << 12, // a descriptor number that is not open
-  POSIX = 1 << 13,     // a POSIX decision (SPEC §10)
+  POSIX = 1 << 13,     // a POSIX decision (docs/design.md)
   FREED = 1 << 14,     // pool buffer index already free
   SAMEBACK = 1 << 15,  // expects VMAR_OK (a valid corner, for contrast)
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// vmar_map: SPEC §2.4 statuses in order, placement, what mappings do.
+// vmar_map: statuses in zx_vmar_map's order, placement, what mappings do.
 // APIs covered: vmar_map (with vmar_unmap, vmar_protect, vmar_get_maps,
 //   vmar_vmo_* and vmar_handle_* as helpers and witnesses).
 
@@ -140,7 +140,7 @@ static int teardown(void** state) {
 }
 
 // ---------------------------------------------------------------------------
-// Failures, in SPEC §2.4 order. Each case also sets faults that later steps
+// Failures, in zx_vmar_map's order. Each case also sets faults that later steps
 // would report, to prove the order.
 
 // Step 1: a bad VMAR or VMO handle is BAD_HANDLE before anything else.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// vmar_op_range: every status of SPEC §2.8 / §10.5 in order, with every op.
+// vmar_op_range: every status in zx_vmar_op_range's order, with every op
+// (docs/design.md §5 says what each op does on a host).
 // APIs covered: vmar_op_range (with vmar_map, vmar_protect, vmar_allocate and
 //   vmar_vmo_* as helpers and witnesses).
 
@@ -16,7 +17,8 @@
 #define FIX_PAGES 64
 #define VMO_PAGES 16
 
-// The VMAR ops; the first three change or need WRITE, see §2.8 step 3.
+// The VMAR ops; the first three change or need WRITE, as zx_vmar_op_range
+// checks the handle's rights.
 static const uint32_t kOps[] = {
     VMAR_OP_COMMIT,   VMAR_OP_DECOMMIT,  VMAR_OP_ZERO,        VMAR_OP_MAP_RANGE,
     VMAR_OP_PREFETCH, VMAR_OP_DONT_NEED, VMAR_OP_ALWAYS_NEED,
@@ -230,7 +232,7 @@ static void op_range__commit_and_hints_keep_contents(void** state) {
 }
 
 // ---------------------------------------------------------------------------
-// Failures, in SPEC §2.8 order
+// Failures, in zx_vmar_op_range's order
 
 // Step 1: invalid handles are BAD_HANDLE, a VMO is WRONG_TYPE.
 static void op_range__bad_handles(void** state) {
@@ -509,7 +511,8 @@ static void op_range__mapping_ceiling_access_denied(void** state) {
   assert_true(vmo_is(fx->vmo, 9 * PAGE, PAGE, pat(0x40, 9)));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
   // A range over a fine mapping and then a ceiling-limited one: the call
-  // fails as a whole and the fine mapping is not zeroed either (§10.10).
+  // fails as a whole and the fine mapping is not zeroed either (design.md §2:
+  // all or nothing).
   vmar_vaddr_t d = map_at(fx, PERM_RW, fx->vmo, 2, 2);
   expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, fx->vmar, VMAR_OP_ZERO, a,
                   4 * PAGE);

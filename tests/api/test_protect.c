@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// vmar_protect: SPEC §2.6 statuses in order, ceilings, per-page ranges.
+// vmar_protect: statuses in zx_vmar_protect's order, ceilings, per-page ranges.
 // APIs covered: vmar_protect (with vmar_map, vmar_allocate, vmar_get_maps and
 //   vmar_vmo_* as helpers and witnesses).
 
@@ -237,7 +237,7 @@ static void protect__read_if_xom_adds_read_ok(void** state) {
 }
 
 // ---------------------------------------------------------------------------
-// Failures, in SPEC §2.6 order
+// Failures, in zx_vmar_protect's order
 
 // Invalid handles are BAD_HANDLE; a VMO is WRONG_TYPE.
 static void protect__bad_handles(void** state) {

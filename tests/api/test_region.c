@@ -15,7 +15,7 @@
 // Size of the per-test parent: room for 1 MiB alignments and many children.
 #define PARENT_BYTES ((size_t)16 << 20)
 
-// Default entropy (SPEC §10.7); restored after tests that change it.
+// Default entropy (design.md §6); restored after tests that change it.
 #define DEFAULT_ENTROPY_BITS 30u
 
 #define RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
@@ -314,7 +314,7 @@ static void allocate__align_4gb_in_root_ok(void** state) {
 }
 
 // ---------------------------------------------------------------------------
-// vmar_allocate: failures in SPEC §2.3 order
+// vmar_allocate: failures in zx_vmar_allocate's order
 
 // Step 1: an invalid, closed or forged parent handle is BAD_HANDLE.
 static void allocate__bad_parent_handle_bad_handle(void** state) {
@@ -395,8 +395,8 @@ static void allocate__perm_or_map_range_invalid_args(void** state) {
   assert_vmar_empty(fx->parent);
 }
 
-// PERM_READ_IF_XOM_UNSUPPORTED is silently ignored by allocate (SPEC §1,
-// observed kernel behaviour): OK, and it grants no READ.
+// PERM_READ_IF_XOM_UNSUPPORTED is silently ignored by zx_vmar_allocate (the
+// kernel's observed behaviour): OK, and it grants no READ.
 static void allocate__xom_flag_ignored_ok(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;

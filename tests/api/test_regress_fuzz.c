@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Regressions found by the differential fuzzer (fuzz/): each test pins one
-// status the library once got wrong against SPEC.md and the headers.
-// APIs covered: vmar_unmap, vmar_protect, vmar_op_range, vmar_map,
+// status the library once got wrong against the public headers and
+// docs/design.md. APIs covered: vmar_unmap, vmar_protect, vmar_op_range,
+// vmar_map,
 //   vmar_vmo_read (with vmar_allocate, vmar_destroy, vmar_vmo_create as
 //   helpers).
 
@@ -98,7 +99,7 @@ static void map__root_overwrite_misaligned_invalid_args(void** state) {
 }
 
 // vmo_read into a mapping that lacks WRITE is ACCESS_DENIED even when the
-// mapping's VMO offset is beyond what the host can map (SPEC §10.14: the
+// mapping's VMO offset is beyond what the host can map (design.md §5: the
 // buffer lies in a vmar mapping without the permission).
 static void
 vmo_read__into_unbacked_readonly_mapping_access_denied(void** state) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// vmar_unmap: rounding, holes, splits, sub-VMARs and every status of SPEC §2.5.
-// APIs covered: vmar_unmap (with vmar_map, vmar_allocate, vmar_get_maps and
+// vmar_unmap: rounding, holes, splits, sub-VMARs and every status of
+// zx_vmar_unmap. APIs covered: vmar_unmap (with vmar_map, vmar_allocate,
+// vmar_get_maps and
 //   vmar_vmo_* as helpers and witnesses).
 
 #include "test.h"
@@ -363,7 +364,7 @@ static void unmap__sub_vmar_without_op_children_invalid_args(void** state) {
 }
 
 // ---------------------------------------------------------------------------
-// Failures, in SPEC §2.5 order
+// Failures, in zx_vmar_unmap's order
 
 // Invalid handles are BAD_HANDLE, a VMO is WRONG_TYPE (before the rest).
 static void unmap__bad_handles(void** state) {

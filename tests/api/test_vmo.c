@@ -19,7 +19,7 @@
 #define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
 #define PERM_RX (VMAR_VM_PERM_READ | VMAR_VM_PERM_EXECUTE)
 
-// Rights of a fresh VMO handle (SPEC §3.1), and with RESIZE.
+// Rights of a fresh VMO handle (as zx_vmo_create gives them), and with RESIZE.
 #define VMO_RIGHTS 0x0000D0EFu
 #define VMO_RIGHTS_RESIZABLE 0x0040D0EFu
 
@@ -455,7 +455,8 @@ static void vmo_set_size__resizable_grow_shrink_ok(void** state) {
   close_ok(h);
 }
 
-// Unaligned shrink: bytes from |size| to the page end read zero (SPEC 3.3).
+// Unaligned shrink: bytes from |size| to the page end read zero (as
+// zx_vmo_set_size does).
 static void vmo_set_size__unaligned_shrink_zeroes_page_tail(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t h = vmo_new(3 * PAGE, VMAR_VMO_RESIZABLE);

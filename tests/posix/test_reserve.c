@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The POSIX reservation rule (SPEC §10.3), as /proc/self/maps shows it.
+// The POSIX reservation rule (design.md §4), as /proc/self/maps shows it.
 // APIs covered: vmar_allocate, vmar_destroy, vmar_get_info (root and
 //   top-level VMARs on the mmap backend).
 

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "handle_table.h"
+#include "posix/handle_table.h"
 
 #define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
 #define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)

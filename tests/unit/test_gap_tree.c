@@ -21,7 +21,7 @@
 
 #include <string.h>
 
-#include "gap_tree.h"
+#include "posix/gap_tree.h"
 
 #define PG ((size_t)4096)
 #define TBASE ((uintptr_t)0x100000)

@@ -71,7 +71,7 @@ static void status_list__values_unique_and_negative(void** state) {
   }
 }
 
-// The codes SPEC §4 names carry Zircon's numbers.
+// The status codes carry Zircon's numbers.
 static void status_constants__zircon_numbers(void** state) {
   (void)state;
   assert_int_equal(VMAR_OK, 0);
@@ -132,7 +132,7 @@ static void status_string__unknown_code_fixed_string(void** state) {
   assert_string_equal(first, "VMAR_ERR_<unknown>");
 }
 
-// ZX_VM_* option bits have Zircon's values (SPEC §1).
+// ZX_VM_* option bits have Zircon's values (Zircon's values).
 static void options__vm_bits_zircon_values(void** state) {
   (void)state;
   assert_int_equal(VMAR_VM_PERM_READ, 0x1u);
@@ -154,7 +154,7 @@ static void options__vm_bits_zircon_values(void** state) {
   assert_int_equal(sizeof(vmar_vm_option_t), 4);
 }
 
-// Every ZX_VM_ALIGN_* value is log2(alignment) << 24 (SPEC §1 table).
+// Every ZX_VM_ALIGN_* value is log2(alignment) << 24 .
 static void options__align_values_zircon(void** state) {
   (void)state;
   assert_int_equal(VMAR_VM_ALIGN_BASE, 24);
@@ -186,7 +186,7 @@ static void options__align_values_zircon(void** state) {
   assert_int_equal(VMAR_VM_ALIGN_4GB & 0x00FFFFFFu, 0);
 }
 
-// ZX_RIGHT_* values, groups and defaults (SPEC §3.6, §2.2).
+// ZX_RIGHT_* values, groups and defaults (Zircon's values).
 static void rights__zircon_values(void** state) {
   (void)state;
   assert_int_equal(sizeof(vmar_rights_t), 4);
@@ -222,14 +222,14 @@ static void rights__zircon_values(void** state) {
   assert_int_equal(VMAR_RIGHTS_PROPERTY, 0xC0u);
   assert_int_equal(VMAR_DEFAULT_VMAR_RIGHTS, 0x00208003u);
   assert_int_equal(VMAR_DEFAULT_VMO_RIGHTS, 0x0000D0EFu);
-  // The root VMAR's rights as SPEC §2.2 spells them.
+  // The root VMAR's rights as Zircon gives them.
   assert_int_equal(VMAR_DEFAULT_VMAR_RIGHTS | VMAR_RIGHT_READ |
                        VMAR_RIGHT_WRITE | VMAR_RIGHT_EXECUTE,
                    0x0020801Fu);
   assert_int_equal(VMAR_DEFAULT_VMO_RIGHTS | VMAR_RIGHT_RESIZE, 0x0040D0EFu);
 }
 
-// VMO options and op codes (SPEC §1: RESIZABLE is 0x2, not bit 0).
+// VMO options and op codes (RESIZABLE is 0x2, not bit 0).
 static void vmo_constants__zircon_values(void** state) {
   (void)state;
   assert_int_equal(VMAR_VMO_RESIZABLE, 0x2u);
@@ -251,7 +251,7 @@ static void vmo_constants__zircon_values(void** state) {
   assert_int_equal(VMAR_VMO_OP_PREFETCH, 14u);
 }
 
-// VMAR op codes and their VMAR_OP_* aliases (SPEC §1).
+// VMAR op codes and their VMAR_OP_* aliases (Zircon's values).
 static void vmar_ops__zircon_values(void** state) {
   (void)state;
   assert_int_equal(VMAR_VMAR_OP_COMMIT, 1u);
@@ -272,8 +272,7 @@ static void vmar_ops__zircon_values(void** state) {
   assert_int_equal(VMAR_VMO_OP_DECOMMIT, VMAR_VMAR_OP_DECOMMIT);
 }
 
-// Handle constants, object and map-info types, scalar widths (SPEC §2.10,
-// §3.5).
+// Handle constants, object and map-info types, scalar widths (Zircon's).
 static void types__zircon_widths_and_values(void** state) {
   (void)state;
   assert_int_equal(sizeof(vmar_status_t), 4);

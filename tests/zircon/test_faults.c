@@ -17,7 +17,7 @@
 
 #include <stdlib.h>
 
-#include "fault.h" // the library's allocation fault site (src/, INTERNAL)
+#include "base/fault.h" // the library's allocation fault site (src/, INTERNAL)
 
 #if !TEST_BACKEND_ZIRCON
 #error "test_faults.c needs the fake kernel (zircon backend)"

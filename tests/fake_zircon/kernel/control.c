@@ -5,8 +5,8 @@
 
 #include <vmar/vmar.h>
 
-#include "handle_table.h"
 #include "kernel.h"
+#include "posix/handle_table.h"
 
 // |armed| gates the slow path, so unarmed calls cost one relaxed load.
 static atomic_bool armed;

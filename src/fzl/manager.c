@@ -5,7 +5,8 @@
 
 #include <stdlib.h>
 
-#include "internal.h"
+#include "base/alloc.h"
+#include "base/util.h"
 
 struct vmar_manager {
   vmar__refcount_t refs;

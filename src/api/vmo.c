@@ -44,12 +44,3 @@ vmar_status_t vmar_vmo_replace_as_executable(vmar_handle_t vmo,
                                              vmar_handle_t* out) {
   return vmar__os_vmo_replace_as_executable(vmo, out);
 }
-
-vmar_status_t vmar_vmo_get_fd(vmar_handle_t vmo, int* fd) {
-  return vmar__os_vmo_get_fd(vmo, fd);
-}
-
-vmar_status_t vmar_vmo_create_from_fd(int fd, uint32_t options,
-                                      vmar_handle_t* out) {
-  return vmar__os_vmo_create_from_fd(fd, options, out);
-}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Zircon backend, mappings: zx_vmar_map/unmap/protect/op_range, and
-// ZX_INFO_VMAR_MAPS converted to vmar_map_info_t records.
+// Zircon backend: vmar_get_maps, from ZX_INFO_VMAR_MAPS records converted to
+// vmar_map_info_t.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,34 +12,8 @@
 #include <zircon/types.h>
 
 #include "backend.h"
-#include "internal.h"
+#include "base/alloc.h"
 
-vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
-                           size_t vmar_offset, vmar_handle_t vmo,
-                           uint64_t vmo_offset, size_t len,
-                           vmar_vaddr_t* mapped_addr) {
-  return zx_vmar_map(vmar, options, vmar_offset, vmo, vmo_offset, len,
-                     mapped_addr);
-}
-
-vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
-                             size_t len) {
-  return zx_vmar_unmap(vmar, addr, len);
-}
-
-vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
-                               vmar_vaddr_t addr, size_t len) {
-  return zx_vmar_protect(vmar, options, addr, len);
-}
-
-vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
-                                vmar_vaddr_t addr, size_t len) {
-  return zx_vmar_op_range(vmar, op, addr, len, NULL, 0);
-}
-
-// ---------------------------------------------------------------------------
-// vmar_get_maps
-//
 // zx_info_maps_t is larger than vmar_map_info_t and laid out differently, so
 // the kernel cannot write into the caller's array. The records are fetched
 // into a buffer of our own and converted. ZX_INFO_VMAR_MAPS always starts at

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Public entry points for VMARs. Each is a direct call into the backend, which
 // applies Zircon's checks in Zircon's order (on Fuchsia: the kernel itself).
+// The calls of <vmar/posix.h> are each backend's own (extras.c there).
 
 #include "backend.h"
 
@@ -47,11 +48,4 @@ vmar_status_t vmar_op_range(vmar_handle_t vmar, uint32_t op, vmar_vaddr_t addr,
 vmar_status_t vmar_get_maps(vmar_handle_t vmar, vmar_map_info_t* out,
                             size_t count, size_t* actual, size_t* avail) {
   return vmar__os_get_maps(vmar, out, count, actual, avail);
-}
-
-vmar_status_t vmar_posix_set_entropy_bits(uint32_t bits) {
-  if (bits > 36) {
-    return VMAR_ERR_INVALID_ARGS;
-  }
-  return vmar__os_set_entropy_bits(bits);
 }

@@ -12,7 +12,8 @@
 #include "handle_table.h"
 
 #include <pthread.h>
-#include <stdlib.h>
+
+#include "base/alloc.h"
 
 // Value layout: | generation (10) | slot index (20) | 1 1 |.
 #define IDX_BITS 20u
@@ -27,9 +28,6 @@
 // so a stale value survives many open/close cycles before its generation
 // comes round.
 #define MIN_FREE_BEFORE_REUSE 64u
-// Koids are handed to each thread in blocks, so creating objects does not
-// bounce one counter between cores.
-#define KOID_BLOCK 256u
 
 // 16 bytes: a live slot needs its rights, a free one its list link.
 typedef struct slot {
@@ -65,10 +63,6 @@ static _Thread_local unsigned home_stripe = NUM_STRIPES;
 static atomic_size_t live_limit = MAX_SLOTS;
 static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static atomic_uint_fast64_t next_koid = 1024;
-static _Thread_local uint64_t koid_next;
-static _Thread_local uint64_t koid_end;
-
 static void init_stripes(void) {
   for (unsigned i = 0; i < NUM_STRIPES; i++) {
     pthread_rwlock_init(&stripes[i].lock, NULL);
@@ -84,23 +78,6 @@ static slot_t* slot_of(uint32_t idx) {
   slot_t* chunk =
       atomic_load_explicit(&chunks[idx >> CHUNK_SHIFT], memory_order_acquire);
   return chunk == NULL ? NULL : &chunk[idx & (CHUNK_SLOTS - 1)];
-}
-
-void vmar__object_init(vmar__object_t* o, uint32_t type) {
-  vmar__ref_init(&o->refs);
-  o->type = (uint8_t)type;
-  if (koid_next == koid_end) {
-    koid_next = (uint64_t)atomic_fetch_add_explicit(&next_koid, KOID_BLOCK,
-                                                    memory_order_relaxed);
-    koid_end = koid_next + KOID_BLOCK;
-  }
-  o->koid = koid_next++;
-}
-
-void vmar__object_release(vmar__object_t* o) {
-  if (vmar__ref_release(&o->refs)) {
-    vmar__object_free(o);
-  }
 }
 
 // Makes sure the chunk holding |idx| exists.
@@ -286,7 +263,9 @@ vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj) {
 }
 
 vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
-                                   vmar_rights_t add, vmar_handle_t* out) {
+                                   vmar_rights_t add, vmar_handle_t* out,
+                                   vmar__object_t** dropped) {
+  *dropped = NULL;
   stripe_t* s;
   uint32_t idx;
   slot_t* slot = lock_live(h, true, &s, &idx);
@@ -294,7 +273,7 @@ vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
     return VMAR_ERR_BAD_HANDLE;
   }
   if (!vmar__rights_subset(rights, slot->u.rights) || out == NULL) {
-    vmar__object_release(empty_slot(s, slot, idx));
+    *dropped = empty_slot(s, slot, idx);
     return VMAR_ERR_INVALID_ARGS;
   }
   if (rights != VMAR_RIGHT_SAME_RIGHTS) {

@@ -3,7 +3,7 @@
 // built only on the public VMO, region, handle and manager calls, so they are
 // the same on every backend.
 
-#include "internal.h"
+#include "base/util.h"
 
 // Placement and alignment bits of a map call: cleared when the resizeable
 // mapper extends its mapping in place, which places it itself.

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Objects of the POSIX backend: VMARs (regions) and how they nest, plus the
-// backend-wide state (root VMAR, page size, placement randomness).
+// The POSIX backend's internal header: its objects (VMARs, mappings, VMOs)
+// and how they nest and lock, the backend-wide state (root VMAR, page size,
+// placement randomness), and the functions its files share. Only files of
+// src/posix include it.
 
-#ifndef VMAR_SRC_POSIX_OBJECT_H_
-#define VMAR_SRC_POSIX_OBJECT_H_
+#ifndef VMAR_SRC_POSIX_INTERNAL_H_
+#define VMAR_SRC_POSIX_INTERNAL_H_
 
 #include <pthread.h>
 
+#include "base/alloc.h"
+#include "base/util.h"
 #include "gap_tree.h"
 #include "handle_table.h"
 
@@ -85,6 +89,14 @@ typedef struct vmar__mapping {
                           // the range stays reserved and always faults
 } vmar__mapping_t;
 
+// ---- Objects (object.c) ----
+
+// Sets one reference and a fresh koid.
+void vmar__object_init(vmar__object_t* o, uint32_t type);
+
+// Drops a reference; the last one frees the object (region or VMO).
+void vmar__object_release(vmar__object_t* o);
+
 // Backend-wide state, set up once on first use.
 typedef struct vmar__posix {
   size_t page;
@@ -94,6 +106,13 @@ typedef struct vmar__posix {
 
 // Returns the initialised backend state.
 const vmar__posix_t* vmar__posix(void);
+
+// The root VMAR; NULL only if it could not be set up (out of memory at first
+// use), in which case no handle names it either.
+static inline vmar__region_t* vmar__root_region(void) {
+  vmar__top_t* root = vmar__posix()->root;
+  return root != NULL ? &root->region : NULL;
+}
 
 // Looks |h| up as a VMAR: BAD_HANDLE or WRONG_TYPE, else the region with a
 // reference (drop it with vmar__object_release(&r->obj)) and the rights.
@@ -126,6 +145,16 @@ vmar_status_t vmar__vmo_get(vmar_handle_t h, vmar__vmo_t** out,
 // Frees a VMO whose last reference is gone.
 void vmar__vmo_free(vmar__vmo_t* v);
 
+// Rounds a requested VMO size to pages; false when it cannot be backed (a
+// file offset is a signed 64-bit number).
+bool vmar__vmo_round_size(uint64_t size, uint64_t* out);
+
+// Wraps the open file |fd| (already |size| bytes) in a new VMO with
+// |options| and returns a handle to it with a new VMO's rights. On failure
+// |fd| is closed.
+vmar_status_t vmar__vmo_wrap_file(int fd, uint64_t size, uint32_t options,
+                                  vmar_handle_t* out);
+
 // Marks |r| and everything below it dead, empties their trees and collects
 // what the caller must drop after unlocking: regions (each with the reference
 // its parent's tree held) and mappings. |r| must already be out of its
@@ -146,16 +175,29 @@ void vmar__graveyard_empty(vmar__graveyard_t* g);
 // space; VMAR_OK elsewhere.
 vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len, bool write);
 
-// Host protection bits for VMAR_VM_PERM_* bits.
-int vmar__prot_of(uint32_t perms);
-
 // 64 random bits (thread-safe, not for cryptography).
 uint64_t vmar__random(void* unused);
 
-// Current entropy for randomised placement, in bits.
+// Entropy for randomised placement, in bits (vmar_posix_set_entropy_bits).
 uint32_t vmar__entropy_bits(void);
+void vmar__set_entropy_bits(uint32_t bits);
 
-// Converts an errno value from a host call to a status (one table).
+// ---- Host errors (host_status.c, the only place errno values become
+// statuses) ----
+
+// The status for a failed host call in general.
 vmar_status_t vmar__status_from_errno(int err);
 
-#endif // VMAR_SRC_POSIX_OBJECT_H_
+// A file could not take a size: EFBIG and EINVAL mean the size is beyond what
+// the host can back (OUT_OF_RANGE, as Zircon reports a size it cannot have).
+vmar_status_t vmar__status_of_resize(int err);
+
+// Committing or zeroing a VMO's pages failed: ENOSPC means the memory behind
+// the file ran out (NO_MEMORY, as Zircon reports a failed page allocation).
+vmar_status_t vmar__status_of_commit(int err);
+
+// Copying to or from a caller's buffer failed: EFAULT means the buffer is not
+// accessible memory (NOT_FOUND, as for an unmapped buffer on Zircon).
+vmar_status_t vmar__status_of_copy(int err);
+
+#endif // VMAR_SRC_POSIX_INTERNAL_H_

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Fault injection counters and the allocator wrappers (see fault.h).
+// Fault injection counters (see fault.h).
 
 #include "fault.h"
 
 #include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
 atomic_bool vmar__fault_active;
 
@@ -48,41 +45,3 @@ bool vmar__fault_hit_slow(vmar__fault_site_t site, int* err) {
   *err = atomic_load(&fail_err[site]);
   return true;
 }
-
-void* vmar__malloc(size_t size) {
-  int err;
-  if (vmar__fault_hit(VMAR__FAULT_MALLOC, &err)) {
-    errno = err;
-    return NULL;
-  }
-  return malloc(size);
-}
-
-void* vmar__calloc(size_t count, size_t size) {
-  int err;
-  if (vmar__fault_hit(VMAR__FAULT_MALLOC, &err)) {
-    errno = err;
-    return NULL;
-  }
-  return calloc(count, size);
-}
-
-void* vmar__calloc_lines(size_t size) {
-  enum { LINE = 64 };
-  int err;
-  if (vmar__fault_hit(VMAR__FAULT_MALLOC, &err)) {
-    errno = err;
-    return NULL;
-  }
-  if (size > SIZE_MAX - (LINE - 1)) {
-    return NULL;
-  }
-  size_t rounded = (size + (LINE - 1)) & ~(size_t)(LINE - 1);
-  void* p = aligned_alloc(LINE, rounded);
-  if (p != NULL) {
-    memset(p, 0, rounded);
-  }
-  return p;
-}
-
-void vmar__free(void* p) { free(p); }

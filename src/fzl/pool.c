@@ -4,7 +4,8 @@
 
 #include <stdlib.h>
 
-#include "internal.h"
+#include "base/alloc.h"
+#include "base/util.h"
 
 // End of the free list.
 #define NO_BUFFER SIZE_MAX

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Private helpers shared by every file of the library: arithmetic on sizes and
+// Helpers shared by every layer of the library: arithmetic on sizes and
 // addresses that never overflows silently, and the atomic reference count.
 
-#ifndef VMAR_SRC_INTERNAL_H_
-#define VMAR_SRC_INTERNAL_H_
+#ifndef VMAR_SRC_BASE_UTIL_H_
+#define VMAR_SRC_BASE_UTIL_H_
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -11,8 +11,6 @@
 #include <stdint.h>
 
 #include <vmar/vmar.h>
-
-#include "fault.h"
 
 #define VMAR__CONTAINER_OF(ptr, type, member)                                  \
   ((type*)(void*)((char*)(ptr)-offsetof(type, member)))
@@ -57,4 +55,4 @@ static inline bool vmar__ref_release(vmar__refcount_t* r) {
   return false;
 }
 
-#endif // VMAR_SRC_INTERNAL_H_
+#endif // VMAR_SRC_BASE_UTIL_H_

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Pure checks of call arguments, in the order and with the statuses Zircon
-// uses. They look only at numbers, never at objects, so every emulating
-// backend shares them.
+// uses. They look only at numbers, never at objects.
 
-#ifndef VMAR_SRC_VALIDATE_H_
-#define VMAR_SRC_VALIDATE_H_
+#ifndef VMAR_SRC_POSIX_VALIDATE_H_
+#define VMAR_SRC_POSIX_VALIDATE_H_
 
-#include "internal.h"
+#include "base/util.h"
 
 // Permission bits and their CAN_MAP twins.
 #define VMAR__PERM_BITS                                                        \
@@ -43,20 +42,29 @@ static inline uint32_t vmar__perms_of_rights(vmar_rights_t a, vmar_rights_t b) {
 // alignment in [10, 32]. Returns false for an illegal field.
 bool vmar__decode_align(vmar_vm_option_t options, uint32_t* log2_out);
 
-// The option checks of zx_vmar_allocate that need no object (steps 2-4 of
-// SPEC 2.3: unknown bits, alignment field, PERM_* and other non-allocate
-// options, size alignment). On success |*align_out| is the placement
+// The placement alignment in bytes for a decoded field: at least a page.
+// False when the host cannot express it (4 GiB on a 32-bit host).
+bool vmar__align_of(uint32_t align_log2, size_t page, size_t* align_out);
+
+// True when |options| holds only bits zx_vmar_map knows and a legal
+// alignment field, which goes to |*align_log2|.
+bool vmar__check_map_options(vmar_vm_option_t options, uint32_t* align_log2);
+
+// The option checks of zx_vmar_allocate that need no object, in its order:
+// unknown bits, the alignment field, PERM_* and other options allocate does
+// not take, then the size's alignment. On success |*align_out| is the placement
 // alignment in bytes (at least a page).
 vmar_status_t vmar__check_allocate_args(vmar_vm_option_t options, size_t size,
                                         size_t page, size_t* align_out);
 
 // Placement checks shared by allocate and map once the parent is known to be
-// alive and |size| non-zero (SPEC 2.3 steps 8-10): how |offset| is read, its
-// alignment, CAN_MAP_SPECIFIC, and the bounds. |parent_flags| are the
+// alive and |size| non-zero, in zx_vmar_allocate's order: how |offset| is
+// read (SPECIFIC, OFFSET_IS_UPPER_LIMIT or neither), its alignment,
+// CAN_MAP_SPECIFIC, then the bounds. |parent_flags| are the
 // parent's creation flags, |parent_size| its size.
 vmar_status_t vmar__check_placement(vmar_vm_option_t options, size_t offset,
                                     size_t size, size_t page,
                                     vmar_vm_option_t parent_flags,
                                     size_t parent_size);
 
-#endif // VMAR_SRC_VALIDATE_H_
+#endif // VMAR_SRC_POSIX_VALIDATE_H_

@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "base/alloc.h"
+#include "base/util.h"
 
 typedef struct out {
   char* buf;

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Kernel objects and the handle table of emulating backends. A handle is a
-// 32-bit value naming a slot, a generation and the two fixed low bits; stale,
-// forged and out-of-range values are recognised and never dereferenced
-// blindly. Each live handle holds one reference on its object.
+// The handle table of the POSIX backend, and the header every object a handle
+// can name starts with. A handle is a 32-bit value naming a slot, a
+// generation and the two fixed low bits; stale, forged and out-of-range
+// values are recognised and never dereferenced blindly. Each live handle
+// holds one reference on its object. The table only takes references; the
+// object layer (object.c) drops them and frees objects.
 
-#ifndef VMAR_SRC_HANDLE_TABLE_H_
-#define VMAR_SRC_HANDLE_TABLE_H_
+#ifndef VMAR_SRC_POSIX_HANDLE_TABLE_H_
+#define VMAR_SRC_POSIX_HANDLE_TABLE_H_
 
-#include "internal.h"
+#include "base/util.h"
 
 // Common header of every object a handle can name: 16 bytes, the last two
 // fields free for the object's type to use.
@@ -19,19 +21,9 @@ typedef struct vmar__object {
   uint16_t flags; // meaning per type
 } vmar__object_t;
 
-// Sets one reference and a fresh koid.
-void vmar__object_init(vmar__object_t* o, uint32_t type);
-
 static inline void vmar__object_retain(vmar__object_t* o) {
   vmar__ref_acquire(&o->refs);
 }
-
-// Drops a reference; the last one calls vmar__object_free.
-void vmar__object_release(vmar__object_t* o);
-
-// Frees an object whose last reference went away. Defined by the backend,
-// which knows the object types. pre: no reference remains.
-void vmar__object_free(vmar__object_t* o);
 
 // Creates a handle to |o| with |rights|, taking a new reference on |o|.
 // VMAR_ERR_NO_RESOURCES when the table is full.
@@ -50,9 +42,11 @@ vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj);
 // As zx_handle_replace: |h| becomes a new value in the same slot carrying
 // |rights| (SAME_RIGHTS or a subset) plus |add|, so it never runs out of
 // slots. When |rights| is not a subset, or |out| is NULL, |h| is closed all
-// the same and VMAR_ERR_INVALID_ARGS returned.
+// the same and VMAR_ERR_INVALID_ARGS returned; the reference the handle held
+// then passes to the caller in |*dropped| (NULL otherwise).
 vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
-                                   vmar_rights_t add, vmar_handle_t* out);
+                                   vmar_rights_t add, vmar_handle_t* out,
+                                   vmar__object_t** dropped);
 
 // Number of live handles (for leak checks in tests).
 size_t vmar__handle_count(void);
@@ -67,4 +61,4 @@ static inline bool vmar__rights_subset(vmar_rights_t requested,
   return requested == VMAR_RIGHT_SAME_RIGHTS || (requested & ~have) == 0;
 }
 
-#endif // VMAR_SRC_HANDLE_TABLE_H_
+#endif // VMAR_SRC_POSIX_HANDLE_TABLE_H_

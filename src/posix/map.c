@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: MIT
+// POSIX backend: vmar_map and vmar_unmap.
+//
+// Inside a reservation a mapping is a MAP_SHARED|MAP_FIXED mapping of the
+// VMO's file laid over the PROT_NONE reservation; unmapping lays a fresh
+// reservation back over it, so the host merges it with the free space around
+// it and the reservation never gets a hole. In the root a mapping is an
+// ordinary host mapping placed by the host.
+//
+// Each call runs in three steps: check (arguments and state; nothing
+// changes), apply (the host calls; a failure undoes what it did), commit (the
+// trees; cannot fail). One cleanup path drops what the call held.
+
+#include "backend.h"
+#include "range.h"
+#include "sys.h"
+#include "validate.h"
+
+static atomic_uint_fast64_t next_mapping_id = 1;
+
+static uintptr_t max_addr(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
+static uintptr_t min_addr(uintptr_t a, uintptr_t b) { return a < b ? a : b; }
+
+// ---- vmar_map --------------------------------------------------------------
+
+typedef struct map_call {
+  vmar__region_t* r;
+  vmar_rights_t rr;
+  vmar__vmo_t* v;
+  vmar_rights_t vr;
+  vmar_vm_option_t options; // PERM_READ added for READ_IF_XOM_UNSUPPORTED
+  size_t offset;
+  uint64_t vmo_offset;
+  size_t len;   // rounded to pages
+  size_t align; // placement alignment, at least a page
+  bool in_root, overwrite, backed;
+  vmar__mapping_t* m;     // the new mapping, allocated by the check
+  vmar__mapping_t* spare; // for SPECIFIC_OVERWRITE splitting a mapping
+  uintptr_t addr;
+  vmar__graveyard_t g; // what SPECIFIC_OVERWRITE replaced
+} map_call_t;
+
+static uint32_t map_perms(const map_call_t* c) {
+  return c->options & VMAR__PERM_BITS;
+}
+
+// The checks of zx_vmar_map that need no lock, in its order (after the
+// handle lookups): the VMO's MAP right, permissions, option bits, the VMO's
+// kind, the VMAR's ceiling, then offset and length.
+static vmar_status_t map_check_args(map_call_t* c, size_t len) {
+  const size_t page = vmar__os_page_size();
+  vmar_vm_option_t o = c->options;
+  if (!(c->vr & VMAR_RIGHT_MAP)) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  if (o & VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED) {
+    o |= VMAR_VM_PERM_READ; // hosts cannot map execute-only
+  }
+  const uint32_t perms = o & VMAR__PERM_BITS;
+  if ((perms & (VMAR_VM_PERM_WRITE | VMAR_VM_PERM_EXECUTE)) &&
+      !(perms & VMAR_VM_PERM_READ)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if ((o & VMAR_VM_MAP_RANGE) && (o & VMAR_VM_SPECIFIC_OVERWRITE)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if (o & VMAR__CAN_MAP_RWX) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if (perms & ~vmar__perms_of_rights(c->rr, c->vr)) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  uint32_t align_log2;
+  if (!vmar__check_map_options(o, &align_log2)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if ((o & VMAR_VM_REQUIRE_NON_RESIZABLE) &&
+      (c->v->options & VMAR_VMO_RESIZABLE)) {
+    return VMAR_ERR_NOT_SUPPORTED;
+  }
+  if ((c->v->options & VMAR_VMO_DISCARDABLE) && !(o & VMAR_VM_ALLOW_FAULTS)) {
+    return VMAR_ERR_NOT_SUPPORTED;
+  }
+  if (o & (VMAR_VM_COMPACT | VMAR_VM_CAN_MAP_SPECIFIC)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if (perms & ~vmar__perms_of_can_map(c->r->obj.flags)) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  if (!vmar__is_aligned(c->vmo_offset, page)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  uint64_t rounded;
+  if (!vmar__round_up(len, page, &rounded) || rounded > SIZE_MAX ||
+      c->vmo_offset + rounded < c->vmo_offset) {
+    return VMAR_ERR_OUT_OF_RANGE;
+  }
+  if (!vmar__align_of(align_log2, page, &c->align)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  c->len = (size_t)rounded;
+  c->options = o;
+  // The host takes a file offset as a signed 64-bit number; a mapping past
+  // that is tracked but not backed (every access faults, as past the end of
+  // the VMO it is).
+  c->backed = c->vmo_offset <= (uint64_t)INT64_MAX - c->len;
+  c->in_root = c->r == vmar__root_region();
+  c->overwrite = (o & VMAR_VM_SPECIFIC_OVERWRITE) != 0;
+  return VMAR_OK;
+}
+
+// SPECIFIC_OVERWRITE: the spot is given; what it covers must be mappings
+// only (never sub-VMARs), and a mapping that surrounds it is split, which
+// needs a spare piece.
+static vmar_status_t map_check_overwrite(map_call_t* c) {
+  c->addr = c->r->node.base + c->offset;
+  if (!vmar__is_aligned(c->addr, c->align)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  const uintptr_t end = c->addr + c->len;
+  for (vmar__gap_node_t* n =
+           vmar__gap_tree_lower_bound(&c->r->children, c->addr);
+       n != NULL && n->base < end; n = vmar__gap_tree_next(n)) {
+    if (!vmar__is_mapping(n)) {
+      return VMAR_ERR_INVALID_ARGS;
+    }
+    if (n->base < c->addr && vmar__end_of(n) > end &&
+        (c->spare = vmar__malloc(sizeof(*c->spare))) == NULL) {
+      return VMAR_ERR_NO_MEMORY;
+    }
+  }
+  // After the argument checks, as the header lists it: overwriting in the
+  // root could clobber memory vmar does not own.
+  return c->in_root ? VMAR_ERR_NOT_SUPPORTED : VMAR_OK;
+}
+
+// The checks that need the reservation's lock, then the spot (no host call
+// yet, except in the root, where the host places the mapping).
+static vmar_status_t map_check_locked(map_call_t* c) {
+  const size_t page = vmar__os_page_size();
+  if (c->r->obj.state != VMAR__REGION_ALIVE) {
+    return VMAR_ERR_BAD_STATE;
+  }
+  if (c->len == 0) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  vmar_status_t st = vmar__check_placement(c->options, c->offset, c->len, page,
+                                           c->r->obj.flags, c->r->node.size);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if ((c->m = vmar__calloc(1, sizeof(*c->m))) == NULL) {
+    return VMAR_ERR_NO_MEMORY;
+  }
+  if (c->overwrite) {
+    return map_check_overwrite(c);
+  }
+  if (c->in_root) {
+    return VMAR_OK; // the host chooses, in map_apply_root
+  }
+  return vmar__region_place(c->r, c->options, c->offset, c->len, c->align,
+                            &c->addr);
+}
+
+// In the root: host-placed unless SPECIFIC; aligned or bounded requests
+// reserve the spot first, then lay the file over it.
+static vmar_status_t map_apply_root(map_call_t* c, int prot) {
+  const size_t page = vmar__os_page_size();
+  const int fd = c->v->fd;
+  c->addr = c->r->node.base + c->offset;
+  if (c->options & VMAR_VM_SPECIFIC) {
+    if (!vmar__is_aligned(c->addr, c->align)) {
+      return VMAR_ERR_INVALID_ARGS;
+    }
+    return vmar__status_from_errno(
+        c->backed ? vmar__sys_map_file(&c->addr, c->len, prot, fd,
+                                       c->vmo_offset, VMAR__SYS_AT_NOREPLACE)
+                  : vmar__sys_reserve_at(c->addr, c->len));
+  }
+  if (c->backed && c->align == page &&
+      !(c->options & VMAR_VM_OFFSET_IS_UPPER_LIMIT)) {
+    return vmar__status_from_errno(vmar__sys_map_file(
+        &c->addr, c->len, prot, fd, c->vmo_offset, VMAR__SYS_ANYWHERE));
+  }
+  vmar_status_t st = vmar__root_reserve(c->r, c->options, c->offset, c->len,
+                                        c->align, &c->addr);
+  if (st != VMAR_OK || !c->backed) {
+    return st;
+  }
+  int err = vmar__sys_map_file(&c->addr, c->len, prot, fd, c->vmo_offset,
+                               VMAR__SYS_AT_FIXED);
+  if (err != 0) {
+    vmar__sys_release(c->addr, c->len);
+  }
+  return vmar__status_from_errno(err);
+}
+
+// The host calls. |out_ok| is false when the caller gave no place for the
+// address, which Zircon notices last: in the root the new host mapping is
+// given back; inside a reservation nothing was done yet.
+static vmar_status_t map_apply(map_call_t* c, bool out_ok) {
+  const int prot = vmar__sys_prot(map_perms(c));
+  if (c->in_root) {
+    vmar_status_t st = map_apply_root(c, prot);
+    if (st == VMAR_OK && !out_ok) {
+      vmar__sys_release(c->addr, c->len);
+      st = VMAR_ERR_INVALID_ARGS;
+    }
+    return st;
+  }
+  if (!out_ok) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  // Laid over the reservation (or, for SPECIFIC_OVERWRITE, over the old
+  // mappings) in one host call, which replaces atomically.
+  int err = 0;
+  if (c->backed) {
+    err = vmar__sys_map_file(&c->addr, c->len, prot, c->v->fd, c->vmo_offset,
+                             VMAR__SYS_AT_FIXED);
+  } else if (c->overwrite) {
+    err = vmar__sys_rereserve(c->addr, c->len);
+  }
+  return vmar__status_from_errno(err);
+}
+
+// Notes that something is mapped at or below |r|.
+static void mark_mapped(vmar__region_t* r) {
+  for (; r != NULL && !(r->obj.flags & VMAR__REGION_HAD_MAPPINGS);
+       r = r->parent) {
+    r->obj.flags |= VMAR__REGION_HAD_MAPPINGS;
+  }
+}
+
+// The trees: what SPECIFIC_OVERWRITE replaced goes, the new mapping comes.
+static void map_commit(map_call_t* c) {
+  vmar__region_t* r = c->r;
+  if (c->overwrite) {
+    vmar__cut_range(r, vmar__gap_tree_lower_bound(&r->children, c->addr),
+                    c->addr, c->addr + c->len, &c->spare, &c->g);
+  }
+  vmar__mapping_t* m = c->m;
+  c->m = NULL;
+  m->node.base = c->addr;
+  m->node.size = c->len;
+  vmar__gap_node_set_kind(&m->node, VMAR__NODE_MAPPING);
+  m->region = r;
+  m->vmo = c->v;
+  vmar__object_retain(&c->v->obj);
+  m->vmo_offset = c->vmo_offset;
+  m->id = atomic_fetch_add_explicit(&next_mapping_id, 1, memory_order_relaxed);
+  m->ceiling = (uint8_t)vmar__perms_of_rights(c->rr, c->vr);
+  m->perms = (uint8_t)map_perms(c);
+  m->backed = c->backed;
+  vmar__gap_tree_insert(&r->children, &m->node);
+  mark_mapped(r);
+  if (c->backed && (c->options & VMAR_VM_MAP_RANGE)) {
+    vmar__sys_will_need(c->addr, c->len);
+  }
+}
+
+vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
+                           size_t vmar_offset, vmar_handle_t vmo,
+                           uint64_t vmo_offset, size_t len,
+                           vmar_vaddr_t* mapped_addr) {
+  map_call_t c = {
+      .options = options, .offset = vmar_offset, .vmo_offset = vmo_offset};
+  vmar_status_t st = vmar__region_get(vmar, &c.r, &c.rr);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  st = vmar__vmo_get(vmo, &c.v, &c.vr);
+  if (st == VMAR_OK) {
+    st = map_check_args(&c, len);
+    if (st == VMAR_OK) {
+      pthread_mutex_lock(&c.r->top->lock);
+      st = map_check_locked(&c);
+      if (st == VMAR_OK) {
+        st = map_apply(&c, mapped_addr != NULL);
+      }
+      if (st == VMAR_OK) {
+        map_commit(&c);
+      }
+      pthread_mutex_unlock(&c.r->top->lock);
+    }
+    vmar__graveyard_empty(&c.g);
+    vmar__free(c.spare);
+    vmar__free(c.m);
+    vmar__object_release(&c.v->obj);
+  }
+  vmar__object_release(&c.r->obj);
+  if (st == VMAR_OK) {
+    *mapped_addr = c.addr;
+  }
+  return st;
+}
+
+// ---- vmar_unmap ------------------------------------------------------------
+
+typedef struct unmap_call {
+  vmar__region_t* r;
+  vmar_rights_t rights;
+  uintptr_t a, b;
+  bool in_root;
+  bool touched;            // anything is mapped in the range
+  vmar__gap_node_t* first; // lower bound of |a| in r's children
+  vmar__mapping_t* spare;  // for a mapping that surrounds the range
+  vmar__graveyard_t g;
+} unmap_call_t;
+
+// Every check before any change, as Zircon verifies: sub-VMARs go whole and
+// only with OP_CHILDREN; a mapping surrounding the range needs a spare piece.
+static vmar_status_t unmap_check(unmap_call_t* c,
+                                 const vmar__page_range_t* pr) {
+  if (c->r->obj.state != VMAR__REGION_ALIVE) {
+    return VMAR_ERR_BAD_STATE;
+  }
+  if (!vmar__range_inside(c->r, pr)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  c->first = vmar__gap_tree_lower_bound(&c->r->children, c->a);
+  for (vmar__gap_node_t* n = c->first; n != NULL && n->base < c->b;
+       n = vmar__end_of(n) >= c->b ? NULL : vmar__gap_tree_next(n)) {
+    if (vmar__is_mapping(n)) {
+      c->touched = true;
+      if (n->base < c->a && vmar__end_of(n) > c->b && c->spare == NULL &&
+          (c->spare = vmar__malloc(sizeof(*c->spare))) == NULL) {
+        return VMAR_ERR_NO_MEMORY;
+      }
+    } else if (n->base < c->a || vmar__end_of(n) > c->b ||
+               !(c->rights & VMAR_RIGHT_OP_CHILDREN)) {
+      return VMAR_ERR_INVALID_ARGS;
+    } else {
+      c->touched |= c->in_root || (vmar__as_region(n)->obj.flags &
+                                   VMAR__REGION_HAD_MAPPINGS) != 0;
+    }
+  }
+  return VMAR_OK;
+}
+
+// Undoes the host calls of an unmap in the root that failed at |failed| in
+// pass |pass|: lays back the partly covered mappings given to the host in
+// pass 0 and, when pass 1 failed, the whole mappings before |failed|. Best
+// effort: it fails only if a third party mapped into a hole meanwhile. A
+// whole child VMAR cannot be laid back with its contents; on Linux pass 1
+// (munmap of whole host mappings) never fails for want of memory.
+static void root_unrelease(const unmap_call_t* c, vmar__gap_node_t* failed,
+                           int pass) {
+  for (vmar__gap_node_t* n = c->first; n != NULL && n->base < c->b;
+       n = vmar__gap_tree_next(n)) {
+    if (n == failed && pass == 0) {
+      break;
+    }
+    uintptr_t lo = max_addr(n->base, c->a);
+    uintptr_t hi = min_addr(vmar__end_of(n), c->b);
+    const bool whole = lo == n->base && hi == vmar__end_of(n);
+    if (!vmar__is_mapping(n) ||
+        (whole && (pass == 0 || n->base >= failed->base))) {
+      continue;
+    }
+    const vmar__mapping_t* m = vmar__as_mapping(n);
+    if (m->backed) {
+      (void)vmar__sys_map_file(&lo, hi - lo, vmar__sys_prot(m->perms),
+                               m->vmo->fd, m->vmo_offset + (lo - n->base),
+                               VMAR__SYS_AT_NOREPLACE);
+    } else {
+      (void)vmar__sys_reserve_at(lo, hi - lo);
+    }
+  }
+}
+
+// The root owns no reservation: each of our ranges goes back to the host.
+// Partial ones first (they may need new host mappings and fail); whole ones
+// cannot fail.
+static int unmap_apply_root(const unmap_call_t* c) {
+  for (int pass = 0; pass < 2; pass++) {
+    for (vmar__gap_node_t* n = c->first; n != NULL && n->base < c->b;
+         n = vmar__gap_tree_next(n)) {
+      uintptr_t lo = max_addr(n->base, c->a);
+      uintptr_t hi = min_addr(vmar__end_of(n), c->b);
+      bool partial = lo != n->base || hi != vmar__end_of(n);
+      int err = partial == (pass == 0) ? vmar__sys_release(lo, hi - lo) : 0;
+      if (err != 0) {
+        root_unrelease(c, n, pass);
+        return err;
+      }
+    }
+  }
+  return 0;
+}
+
+static vmar_status_t unmap_apply(const unmap_call_t* c) {
+  if (c->first == NULL || c->first->base >= c->b) {
+    return VMAR_OK; // nothing there
+  }
+  int err = 0;
+  if (c->in_root) {
+    err = unmap_apply_root(c);
+  } else if (c->touched) {
+    err = vmar__sys_rereserve(c->a, c->b - c->a);
+  }
+  return vmar__status_from_errno(err);
+}
+
+vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
+                             size_t len) {
+  const size_t page = vmar__os_page_size();
+  unmap_call_t c = {0};
+  vmar_status_t st = vmar__region_get(vmar, &c.r, &c.rights);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  vmar__page_range_t pr;
+  vmar__lockset_t ls;
+  if (!vmar__is_aligned(addr, page) ||
+      !vmar__page_range(addr, len, page, &pr)) {
+    st = VMAR_ERR_INVALID_ARGS;
+  } else if ((st = vmar__lock_range(c.r, pr.a, pr.b, &ls)) == VMAR_OK) {
+    c.a = pr.a;
+    c.b = pr.b;
+    c.in_root = c.r == vmar__root_region();
+    st = unmap_check(&c, &pr);
+    if (st == VMAR_OK) {
+      st = unmap_apply(&c);
+    }
+    if (st == VMAR_OK) {
+      vmar__cut_range(c.r, c.first, c.a, c.b, &c.spare, &c.g);
+    }
+    vmar__unlock_range(&ls);
+  }
+  vmar__graveyard_empty(&c.g);
+  vmar__free(c.spare);
+  vmar__object_release(&c.r->obj);
+  return st;
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+// Locks, walks and tree edits shared by the calls on mapped ranges (see
+// range.h).
+
+#include "range.h"
+
+#include <string.h>
+
+static uintptr_t min_addr(uintptr_t a, uintptr_t b) { return a < b ? a : b; }
+
+// ---- Page ranges -----------------------------------------------------------
+
+bool vmar__page_range(uintptr_t addr, size_t len, size_t page,
+                      vmar__page_range_t* out) {
+  uint64_t rlen = 0;
+  if (!vmar__round_up(len, page, &rlen) || rlen == 0) {
+    return false;
+  }
+  out->wraps = rlen > UINTPTR_MAX - addr;
+  out->a = addr;
+  out->b = out->wraps ? UINTPTR_MAX : addr + (uintptr_t)rlen;
+  return true;
+}
+
+bool vmar__range_inside(const vmar__region_t* r, const vmar__page_range_t* pr) {
+  return !pr->wraps && pr->a >= r->node.base && pr->b <= vmar__end_of(&r->node);
+}
+
+// ---- Locking a range -------------------------------------------------------
+
+void vmar__unlock_range(vmar__lockset_t* ls) {
+  while (ls->n > 0) {
+    pthread_mutex_unlock(&ls->tops[--ls->n]->lock);
+  }
+  pthread_mutex_unlock(&ls->region->top->lock);
+  if (ls->tops != ls->small) {
+    vmar__free(ls->tops);
+  }
+}
+
+// Appends |t| to the locked reservations, growing the list if needed.
+static bool lockset_push(vmar__lockset_t* ls, vmar__top_t* t) {
+  if (ls->n == ls->cap) {
+    vmar__top_t** bigger = vmar__malloc(2 * ls->cap * sizeof(*bigger));
+    if (bigger == NULL) {
+      return false;
+    }
+    memcpy(bigger, ls->tops, ls->n * sizeof(*bigger));
+    if (ls->tops != ls->small) {
+      vmar__free(ls->tops);
+    }
+    ls->tops = bigger;
+    ls->cap *= 2;
+  }
+  pthread_mutex_lock(&t->lock);
+  ls->tops[ls->n++] = t;
+  return true;
+}
+
+vmar_status_t vmar__lock_range(vmar__region_t* r, uintptr_t a, uintptr_t b,
+                               vmar__lockset_t* ls) {
+  ls->region = r;
+  ls->tops = ls->small;
+  ls->n = 0;
+  ls->cap = sizeof(ls->small) / sizeof(ls->small[0]);
+  pthread_mutex_lock(&r->top->lock);
+  if (r != vmar__root_region() || a >= b) {
+    return VMAR_OK;
+  }
+  for (vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&r->children, a);
+       n != NULL && n->base < b; n = vmar__gap_tree_next(n)) {
+    if (!vmar__is_mapping(n) && !lockset_push(ls, vmar__as_region(n)->top)) {
+      vmar__unlock_range(ls);
+      return VMAR_ERR_NO_MEMORY;
+    }
+  }
+  return VMAR_OK;
+}
+
+// ---- Walking a range at every depth ----------------------------------------
+
+vmar__gap_node_t* vmar__walk_first(vmar__walk_t* w, vmar__region_t* r,
+                                   uintptr_t a, uintptr_t b) {
+  w->r = r;
+  w->a = a;
+  w->b = b;
+  w->depth = 1;
+  vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&r->children, a);
+  return n != NULL && n->base < b ? n : NULL;
+}
+
+static vmar__region_t* holder_of(vmar__gap_node_t* n) {
+  return vmar__is_mapping(n) ? vmar__as_mapping(n)->region
+                             : vmar__as_region(n)->parent;
+}
+
+vmar__gap_node_t* vmar__walk_next(vmar__walk_t* w, vmar__gap_node_t* n) {
+  if (!vmar__is_mapping(n)) {
+    vmar__gap_node_t* c =
+        vmar__gap_tree_lower_bound(&vmar__as_region(n)->children, w->a);
+    if (c != NULL && c->base < w->b) {
+      w->depth++;
+      return c;
+    }
+  }
+  for (;;) {
+    vmar__gap_node_t* s = vmar__gap_tree_next(n);
+    if (s != NULL && s->base < w->b) {
+      return s;
+    }
+    vmar__region_t* h = holder_of(n);
+    if (h == w->r) {
+      return NULL;
+    }
+    n = &h->node;
+    w->depth--;
+  }
+}
+
+// ---- Editing mapping pieces ------------------------------------------------
+
+void vmar__piece_trim(vmar__mapping_t* m, uintptr_t base, size_t size) {
+  vmar__gap_tree_t* t = &m->region->children;
+  vmar__gap_tree_remove(t, &m->node);
+  m->vmo_offset += base - m->node.base;
+  m->node.base = base;
+  m->node.size = size;
+  vmar__gap_tree_insert(t, &m->node);
+}
+
+void vmar__piece_add(vmar__mapping_t* m, vmar__mapping_t* piece, uintptr_t base,
+                     size_t size) {
+  *piece = *m;
+  piece->node.left = piece->node.right = NULL;
+  vmar__gap_node_set_link_next(&piece->node, NULL); // keeps the kind
+  piece->vmo_offset = m->vmo_offset + (base - m->node.base);
+  piece->node.base = base;
+  piece->node.size = size;
+  vmar__object_retain(&piece->vmo->obj);
+  vmar__gap_tree_insert(&m->region->children, &piece->node);
+}
+
+// Queues a node that left its tree for dropping after the locks are gone.
+static void bury_mapping(vmar__graveyard_t* g, vmar__gap_node_t* n) {
+  n->right = g->mappings;
+  g->mappings = n;
+}
+
+void vmar__cut_range(vmar__region_t* r, vmar__gap_node_t* first, uintptr_t a,
+                     uintptr_t b, vmar__mapping_t** spare,
+                     vmar__graveyard_t* g) {
+  vmar__gap_node_t* n = first;
+  while (n != NULL && n->base < b) {
+    // Children never overlap: once one reaches b, no later one starts
+    // before it, and its successor need not be looked up.
+    const uintptr_t nb = n->base;
+    const uintptr_t ne = vmar__end_of(n);
+    vmar__gap_node_t* next = ne >= b ? NULL : vmar__gap_tree_next(n);
+    if (!vmar__is_mapping(n)) {
+      vmar__gap_tree_remove(&r->children, n);
+      vmar__region_kill(vmar__as_region(n), g);
+    } else if (nb < a && ne > b) {
+      vmar__mapping_t* m = vmar__as_mapping(n);
+      vmar__piece_add(m, *spare, b, ne - b);
+      *spare = NULL;
+      vmar__piece_trim(m, nb, a - nb);
+    } else if (nb < a) {
+      vmar__piece_trim(vmar__as_mapping(n), nb, a - nb);
+    } else if (ne > b) {
+      vmar__piece_trim(vmar__as_mapping(n), b, ne - b);
+    } else {
+      vmar__gap_tree_remove(&r->children, n);
+      bury_mapping(g, n);
+    }
+    n = next;
+  }
+}
+
+// Pieces |p| and |q| (adjacent, q after p) can be one piece again.
+static bool mergeable(const vmar__mapping_t* p, const vmar__mapping_t* q) {
+  return p->region == q->region && p->id == q->id && p->perms == q->perms &&
+         p->backed == q->backed && vmar__end_of(&p->node) == q->node.base &&
+         p->vmo_offset + p->node.size == q->vmo_offset;
+}
+
+void vmar__coalesce(vmar__region_t* r, uintptr_t a, uintptr_t b,
+                    vmar__graveyard_t* g) {
+  vmar__walk_t w;
+  uintptr_t from = a > r->node.base ? a - 1 : a;
+  uintptr_t to = min_addr(b + 1, vmar__end_of(&r->node));
+  for (vmar__gap_node_t* n = vmar__walk_first(&w, r, from, to); n != NULL;
+       n = vmar__walk_next(&w, n)) {
+    if (!vmar__is_mapping(n)) {
+      continue;
+    }
+    vmar__mapping_t* p = vmar__as_mapping(n);
+    vmar__gap_node_t* s;
+    while ((s = vmar__gap_tree_next(n)) != NULL && vmar__is_mapping(s) &&
+           mergeable(p, vmar__as_mapping(s))) {
+      size_t grown = p->node.size + s->size;
+      vmar__gap_tree_remove(&p->region->children, s);
+      bury_mapping(g, s);
+      vmar__piece_trim(p, p->node.base, grown);
+    }
+  }
+}

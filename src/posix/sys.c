@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+// The host calls of the POSIX backend (see sys.h). Nothing else in the
+// backend includes a host header that declares a system call.
+
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vmar/options.h>
+
+#include "base/fault.h"
+
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE 0
+#endif
+#ifndef MAP_ANONYMOUS
+#define MAP_ANONYMOUS MAP_ANON
+#endif
+
+// Private, inaccessible, uncommitted: what every reservation is made of.
+#define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
+
+// Returns from the calling function with the injected errno when |site| is
+// armed to fail this call.
+#define INJECT(site)                                                           \
+  do {                                                                         \
+    int injected_;                                                             \
+    if (vmar__fault_hit((site), &injected_)) {                                 \
+      return injected_;                                                        \
+    }                                                                          \
+  } while (0)
+
+size_t vmar__sys_page_size(void) {
+  long page = sysconf(_SC_PAGESIZE);
+  return page > 0 ? (size_t)page : 4096;
+}
+
+uint64_t vmar__sys_seed(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+         ((uint64_t)getpid() << 16) ^ (uint64_t)(uintptr_t)&ts;
+}
+
+int vmar__sys_prot(uint32_t perms) {
+  int prot = PROT_NONE;
+  if (perms & VMAR_VM_PERM_READ) {
+    prot |= PROT_READ;
+  }
+  if (perms & VMAR_VM_PERM_WRITE) {
+    prot |= PROT_WRITE;
+  }
+  if (perms & VMAR_VM_PERM_EXECUTE) {
+    prot |= PROT_EXEC;
+  }
+  return prot;
+}
+
+// ---- Address space ----
+
+int vmar__sys_reserve_anywhere(size_t size, uintptr_t* out) {
+  INJECT(VMAR__FAULT_MMAP);
+  void* p = mmap(NULL, size, PROT_NONE, RESERVE_FLAGS, -1, 0);
+  if (p == MAP_FAILED) {
+    return errno;
+  }
+  *out = (uintptr_t)p;
+  return 0;
+}
+
+int vmar__sys_reserve_at(uintptr_t addr, size_t size) {
+  INJECT(VMAR__FAULT_MMAP);
+#if defined(VMAR__HAVE_NOREPLACE)
+  const int flags = RESERVE_FLAGS | MAP_FIXED_NOREPLACE;
+#else
+  const int flags = RESERVE_FLAGS; // a hint: checked below
+#endif
+  void* p = mmap((void*)addr, size, PROT_NONE, flags, -1, 0);
+  if (p == MAP_FAILED) {
+    return errno;
+  }
+  if ((uintptr_t)p != addr) {
+    // Without MAP_FIXED_NOREPLACE (or on a host that treats it as a hint)
+    // the host put it elsewhere because the range is taken.
+    munmap(p, size);
+    return EEXIST;
+  }
+  return 0;
+}
+
+int vmar__sys_release(uintptr_t addr, size_t size) {
+  INJECT(VMAR__FAULT_MUNMAP);
+  return munmap((void*)addr, size) == 0 ? 0 : errno;
+}
+
+int vmar__sys_rereserve(uintptr_t addr, size_t size) {
+  INJECT(VMAR__FAULT_MMAP);
+  void* p =
+      mmap((void*)addr, size, PROT_NONE, RESERVE_FLAGS | MAP_FIXED, -1, 0);
+  return p == MAP_FAILED ? errno : 0;
+}
+
+int vmar__sys_map_file(uintptr_t* addr, size_t size, int prot, int fd,
+                       uint64_t offset, int how) {
+  INJECT(VMAR__FAULT_MMAP);
+  int flags = MAP_SHARED;
+  void* want = (void*)*addr;
+  if (how == VMAR__SYS_AT_FIXED) {
+    flags |= MAP_FIXED;
+  } else if (how == VMAR__SYS_AT_NOREPLACE) {
+#if defined(VMAR__HAVE_NOREPLACE)
+    flags |= MAP_FIXED_NOREPLACE;
+#endif
+  } else {
+    want = NULL;
+  }
+  void* p = mmap(want, size, prot, flags, fd, (off_t)offset);
+  if (p == MAP_FAILED) {
+    return errno;
+  }
+  if (how == VMAR__SYS_AT_NOREPLACE && (uintptr_t)p != *addr) {
+    munmap(p, size);
+    return EEXIST;
+  }
+  *addr = (uintptr_t)p;
+  return 0;
+}
+
+int vmar__sys_protect(uintptr_t addr, size_t size, int prot) {
+  INJECT(VMAR__FAULT_MPROTECT);
+  return mprotect((void*)addr, size, prot) == 0 ? 0 : errno;
+}
+
+void vmar__sys_will_need(uintptr_t addr, size_t size) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_MADVISE, &injected)) {
+    return;
+  }
+#ifdef MADV_WILLNEED
+  (void)madvise((void*)addr, size, MADV_WILLNEED);
+#else
+  (void)addr;
+  (void)size;
+#endif
+}
+
+// ---- VMO backing files ----
+
+#if defined(VMAR__HAVE_MEMFD)
+int vmar__sys_open_memfd(int* fd_out) {
+  INJECT(VMAR__FAULT_OPEN);
+  int fd = memfd_create("vmar", MFD_CLOEXEC);
+  if (fd < 0) {
+    return errno;
+  }
+  *fd_out = fd;
+  return 0;
+}
+#endif
+
+int vmar__sys_open_shm(int* fd_out) {
+  INJECT(VMAR__FAULT_OPEN);
+  static atomic_uint_fast32_t counter;
+  for (int attempt = 0; attempt < 16; attempt++) {
+    // Short enough for every host's limit on names (31 bytes on macOS).
+    char name[32];
+    snprintf(name, sizeof(name), "/vmar.%lx.%lx",
+             (unsigned long)getpid() & 0xFFFFFFul,
+             (unsigned long)(atomic_fetch_add(&counter, 1) ^
+                             (vmar__sys_seed() & 0xFFFF0000ul)) &
+                 0xFFFFFFFFul);
+    int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+      if (errno == EEXIST) {
+        continue;
+      }
+      return errno;
+    }
+    shm_unlink(name); // anonymous from now on, like a memfd
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    *fd_out = fd;
+    return 0;
+  }
+  return EEXIST;
+}
+
+int vmar__sys_open_tmpfile(int* fd_out) {
+  INJECT(VMAR__FAULT_OPEN);
+  const char* dir = getenv("TMPDIR");
+  if (dir == NULL || dir[0] == '\0') {
+    dir = "/tmp";
+  }
+  char path[4096];
+  if ((size_t)snprintf(path, sizeof(path), "%s/vmar.XXXXXX", dir) >=
+      sizeof(path)) {
+    return ENAMETOOLONG;
+  }
+  int fd = mkstemp(path);
+  if (fd < 0) {
+    return errno;
+  }
+  unlink(path);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  *fd_out = fd;
+  return 0;
+}
+
+int vmar__sys_close(int fd) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_CLOSE, &injected)) {
+    (void)close(fd);
+    return injected;
+  }
+  return close(fd) == 0 ? 0 : errno;
+}
+
+int vmar__sys_dup(int fd, int* out) {
+  INJECT(VMAR__FAULT_OPEN);
+  int d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (d < 0) {
+    return errno;
+  }
+  *out = d;
+  return 0;
+}
+
+int vmar__sys_file_info(int fd, uint64_t* size, int* kind) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    return errno;
+  }
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) {
+    return errno;
+  }
+  *size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+  if (!S_ISREG(st.st_mode)) {
+    *kind = VMAR__SYS_FILE_OTHER;
+  } else {
+    *kind = (flags & O_ACCMODE) == O_RDWR ? VMAR__SYS_FILE_RW
+                                          : VMAR__SYS_FILE_RDONLY;
+  }
+  return 0;
+}
+
+int vmar__sys_ftruncate(int fd, uint64_t size) {
+  INJECT(VMAR__FAULT_FTRUNCATE);
+  return ftruncate(fd, (off_t)size) == 0 ? 0 : errno;
+}
+
+int vmar__sys_pread_all(int fd, void* buf, size_t len, uint64_t off) {
+  INJECT(VMAR__FAULT_PREAD);
+  char* p = buf;
+  while (len > 0) {
+    ssize_t n = pread(fd, p, len, (off_t)off);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    if (n == 0) {
+      return EIO; // the file is shorter than the VMO says
+    }
+    p += n;
+    len -= (size_t)n;
+    off += (uint64_t)n;
+  }
+  return 0;
+}
+
+int vmar__sys_pwrite_all(int fd, const void* buf, size_t len, uint64_t off) {
+  INJECT(VMAR__FAULT_PWRITE);
+  const char* p = buf;
+  while (len > 0) {
+    ssize_t n = pwrite(fd, p, len, (off_t)off);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    p += n;
+    len -= (size_t)n;
+    off += (uint64_t)n;
+  }
+  return 0;
+}
+
+// Clears the range through a temporary mapping of the file. Only the mmap
+// can fail, and it fails before anything changed, so the range is zeroed
+// whole or not at all (chunked writes could stop half-way).
+static int zero_through_mapping(int fd, uint64_t off, uint64_t len) {
+  const uint64_t page = vmar__sys_page_size();
+  const uint64_t start = off & ~(page - 1);
+  if (len > SIZE_MAX - (off - start)) {
+    return EFBIG;
+  }
+  const size_t span = (size_t)(len + (off - start));
+  void* p =
+      mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
+  if (p == MAP_FAILED) {
+    return errno;
+  }
+  memset((char*)p + (off - start), 0, (size_t)len);
+  munmap(p, span);
+  return 0;
+}
+
+int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len) {
+  INJECT(VMAR__FAULT_FALLOCATE);
+#if defined(VMAR__HAVE_FALLOCATE)
+  if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)off,
+                (off_t)len) == 0) {
+    return 0;
+  }
+  if (errno != EOPNOTSUPP && errno != ENOSYS) {
+    return errno;
+  }
+#endif
+  return zero_through_mapping(fd, off, len);
+}
+
+int vmar__sys_commit_range(int fd, uint64_t off, uint64_t len) {
+  INJECT(VMAR__FAULT_FALLOCATE);
+#if defined(VMAR__HAVE_FALLOCATE)
+  if (fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)off, (off_t)len) == 0) {
+    return 0;
+  }
+  if (errno != EOPNOTSUPP && errno != ENOSYS) {
+    return errno;
+  }
+#else
+  (void)fd;
+  (void)off;
+  (void)len;
+#endif
+  return 0; // committed on first touch instead
+}
