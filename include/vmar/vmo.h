@@ -45,6 +45,8 @@ VMAR_API vmar_status_t vmar_vmo_read(vmar_handle_t vmo, void* buf,
 
 // Copies |len| bytes from |buf| to |offset| of |vmo| (all or nothing).
 // As vmar_vmo_read, with VMAR_RIGHT_WRITE, and |buf| must be readable.
+// VMAR_ERR_BAD_STATE (POSIX, hosts without /proc): the VMO was made with
+//   vmar_vmo_create_from_fd and that descriptor was put in append mode since.
 VMAR_API vmar_status_t vmar_vmo_write(vmar_handle_t vmo, const void* buf,
                                       uint64_t offset, size_t len);
 

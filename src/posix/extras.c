@@ -2,6 +2,8 @@
 // The calls of <vmar/posix.h>, which only this backend has: the placement
 // entropy, and VMOs exported to and imported from file descriptors.
 
+#include <errno.h>
+
 #include <vmar/posix.h>
 
 #include "internal.h"
@@ -13,6 +15,48 @@ vmar_status_t vmar_posix_set_entropy_bits(uint32_t bits) {
   }
   vmar__set_entropy_bits(bits);
   return VMAR_OK;
+}
+
+// A descriptor for someone else, whose open file description is not the one
+// the library does its own I/O through: a reopened one where /proc allows,
+// else a duplicate of the VMO's second description. Only where neither
+// exists (a VMO imported on such a host, or /proc not mounted) is the
+// library's own description shared, and its writes check it from then on.
+static int export_descriptor(vmar__vmo_t* v, int* out) {
+  int err = vmar__sys_reopen(v->fd, out);
+  if (err != ENOSYS) {
+    return err;
+  }
+  if (v->export_fd >= 0) {
+    return vmar__sys_dup(v->export_fd, out);
+  }
+  err = vmar__sys_dup(v->fd, out);
+  if (err == 0) {
+    atomic_store(&v->shared_io, true);
+  }
+  return err;
+}
+
+// The VMO's own descriptor for |fd|, imported: reopened where /proc allows
+// (so later changes to |fd|'s status flags do not reach it), else a
+// duplicate sharing |fd|'s open file description, which must not be in
+// append mode now (INVALID_ARGS) and is checked before every write.
+static vmar_status_t import_descriptor(int fd, int* own, bool* shared) {
+  *shared = false;
+  int err = vmar__sys_reopen(fd, own);
+  if (err != ENOSYS) {
+    return vmar__status_from_errno(err);
+  }
+  bool appends = false;
+  err = vmar__sys_appends(fd, &appends);
+  if (err == 0 && appends) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if (err == 0) {
+    err = vmar__sys_dup(fd, own);
+  }
+  *shared = err == 0;
+  return vmar__status_from_errno(err);
 }
 
 vmar_status_t vmar_vmo_get_fd(vmar_handle_t vmo, int* fd) {
@@ -29,7 +73,7 @@ vmar_status_t vmar_vmo_get_fd(vmar_handle_t vmo, int* fd) {
   } else if (fd == NULL) {
     st = VMAR_ERR_INVALID_ARGS;
   } else {
-    st = vmar__status_from_errno(vmar__sys_dup(v->fd, fd));
+    st = vmar__status_from_errno(export_descriptor(v, fd));
   }
   vmar__object_release(&v->obj);
   return st;
@@ -57,12 +101,14 @@ vmar_status_t vmar_vmo_create_from_fd(int fd, uint32_t options,
     return VMAR_ERR_OUT_OF_RANGE;
   }
   int own = -1;
-  if ((err = vmar__sys_dup(fd, &own)) != 0) {
-    return vmar__status_from_errno(err);
+  bool shared = false;
+  vmar_status_t st = import_descriptor(fd, &own, &shared);
+  if (st != VMAR_OK) {
+    return st;
   }
   if (rounded != size && (err = vmar__sys_ftruncate(own, rounded)) != 0) {
     vmar__sys_close(own);
     return vmar__status_of_resize(err);
   }
-  return vmar__vmo_wrap_file(own, rounded, options, out);
+  return vmar__vmo_wrap_file(own, -1, rounded, options, shared, out);
 }

@@ -22,12 +22,19 @@
 #define CHUNK_SLOTS (1u << CHUNK_SHIFT)
 #define NUM_CHUNKS (MAX_SLOTS / CHUNK_SLOTS)
 #define GEN_SHIFT (2u + IDX_BITS)
-#define GEN_MASK ((1u << (32u - GEN_SHIFT)) - 1u)
+#define GEN_BITS (32u - GEN_SHIFT)
+#define GEN_MASK ((1u << GEN_BITS) - 1u)
 #define NUM_STRIPES 64u
 // A stripe reuses a closed slot only once this many of its slots are free,
-// so a stale value survives many open/close cycles before its generation
-// comes round.
-#define MIN_FREE_BEFORE_REUSE 64u
+// least recently freed first. A slot's generation then moves on once per
+// MIN_FREE_BEFORE_REUSE handles created in its stripe, and comes round only
+// after 2^GEN_BITS such moves: a closed value is not handed out again before
+// at least MIN_FREE_BEFORE_REUSE << GEN_BITS (2^20) more handles were
+// created in its stripe (unless the stripe has no fresh slot left).
+#define MIN_FREE_BEFORE_REUSE 1024u
+
+_Static_assert((uint64_t)MIN_FREE_BEFORE_REUSE << GEN_BITS >= 1000000u,
+               "a closed value must stay dead for a million creations");
 
 // 16 bytes: a live slot needs its rights, a free one its list link.
 typedef struct slot {

@@ -19,11 +19,12 @@ enum { VMAR__NODE_REGION = 1, VMAR__NODE_MAPPING = 2 };
 
 typedef struct vmar__top vmar__top_t;
 
-// A VMAR. Its range is node.base/node.size; it is immutable, so it can be
-// read without a lock. Everything else changes only under top->lock:
-// obj.state (VMAR__REGION_*) and obj.flags (the creation options CAN_MAP_*,
-// CAN_MAP_SPECIFIC and COMPACT, plus VMAR__REGION_HAD_MAPPINGS). 104 bytes
-// on 64-bit hosts: with its handle a child VMAR costs 128 bytes of heap.
+// A VMAR. Its range (node.base, node.size) and its creation flags (obj.flags:
+// CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT) never change once it is visible, so
+// they are read without a lock. Everything else changes only under
+// top->lock: obj.state (life cycle and VMAR__REGION_HAD_MAPPINGS), the tree,
+// the parent link. 104 bytes on 64-bit hosts: with its handle a child VMAR
+// costs 128 bytes of heap.
 typedef struct vmar__region {
   vmar__object_t obj;
   vmar__gap_node_t node;       // place among the parent's children
@@ -35,20 +36,20 @@ typedef struct vmar__region {
 _Static_assert(sizeof(vmar__region_t) == 104, "a VMAR must stay small");
 #endif
 
-// Set in obj.flags once anything was mapped in the VMAR or below it; tells
-// destroy whether the host must be asked to re-reserve the range. (Option
-// bit 15 is never a VMAR creation flag.)
-#define VMAR__REGION_HAD_MAPPINGS ((uint16_t)0x8000u)
-_Static_assert((VMAR_VM_COMPACT | VMAR_VM_CAN_MAP_SPECIFIC |
-                VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE |
-                VMAR_VM_CAN_MAP_EXECUTE) < VMAR__REGION_HAD_MAPPINGS,
-               "VMAR creation flags must fit below the HAD_MAPPINGS bit");
-
+// obj.state of a VMAR: its life cycle in the low bits, and HAD_MAPPINGS once
+// anything was mapped in it or below it (within its reservation), which
+// tells destroy whether the host must be asked to re-reserve the range.
 enum {
   VMAR__REGION_NOT_READY = 0,
   VMAR__REGION_ALIVE = 1,
   VMAR__REGION_DEAD = 2,
+  VMAR__REGION_LIFE_MASK = 0x3,
+  VMAR__REGION_HAD_MAPPINGS = 0x80,
 };
+
+static inline bool vmar__region_alive(const vmar__region_t* r) {
+  return (r->obj.state & VMAR__REGION_LIFE_MASK) == VMAR__REGION_ALIVE;
+}
 
 // A reservation: the root VMAR or a child of it, with the lock that guards it
 // and every VMAR and mapping inside it. Operations in unrelated reservations
@@ -60,14 +61,21 @@ struct vmar__top {
   _Alignas(64) pthread_mutex_t lock;
 };
 
-// A VMO: one shared-memory file. |fd| never changes; |size| changes under
-// |io_lock| (written by set_size, held for reading by read/write/op_range);
-// |name| under |name_lock|. Lock order: |io_lock|, then reservation locks
-// (root first), then |name_lock|.
+// A VMO: one file (design.md §5). |fd|, |export_fd| and |options| never
+// change; |size| changes under |io_lock| (written by set_size, held for
+// reading by read, write and every operation on the file's pages); |name|
+// under |name_lock|. Lock order: reservation locks (root first), then
+// |io_lock|, then |name_lock|.
 typedef struct vmar__vmo {
   vmar__object_t obj;
-  int fd;
+  int fd;           // the library's own descriptor: I/O, mappings, size
+  int export_fd;    // where /proc cannot reopen |fd|: a second open file
+                    // description of the file, duplicated for exports; -1
   uint32_t options; // VMAR_VMO_RESIZABLE, VMAR_VMO_DISCARDABLE
+  // |fd|'s open file description is shared with a descriptor outside vmar
+  // (one imported where it could not be reopened): writes first check it is
+  // not in append mode, which would move them to the file's end.
+  atomic_bool shared_io;
   pthread_rwlock_t io_lock;
   _Atomic uint64_t size; // also read without the lock, as a hint
   pthread_mutex_t name_lock;
@@ -149,10 +157,12 @@ void vmar__vmo_free(vmar__vmo_t* v);
 // file offset is a signed 64-bit number).
 bool vmar__vmo_round_size(uint64_t size, uint64_t* out);
 
-// Wraps the open file |fd| (already |size| bytes) in a new VMO with
-// |options| and returns a handle to it with a new VMO's rights. On failure
-// |fd| is closed.
-vmar_status_t vmar__vmo_wrap_file(int fd, uint64_t size, uint32_t options,
+// Wraps the open file |fd| (already |size| bytes; |export_fd| a second open
+// file description of it, or -1) in a new VMO with |options| and returns a
+// handle to it with a new VMO's rights. |shared_io|: |fd|'s description is
+// shared outside vmar. On failure both descriptors are closed.
+vmar_status_t vmar__vmo_wrap_file(int fd, int export_fd, uint64_t size,
+                                  uint32_t options, bool shared_io,
                                   vmar_handle_t* out);
 
 // Marks |r| and everything below it dead, empties their trees and collects

@@ -138,7 +138,7 @@ static vmar_status_t map_check_overwrite(map_call_t* c) {
 // yet, except in the root, where the host places the mapping).
 static vmar_status_t map_check_locked(map_call_t* c) {
   const size_t page = vmar__os_page_size();
-  if (c->r->obj.state != VMAR__REGION_ALIVE) {
+  if (!vmar__region_alive(c->r)) {
     return VMAR_ERR_BAD_STATE;
   }
   if (c->len == 0) {
@@ -223,11 +223,16 @@ static vmar_status_t map_apply(map_call_t* c, bool out_ok) {
   return vmar__status_from_errno(err);
 }
 
-// Notes that something is mapped at or below |r|.
+// Notes that something is mapped at or below |r|, up to its reservation:
+// everything written here is guarded by the reservation's lock, which the
+// caller holds (the root's state belongs to the root's lock).
 static void mark_mapped(vmar__region_t* r) {
-  for (; r != NULL && !(r->obj.flags & VMAR__REGION_HAD_MAPPINGS);
-       r = r->parent) {
-    r->obj.flags |= VMAR__REGION_HAD_MAPPINGS;
+  while (!(r->obj.state & VMAR__REGION_HAD_MAPPINGS)) {
+    r->obj.state |= VMAR__REGION_HAD_MAPPINGS;
+    if (r == &r->top->region) {
+      break;
+    }
+    r = r->parent;
   }
 }
 
@@ -311,7 +316,7 @@ typedef struct unmap_call {
 // only with OP_CHILDREN; a mapping surrounding the range needs a spare piece.
 static vmar_status_t unmap_check(unmap_call_t* c,
                                  const vmar__page_range_t* pr) {
-  if (c->r->obj.state != VMAR__REGION_ALIVE) {
+  if (!vmar__region_alive(c->r)) {
     return VMAR_ERR_BAD_STATE;
   }
   if (!vmar__range_inside(c->r, pr)) {
@@ -330,7 +335,7 @@ static vmar_status_t unmap_check(unmap_call_t* c,
                !(c->rights & VMAR_RIGHT_OP_CHILDREN)) {
       return VMAR_ERR_INVALID_ARGS;
     } else {
-      c->touched |= c->in_root || (vmar__as_region(n)->obj.flags &
+      c->touched |= c->in_root || (vmar__as_region(n)->obj.state &
                                    VMAR__REGION_HAD_MAPPINGS) != 0;
     }
   }

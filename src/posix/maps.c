@@ -70,7 +70,7 @@ vmar_status_t vmar__os_get_maps(vmar_handle_t vmar, vmar_map_info_t* out,
     st = VMAR_ERR_INVALID_ARGS;
   } else if ((st = vmar__lock_range(r, r->node.base, vmar__end_of(&r->node),
                                     &ls)) == VMAR_OK) {
-    if (r->obj.state != VMAR__REGION_ALIVE) {
+    if (!vmar__region_alive(r)) {
       st = VMAR_ERR_BAD_STATE;
     } else {
       total = collect(r, out, count);

@@ -75,7 +75,7 @@ static vmar_status_t op_check_args(op_call_t* c, uint32_t op, vmar_vaddr_t addr,
 // The range must be mapped without holes, and every mapping must allow the
 // operation.
 static vmar_status_t op_check(const op_call_t* c) {
-  if (c->r->obj.state != VMAR__REGION_ALIVE) {
+  if (!vmar__region_alive(c->r)) {
     return VMAR_ERR_BAD_STATE;
   }
   vmar__walk_t w;
@@ -104,26 +104,39 @@ static vmar_status_t op_check(const op_call_t* c) {
 // protection ranges of a mapping, say): it goes to the host as one call, so
 // it changes whole or not at all.
 typedef struct file_run {
-  const vmar__vmo_t* vmo;
+  vmar__vmo_t* vmo;
   uint64_t off, cnt;
 } file_run_t;
 
+// Commits or zeroes the run's part inside the VMO (pages past its end are
+// not the VMO's). The VMO's I/O lock keeps its size, and so its file's
+// length, fixed meanwhile: a concurrent resize cannot cut the file under a
+// hole punch or a temporary mapping.
 static int run_flush(const op_call_t* c, const file_run_t* run) {
-  if (run->vmo == NULL || run->cnt == 0) {
+  if (run->vmo == NULL) {
     return 0;
   }
-  return c->rule->action == ACT_COMMIT
-             ? vmar__sys_commit_range(run->vmo->fd, run->off, run->cnt)
-             : vmar__sys_zero_range(run->vmo->fd, run->off, run->cnt);
+  vmar__vmo_t* v = run->vmo;
+  int err = 0;
+  pthread_rwlock_rdlock(&v->io_lock);
+  const uint64_t size = v->size;
+  uint64_t cnt = run->off >= size ? 0 : run->cnt;
+  if (cnt > size - run->off) {
+    cnt = size - run->off;
+  }
+  if (cnt != 0) {
+    err = c->rule->action == ACT_COMMIT
+              ? vmar__sys_commit_range(v->fd, run->off, cnt)
+              : vmar__sys_zero_range(v->fd, run->off, cnt);
+  }
+  pthread_rwlock_unlock(&v->io_lock);
+  return err;
 }
 
 // Adds [off, off + cnt) of |v| to |run|, flushing the run first when it
 // does not continue it.
-static int run_add(const op_call_t* c, file_run_t* run, const vmar__vmo_t* v,
+static int run_add(const op_call_t* c, file_run_t* run, vmar__vmo_t* v,
                    uint64_t off, uint64_t cnt) {
-  if (cnt == 0) {
-    return 0;
-  }
   if (v == run->vmo && run->off + run->cnt == off) {
     run->cnt += cnt;
     return 0;
@@ -135,6 +148,18 @@ static int run_add(const op_call_t* c, file_run_t* run, const vmar__vmo_t* v,
   return err;
 }
 
+// A read-ahead hint for the part of [lo, hi) that lies inside the VMO (a
+// hint needs no lock: a stale size only makes it less useful).
+static void will_need(const vmar__mapping_t* m, uintptr_t lo, uintptr_t hi) {
+  const uint64_t size = m->vmo->size;
+  const uint64_t off = m->vmo_offset + (lo - m->node.base);
+  if (!m->backed || off >= size) {
+    return;
+  }
+  uint64_t cnt = hi - lo;
+  vmar__sys_will_need(lo, (size_t)(cnt < size - off ? cnt : size - off));
+}
+
 static vmar_status_t op_apply(const op_call_t* c) {
   vmar__walk_t w;
   file_run_t run = {NULL, 0, 0};
@@ -144,23 +169,13 @@ static vmar_status_t op_apply(const op_call_t* c) {
     if (!vmar__is_mapping(n)) {
       continue;
     }
-    const vmar__mapping_t* m = vmar__as_mapping(n);
+    vmar__mapping_t* m = vmar__as_mapping(n);
     const uintptr_t lo = max_addr(n->base, c->a);
     const uintptr_t hi = min_addr(vmar__end_of(n), c->b);
-    // The VMO range behind [lo, hi), cut at the VMO's end: pages past it are
-    // not the VMO's.
-    const uint64_t size = m->vmo->size;
-    uint64_t off = m->vmo_offset + (lo - n->base);
-    uint64_t cnt = hi - lo;
-    if (off >= size) {
-      cnt = 0;
-    } else if (cnt > size - off) {
-      cnt = size - off;
-    }
     if (c->rule->action == ACT_COMMIT || c->rule->action == ACT_ZERO) {
-      err = run_add(c, &run, m->vmo, off, cnt);
-    } else if (c->rule->action == ACT_WILL_NEED && m->backed && cnt != 0) {
-      vmar__sys_will_need(lo, (size_t)cnt);
+      err = run_add(c, &run, m->vmo, m->vmo_offset + (lo - n->base), hi - lo);
+    } else if (c->rule->action == ACT_WILL_NEED) {
+      will_need(m, lo, hi);
     }
   }
   if (err == 0) {

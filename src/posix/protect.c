@@ -71,7 +71,7 @@ static vmar_status_t protect_check_piece(const protect_call_t* c,
 // the edge pieces that will split get their spare memory now.
 static vmar_status_t protect_check(protect_call_t* c,
                                    const vmar__page_range_t* pr) {
-  if (c->r->obj.state != VMAR__REGION_ALIVE) {
+  if (!vmar__region_alive(c->r)) {
     return VMAR_ERR_BAD_STATE;
   }
   if (!vmar__range_inside(c->r, pr)) {

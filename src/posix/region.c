@@ -87,7 +87,7 @@ typedef struct allocate_call {
 // the child's memory.
 static vmar_status_t allocate_check(allocate_call_t* c) {
   const vmar__region_t* p = c->parent;
-  if (p->obj.state != VMAR__REGION_ALIVE) {
+  if (!vmar__region_alive(p)) {
     return VMAR_ERR_BAD_STATE;
   }
   if (c->size == 0) {
@@ -264,9 +264,9 @@ vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
   }
   const bool top = is_top(r);
   lock_region(r, top);
-  if (r->obj.state != VMAR__REGION_ALIVE) {
+  if (!vmar__region_alive(r)) {
     st = VMAR_ERR_BAD_STATE;
-  } else if (top || (r->obj.flags & VMAR__REGION_HAD_MAPPINGS)) {
+  } else if (top || (r->obj.state & VMAR__REGION_HAD_MAPPINGS)) {
     // Host first: if it refuses, nothing has changed yet. A reservation goes
     // back to the host; a sub-VMAR that held mappings is reserved afresh
     // (as free space of its parent).

@@ -167,7 +167,23 @@ int vmar__sys_open_memfd(int* fd_out) {
 }
 #endif
 
-int vmar__sys_open_shm(int* fd_out) {
+// Opens |name| a second time as a new open file description.
+static int open_again(const char* name, bool shm, int* out) {
+  int injected;
+  if (vmar__fault_hit(VMAR__FAULT_OPEN, &injected)) {
+    return injected;
+  }
+  int fd = shm ? shm_open(name, O_RDWR, 0600)
+               : open(name, O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    return errno;
+  }
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  *out = fd;
+  return 0;
+}
+
+int vmar__sys_open_shm(int* fd_out, int* second) {
   INJECT(VMAR__FAULT_OPEN);
   static atomic_uint_fast32_t counter;
   for (int attempt = 0; attempt < 16; attempt++) {
@@ -185,7 +201,12 @@ int vmar__sys_open_shm(int* fd_out) {
       }
       return errno;
     }
+    int err = second != NULL ? open_again(name, true, second) : 0;
     shm_unlink(name); // anonymous from now on, like a memfd
+    if (err != 0) {
+      close(fd);
+      return err;
+    }
     fcntl(fd, F_SETFD, FD_CLOEXEC);
     *fd_out = fd;
     return 0;
@@ -193,7 +214,7 @@ int vmar__sys_open_shm(int* fd_out) {
   return EEXIST;
 }
 
-int vmar__sys_open_tmpfile(int* fd_out) {
+int vmar__sys_open_tmpfile(int* fd_out, int* second) {
   INJECT(VMAR__FAULT_OPEN);
   const char* dir = getenv("TMPDIR");
   if (dir == NULL || dir[0] == '\0') {
@@ -208,9 +229,47 @@ int vmar__sys_open_tmpfile(int* fd_out) {
   if (fd < 0) {
     return errno;
   }
+  int err = second != NULL ? open_again(path, false, second) : 0;
   unlink(path);
+  if (err != 0) {
+    close(fd);
+    return err;
+  }
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   *fd_out = fd;
+  return 0;
+}
+
+int vmar__sys_reopen(int fd, int* out) {
+  INJECT(VMAR__FAULT_OPEN);
+#if defined(VMAR__HAVE_PROCFS)
+  char path[40];
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+  int d = open(path, O_RDWR | O_CLOEXEC);
+  if (d < 0) {
+    // No /proc mounted, or the file's permissions forbid a new open: this
+    // descriptor cannot be reopened here. Anything else (out of descriptors,
+    // say) is a failure of its own.
+    const int err = errno;
+    return err == ENOENT || err == EACCES || err == EPERM || err == ENXIO
+               ? ENOSYS
+               : err;
+  }
+  *out = d;
+  return 0;
+#else
+  (void)fd;
+  (void)out;
+  return ENOSYS;
+#endif
+}
+
+int vmar__sys_appends(int fd, bool* appends) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) {
+    return errno;
+  }
+  *appends = (flags & O_APPEND) != 0;
   return 0;
 }
 

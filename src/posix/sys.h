@@ -61,12 +61,25 @@ void vmar__sys_will_need(uintptr_t addr, size_t size);
 // ---- VMO backing files ----
 
 // A new, empty, anonymous backing file, close-on-exec: memfd_create,
-// shm_open (unlinked at once) or an unlinked file in $TMPDIR (or /tmp).
+// shm_open (unlinked at once) or an unlinked file in $TMPDIR (or /tmp). With
+// |second| not NULL, a second open file description of the same file is
+// opened too, before the name goes (for hosts that cannot reopen a file
+// without its name).
 #if defined(VMAR__HAVE_MEMFD)
 int vmar__sys_open_memfd(int* fd_out);
 #endif
-int vmar__sys_open_shm(int* fd_out);
-int vmar__sys_open_tmpfile(int* fd_out);
+int vmar__sys_open_shm(int* fd_out, int* second);
+int vmar__sys_open_tmpfile(int* fd_out, int* second);
+
+// A new open file description of the file |fd| is open on (read-write,
+// close-on-exec, no other status flag), so that changing the status flags
+// of either, O_APPEND say, never changes the other. ENOSYS where this
+// descriptor cannot be reopened (no /proc, or the file's permissions forbid
+// a new open); other errors are failures of the call.
+int vmar__sys_reopen(int fd, int* out);
+
+// Whether |fd|'s open file description is in append mode.
+int vmar__sys_appends(int fd, bool* appends);
 
 // As on Linux and the BSDs, the descriptor is released even when close
 // reports an error (retrying could close a descriptor reused meanwhile); an

@@ -45,22 +45,41 @@ static void choose_backing(void) {
 #endif
 }
 
-static int open_backing(int* fd_out) {
+// Opens a new backing file. Where /proc cannot give an exported descriptor
+// an open file description of its own, a second description is opened now,
+// while the file still has a name, and exports duplicate that one: nothing
+// a receiver does to its descriptor's status flags (O_APPEND, say) reaches
+// the library's own I/O.
+static int open_backing(int* fd_out, int* export_fd) {
   pthread_once(&backing_once, choose_backing);
+#if defined(VMAR__HAVE_PROCFS)
+  int* second = NULL;
+  (void)export_fd;
+#else
+  int* second = export_fd;
+#endif
   switch (backing_kind) {
 #if defined(VMAR__HAVE_MEMFD)
   case BACKING_MEMFD:
     return vmar__sys_open_memfd(fd_out);
 #endif
   case BACKING_SHM:
-    return vmar__sys_open_shm(fd_out);
+    return vmar__sys_open_shm(fd_out, second);
   default:
-    return vmar__sys_open_tmpfile(fd_out);
+    return vmar__sys_open_tmpfile(fd_out, second);
+  }
+}
+
+// Closes both descriptors of a VMO that never became one.
+static void close_backing(int fd, int export_fd) {
+  vmar__sys_close(fd);
+  if (export_fd >= 0) {
+    vmar__sys_close(export_fd);
   }
 }
 
 void vmar__vmo_free(vmar__vmo_t* v) {
-  vmar__sys_close(v->fd);
+  close_backing(v->fd, v->export_fd);
   pthread_rwlock_destroy(&v->io_lock);
   pthread_mutex_destroy(&v->name_lock);
   vmar__free(v);
@@ -86,27 +105,30 @@ bool vmar__vmo_round_size(uint64_t size, uint64_t* out) {
          *out <= (uint64_t)INT64_MAX;
 }
 
-vmar_status_t vmar__vmo_wrap_file(int fd, uint64_t size, uint32_t options,
+vmar_status_t vmar__vmo_wrap_file(int fd, int export_fd, uint64_t size,
+                                  uint32_t options, bool shared_io,
                                   vmar_handle_t* out) {
   // Whole cache lines: VMOs used by different threads never share one.
   vmar__vmo_t* v = vmar__calloc_lines(sizeof(*v));
   if (v == NULL) {
-    vmar__sys_close(fd);
+    close_backing(fd, export_fd);
     return VMAR_ERR_NO_MEMORY;
   }
   if (pthread_rwlock_init(&v->io_lock, NULL) != 0) {
     vmar__free(v);
-    vmar__sys_close(fd);
+    close_backing(fd, export_fd);
     return VMAR_ERR_NO_MEMORY;
   }
   if (pthread_mutex_init(&v->name_lock, NULL) != 0) {
     pthread_rwlock_destroy(&v->io_lock);
     vmar__free(v);
-    vmar__sys_close(fd);
+    close_backing(fd, export_fd);
     return VMAR_ERR_NO_MEMORY;
   }
   vmar__object_init(&v->obj, VMAR_OBJ_TYPE_VMO);
   v->fd = fd;
+  v->export_fd = export_fd;
+  atomic_init(&v->shared_io, shared_io);
   v->options = options;
   v->size = size;
   vmar_rights_t rights = VMAR_DEFAULT_VMO_RIGHTS;
@@ -130,20 +152,52 @@ vmar_status_t vmar__os_vmo_create(uint64_t size, uint32_t options,
   if (out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  int fd;
-  int err = open_backing(&fd);
+  int fd = -1;
+  int export_fd = -1;
+  int err = open_backing(&fd, &export_fd);
   if (err != 0) {
     return vmar__status_from_errno(err);
   }
   if (rounded != 0 && (err = vmar__sys_ftruncate(fd, rounded)) != 0) {
-    vmar__sys_close(fd);
+    close_backing(fd, export_fd);
     return vmar__status_of_resize(err);
   }
-  return vmar__vmo_wrap_file(fd, rounded, options, out);
+  return vmar__vmo_wrap_file(fd, export_fd, rounded, options, false, out);
+}
+
+static bool in_range(uint64_t offset, uint64_t len, uint64_t size) {
+  return offset <= size && len <= size - offset;
+}
+
+// The copy itself, under the I/O lock so a concurrent resize cannot cut it
+// short; the range is checked again there (the VMO may have shrunk since).
+static vmar_status_t vmo_copy(vmar__vmo_t* v, void* buf, uint64_t offset,
+                              size_t len, bool write) {
+  if (write && atomic_load_explicit(&v->shared_io, memory_order_relaxed)) {
+    // The owner of the descriptor this VMO was made from could have put it in
+    // append mode, which moves pwrite to the file's end: refuse rather than
+    // write somewhere else.
+    bool appends = false;
+    int err = vmar__sys_appends(v->fd, &appends);
+    if (err != 0 || appends) {
+      return err != 0 ? vmar__status_from_errno(err) : VMAR_ERR_BAD_STATE;
+    }
+  }
+  vmar_status_t st = VMAR_ERR_OUT_OF_RANGE;
+  pthread_rwlock_rdlock(&v->io_lock);
+  if (in_range(offset, len, v->size)) {
+    int err = write ? vmar__sys_pwrite_all(v->fd, buf, len, offset)
+                    : vmar__sys_pread_all(v->fd, buf, len, offset);
+    st = vmar__status_of_copy(err);
+  }
+  pthread_rwlock_unlock(&v->io_lock);
+  return st;
 }
 
 // The common part of read and write: checks in Zircon's order, then the
-// copy under the I/O lock (so a concurrent resize cannot cut it short).
+// copy. The caller's buffer is checked against vmar's mappings before the
+// I/O lock is taken (a VMO's lock is never held while a reservation's lock
+// is taken: design.md §9).
 static vmar_status_t vmo_io(vmar_handle_t h, void* buf, uint64_t offset,
                             size_t len, bool write) {
   vmar__vmo_t* v;
@@ -153,10 +207,9 @@ static vmar_status_t vmo_io(vmar_handle_t h, void* buf, uint64_t offset,
     return st;
   }
   const vmar_rights_t needed = write ? VMAR_RIGHT_WRITE : VMAR_RIGHT_READ;
-  pthread_rwlock_rdlock(&v->io_lock);
   if (!(rights & needed)) {
     st = VMAR_ERR_ACCESS_DENIED;
-  } else if (offset > v->size || len > v->size - offset) {
+  } else if (!in_range(offset, len, v->size)) {
     st = VMAR_ERR_OUT_OF_RANGE;
   } else if (len == 0) {
     st = VMAR_OK;
@@ -167,12 +220,9 @@ static vmar_status_t vmo_io(vmar_handle_t h, void* buf, uint64_t offset,
     // check keeps a copy from stopping half-way in memory vmar manages.
     st = vmar__check_user_buffer((uintptr_t)buf, len, !write);
     if (st == VMAR_OK) {
-      int err = write ? vmar__sys_pwrite_all(v->fd, buf, len, offset)
-                      : vmar__sys_pread_all(v->fd, buf, len, offset);
-      st = vmar__status_of_copy(err);
+      st = vmo_copy(v, buf, offset, len, write);
     }
   }
-  pthread_rwlock_unlock(&v->io_lock);
   vmar__object_release(&v->obj);
   return st;
 }
