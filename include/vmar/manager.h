@@ -60,8 +60,23 @@ VMAR_API vmar_manager_t* vmar_manager_retain(vmar_manager_t* m);
 
 // Drops a reference to |m|; NULL is a no-op. The last release of a created
 // manager destroys its VMAR (and everything in it), then closes the handle and
-// releases the parent manager. A used manager only closes its handle.
+// releases the parent manager. A used manager only closes its handle. Should
+// the host refuse the destroy (vmar_destroy's NO_RESOURCES; on a POSIX host
+// practically never: docs/design.md §4), the manager is kept, with its VMAR
+// and its parent, and every later vmar_manager_create, _release and
+// _try_release tries again; vmar_manager_parked_count says how many wait.
 VMAR_API void vmar_manager_release(vmar_manager_t* m);
+
+// As vmar_manager_release, but a last release whose destroy fails keeps the
+// reference instead: |m| stays valid and the caller may try again.
+// VMAR_OK: the reference is gone (and, if it was the last, the VMAR).
+// Any status of vmar_destroy but BAD_STATE (an ancestor destroyed first took
+// the VMAR with it, which counts as done): nothing changed.
+VMAR_API vmar_status_t vmar_manager_try_release(vmar_manager_t* m);
+
+// How many managers wait for their VMAR to be destroyed (see
+// vmar_manager_release).
+VMAR_API size_t vmar_manager_parked_count(void);
 
 // The manager's VMAR handle, borrowed: do not close it. The root's handle for
 // NULL.

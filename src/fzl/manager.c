@@ -3,7 +3,8 @@
 // so that a parent VMAR always outlives its children's managers. Built only on
 // the public region and handle calls, so it is the same on every backend.
 
-#include <stdlib.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include "base/alloc.h"
 #include "base/util.h"
@@ -15,11 +16,81 @@ struct vmar_manager {
   vmar_vaddr_t start;
   uint64_t size;
   vmar_manager_t* parent; // a reference, or NULL for the root
+  vmar_manager_t* next_parked;
 };
+
+// Managers whose last reference went but whose VMAR the host refused to
+// destroy (design.md §4 says when): kept here, linked through
+// |next_parked|, and tried again by every later create and release.
+static pthread_mutex_t parked_lock = PTHREAD_MUTEX_INITIALIZER;
+static vmar_manager_t* parked;
+static atomic_bool any_parked;
+
+// Destroys |m|'s VMAR if |m| created it. An ancestor destroyed first took it
+// with it (BAD_STATE): that is done too.
+static vmar_status_t end_of_life(vmar_manager_t* m) {
+  if (!m->owned) {
+    return VMAR_OK;
+  }
+  vmar_status_t st = vmar_destroy(m->vmar);
+  return st == VMAR_ERR_BAD_STATE ? VMAR_OK : st;
+}
+
+// Frees |m|, whose VMAR is gone, and drops its reference on the parent,
+// which may be the parent's last; returns the parent when it was.
+static vmar_manager_t* free_one(vmar_manager_t* m) {
+  (void)vmar_handle_close(m->vmar);
+  vmar_manager_t* parent = m->parent;
+  vmar__free(m);
+  return parent != NULL && vmar__ref_release(&parent->refs) ? parent : NULL;
+}
+
+// Ends the life of managers whose last reference is gone, |m| and then each
+// parent whose last reference that drops. A manager whose VMAR cannot be
+// destroyed yet is parked (and its parent kept) when |park|, else it gets
+// its reference back and the status is returned.
+static vmar_status_t finish(vmar_manager_t* m, bool park) {
+  while (m != NULL) {
+    vmar_status_t st = end_of_life(m);
+    if (st != VMAR_OK) {
+      if (!park) {
+        vmar__ref_init(&m->refs);
+        return st;
+      }
+      pthread_mutex_lock(&parked_lock);
+      m->next_parked = parked;
+      parked = m;
+      atomic_store(&any_parked, true);
+      pthread_mutex_unlock(&parked_lock);
+      return VMAR_OK;
+    }
+    m = free_one(m);
+    park = true; // an ancestor's failure is no failure of this call
+  }
+  return VMAR_OK;
+}
+
+// Tries the parked managers again (the host may have room now).
+static void retry_parked(void) {
+  if (!atomic_load(&any_parked)) {
+    return;
+  }
+  pthread_mutex_lock(&parked_lock);
+  vmar_manager_t* list = parked;
+  parked = NULL;
+  atomic_store(&any_parked, false);
+  pthread_mutex_unlock(&parked_lock);
+  while (list != NULL) {
+    vmar_manager_t* next = list->next_parked;
+    (void)finish(list, true);
+    list = next;
+  }
+}
 
 vmar_status_t vmar_manager_create(size_t size, vmar_manager_t* parent,
                                   vmar_vm_option_t options,
                                   vmar_manager_t** out) {
+  retry_parked();
   if (out == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
@@ -91,18 +162,29 @@ vmar_manager_t* vmar_manager_retain(vmar_manager_t* m) {
   return m;
 }
 
-void vmar_manager_release(vmar_manager_t* m) {
-  // A loop, not recursion: the last release of a deep chain walks it upwards.
-  while (m != NULL && vmar__ref_release(&m->refs)) {
-    if (m->owned) {
-      // Fails harmlessly with BAD_STATE when an ancestor was destroyed.
-      (void)vmar_destroy(m->vmar);
-    }
-    (void)vmar_handle_close(m->vmar);
-    vmar_manager_t* parent = m->parent;
-    vmar__free(m);
-    m = parent;
+size_t vmar_manager_parked_count(void) {
+  size_t n = 0;
+  pthread_mutex_lock(&parked_lock);
+  for (const vmar_manager_t* m = parked; m != NULL; m = m->next_parked) {
+    n++;
   }
+  pthread_mutex_unlock(&parked_lock);
+  return n;
+}
+
+void vmar_manager_release(vmar_manager_t* m) {
+  retry_parked();
+  if (m != NULL && vmar__ref_release(&m->refs)) {
+    (void)finish(m, true);
+  }
+}
+
+vmar_status_t vmar_manager_try_release(vmar_manager_t* m) {
+  retry_parked();
+  if (m == NULL || !vmar__ref_release(&m->refs)) {
+    return VMAR_OK;
+  }
+  return finish(m, false);
 }
 
 vmar_handle_t vmar_manager_vmar(const vmar_manager_t* m) {

@@ -118,17 +118,25 @@ vmar_status_t vmar_mapper_map(vmar_mapper_t* m, vmar_handle_t vmo,
   return VMAR_OK;
 }
 
-void vmar_mapper_unmap(vmar_mapper_t* m) {
+vmar_status_t vmar_mapper_try_unmap(vmar_mapper_t* m) {
   if (m == NULL || !is_mapped(m)) {
-    return;
+    return VMAR_OK;
   }
   // Unmap before dropping the reference: the last release destroys the VMAR.
-  (void)vmar_unmap(vmar_manager_vmar(m->manager_), m->start_, (size_t)m->size_);
+  vmar_status_t st =
+      vmar_unmap(vmar_manager_vmar(m->manager_), m->start_, (size_t)m->size_);
+  if (st != VMAR_OK && st != VMAR_ERR_BAD_STATE) {
+    return st; // still mapped: the mapper keeps it, to try again
+  }
+  // (BAD_STATE: the VMAR was destroyed, and the mapping with it.)
   vmar_manager_release(m->manager_);
   m->manager_ = NULL;
   m->start_ = 0;
   m->size_ = 0;
+  return VMAR_OK;
 }
+
+void vmar_mapper_unmap(vmar_mapper_t* m) { (void)vmar_mapper_try_unmap(m); }
 
 void vmar_mapper_move(vmar_mapper_t* dst, vmar_mapper_t* src) {
   if (dst == NULL || src == NULL || dst == src) {

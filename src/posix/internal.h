@@ -22,8 +22,7 @@ typedef struct vmar__top vmar__top_t;
 // A VMAR. Its range (node.base, node.size) and its creation flags (obj.flags:
 // CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT) never change once it is visible, so
 // they are read without a lock. Everything else changes only under
-// top->lock: obj.state (life cycle and VMAR__REGION_HAD_MAPPINGS), the tree,
-// the parent link. 104 bytes on 64-bit hosts: with its handle a child VMAR
+// top->lock: obj.state (VMAR__REGION_*), the tree, the parent link. 104 bytes on 64-bit hosts: with its handle a child VMAR
 // costs 128 bytes of heap.
 typedef struct vmar__region {
   vmar__object_t obj;
@@ -36,19 +35,15 @@ typedef struct vmar__region {
 _Static_assert(sizeof(vmar__region_t) == 104, "a VMAR must stay small");
 #endif
 
-// obj.state of a VMAR: its life cycle in the low bits, and HAD_MAPPINGS once
-// anything was mapped in it or below it (within its reservation), which
-// tells destroy whether the host must be asked to re-reserve the range.
+// obj.state of a VMAR: its life cycle.
 enum {
   VMAR__REGION_NOT_READY = 0,
   VMAR__REGION_ALIVE = 1,
   VMAR__REGION_DEAD = 2,
-  VMAR__REGION_LIFE_MASK = 0x3,
-  VMAR__REGION_HAD_MAPPINGS = 0x80,
 };
 
 static inline bool vmar__region_alive(const vmar__region_t* r) {
-  return (r->obj.state & VMAR__REGION_LIFE_MASK) == VMAR__REGION_ALIVE;
+  return r->obj.state == VMAR__REGION_ALIVE;
 }
 
 // A reservation: the root VMAR or a child of it, with the lock that guards it
@@ -59,6 +54,12 @@ static inline bool vmar__region_alive(const vmar__region_t* r) {
 struct vmar__top {
   vmar__region_t region;
   _Alignas(64) pthread_mutex_t lock;
+  // Spans whose mappings were retired in place because the host refused a
+  // new reservation over them (vm.max_map_count; range.c): laid over again
+  // once the host gives room. Pairs of [base, end), under |lock|.
+  uintptr_t* retired;
+  size_t retired_count; // pairs
+  size_t retired_cap;   // pairs
 };
 
 // A VMO: one file (design.md §5). |fd|, |export_fd| and |options| never

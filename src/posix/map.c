@@ -223,19 +223,6 @@ static vmar_status_t map_apply(map_call_t* c, bool out_ok) {
   return vmar__status_from_errno(err);
 }
 
-// Notes that something is mapped at or below |r|, up to its reservation:
-// everything written here is guarded by the reservation's lock, which the
-// caller holds (the root's state belongs to the root's lock).
-static void mark_mapped(vmar__region_t* r) {
-  while (!(r->obj.state & VMAR__REGION_HAD_MAPPINGS)) {
-    r->obj.state |= VMAR__REGION_HAD_MAPPINGS;
-    if (r == &r->top->region) {
-      break;
-    }
-    r = r->parent;
-  }
-}
-
 // The trees: what SPECIFIC_OVERWRITE replaced goes, the new mapping comes.
 static void map_commit(map_call_t* c) {
   vmar__region_t* r = c->r;
@@ -257,7 +244,6 @@ static void map_commit(map_call_t* c) {
   m->perms = (uint8_t)map_perms(c);
   m->backed = c->backed;
   vmar__gap_tree_insert(&r->children, &m->node);
-  mark_mapped(r);
   if (c->backed && (c->options & VMAR_VM_MAP_RANGE)) {
     vmar__sys_will_need(c->addr, c->len);
   }
@@ -306,7 +292,6 @@ typedef struct unmap_call {
   vmar_rights_t rights;
   uintptr_t a, b;
   bool in_root;
-  bool touched;            // anything is mapped in the range
   vmar__gap_node_t* first; // lower bound of |a| in r's children
   vmar__mapping_t* spare;  // for a mapping that surrounds the range
   vmar__graveyard_t g;
@@ -326,7 +311,6 @@ static vmar_status_t unmap_check(unmap_call_t* c,
   for (vmar__gap_node_t* n = c->first; n != NULL && n->base < c->b;
        n = vmar__end_of(n) >= c->b ? NULL : vmar__gap_tree_next(n)) {
     if (vmar__is_mapping(n)) {
-      c->touched = true;
       if (n->base < c->a && vmar__end_of(n) > c->b && c->spare == NULL &&
           (c->spare = vmar__malloc(sizeof(*c->spare))) == NULL) {
         return VMAR_ERR_NO_MEMORY;
@@ -334,9 +318,6 @@ static vmar_status_t unmap_check(unmap_call_t* c,
     } else if (n->base < c->a || vmar__end_of(n) > c->b ||
                !(c->rights & VMAR_RIGHT_OP_CHILDREN)) {
       return VMAR_ERR_INVALID_ARGS;
-    } else {
-      c->touched |= c->in_root || (vmar__as_region(n)->obj.state &
-                                   VMAR__REGION_HAD_MAPPINGS) != 0;
     }
   }
   return VMAR_OK;
@@ -397,13 +378,9 @@ static vmar_status_t unmap_apply(const unmap_call_t* c) {
   if (c->first == NULL || c->first->base >= c->b) {
     return VMAR_OK; // nothing there
   }
-  int err = 0;
-  if (c->in_root) {
-    err = unmap_apply_root(c);
-  } else if (c->touched) {
-    err = vmar__sys_rereserve(c->a, c->b - c->a);
-  }
-  return vmar__status_from_errno(err);
+  return vmar__status_from_errno(c->in_root
+                                     ? unmap_apply_root(c)
+                                     : vmar__clear_range(c->r, c->a, c->b));
 }
 
 vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,

@@ -4,9 +4,13 @@
 
 #include "range.h"
 
+#include <errno.h>
 #include <string.h>
 
+#include "sys.h"
+
 static uintptr_t min_addr(uintptr_t a, uintptr_t b) { return a < b ? a : b; }
+static uintptr_t max_addr(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
 
 // ---- Page ranges -----------------------------------------------------------
 
@@ -203,4 +207,133 @@ void vmar__coalesce(vmar__region_t* r, uintptr_t a, uintptr_t b,
       vmar__piece_trim(p, p->node.base, grown);
     }
   }
+}
+
+// ---- Giving a range back to its reservation --------------------------------
+//
+// At vm.max_map_count Linux refuses even a reservation that only replaces
+// whole host mappings (it counts the new one before the old ones go), and
+// says ENOMEM, as it does for a real shortage; /proc tells which it is.
+// Taking every permission from those mappings needs no new host mapping, so
+// it still works: the pieces are *retired* in place, inaccessible like the
+// reservation around them, and the span is remembered on the reservation.
+// Their pages are held until the span is laid over again: by the next clear
+// in the same reservation that the host accepts, by a mapping placed there,
+// or by destroying the reservation.
+
+// Makes room for one more retired span; false when memory runs out.
+static bool retired_room(vmar__top_t* t) {
+  if (t->retired_count < t->retired_cap) {
+    return true;
+  }
+  size_t cap = t->retired_cap == 0 ? 4 : 2 * t->retired_cap;
+  uintptr_t* bigger = vmar__malloc(2 * cap * sizeof(*bigger));
+  if (bigger == NULL) {
+    return false;
+  }
+  if (t->retired_count > 0) {
+    memcpy(bigger, t->retired, 2 * t->retired_count * sizeof(*bigger));
+  }
+  vmar__free(t->retired);
+  t->retired = bigger;
+  t->retired_cap = cap;
+  return true;
+}
+
+// Takes every permission from [lo, hi), which holds mapping pieces, the last
+// starting at |last|. Only the two ends can need a host mapping split; the
+// last piece goes first, so either step fails before it changed anything,
+// and the first step is undone if the second fails.
+static int retire(uintptr_t lo, uintptr_t last, uintptr_t hi, int last_prot) {
+  int err = vmar__sys_protect(last, hi - last, vmar__sys_prot(0));
+  if (err != 0 || last == lo) {
+    return err;
+  }
+  err = vmar__sys_protect(lo, last - lo, vmar__sys_prot(0));
+  if (err != 0) {
+    (void)vmar__sys_protect(last, hi - last, last_prot);
+  }
+  return err;
+}
+
+// The first and last backed mapping pieces in [a, b) of |r|, at any depth.
+// Unbacked pieces were never given to the host: their range is reserved.
+static bool backed_span(vmar__region_t* r, uintptr_t a, uintptr_t b,
+                        const vmar__mapping_t** first,
+                        const vmar__mapping_t** last) {
+  vmar__walk_t w;
+  *first = NULL;
+  for (vmar__gap_node_t* n = vmar__walk_first(&w, r, a, b); n != NULL;
+       n = vmar__walk_next(&w, n)) {
+    if (vmar__is_mapping(n) && vmar__as_mapping(n)->backed) {
+      *first = *first != NULL ? *first : vmar__as_mapping(n);
+      *last = vmar__as_mapping(n);
+    }
+  }
+  return *first != NULL;
+}
+
+// Lays a reservation over the parts of [a, b) that no backed mapping covers
+// (the rest of a retired span may have been mapped again since). Returns 0,
+// or the first error, at which it stops.
+static int reserve_free_parts(vmar__region_t* top, uintptr_t a, uintptr_t b) {
+  vmar__walk_t w;
+  uintptr_t cursor = a;
+  int err = 0;
+  for (vmar__gap_node_t* n = vmar__walk_first(&w, top, a, b);
+       n != NULL && err == 0; n = vmar__walk_next(&w, n)) {
+    if (vmar__is_mapping(n) && vmar__as_mapping(n)->backed) {
+      if (n->base > cursor) {
+        err = vmar__sys_rereserve(cursor, n->base - cursor);
+      }
+      cursor = max_addr(cursor, vmar__end_of(n));
+    }
+  }
+  if (err == 0 && cursor < b) {
+    err = vmar__sys_rereserve(cursor, b - cursor);
+  }
+  return err;
+}
+
+// After the host accepted a new reservation in |t|, the retired spans get
+// theirs too, while it keeps accepting.
+static void sweep_retired(vmar__top_t* t) {
+  if (t->retired == NULL) {
+    return;
+  }
+  while (t->retired_count > 0) {
+    const size_t i = t->retired_count - 1;
+    if (reserve_free_parts(&t->region, t->retired[2 * i],
+                           t->retired[2 * i + 1]) != 0) {
+      return;
+    }
+    t->retired_count--;
+  }
+  vmar__free(t->retired);
+  t->retired = NULL;
+  t->retired_cap = 0;
+}
+
+int vmar__clear_range(vmar__region_t* r, uintptr_t a, uintptr_t b) {
+  const vmar__mapping_t* first;
+  const vmar__mapping_t* last;
+  if (!backed_span(r, a, b, &first, &last)) {
+    return 0; // nothing mapped: the range is reserved already
+  }
+  const uintptr_t lo = max_addr(a, first->node.base);
+  const uintptr_t hi = min_addr(b, vmar__end_of(&last->node));
+  vmar__top_t* t = r->top;
+  int err = vmar__sys_rereserve(lo, hi - lo);
+  if (err == 0) {
+    sweep_retired(t);
+  } else if (err == ENOMEM && vmar__sys_at_map_limit() && retired_room(t)) {
+    err = retire(lo, max_addr(lo, last->node.base), hi,
+                 vmar__sys_prot(last->perms));
+    if (err == 0) {
+      t->retired[2 * t->retired_count] = lo;
+      t->retired[2 * t->retired_count + 1] = hi;
+      t->retired_count++;
+    }
+  }
+  return err;
 }

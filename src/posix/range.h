@@ -109,4 +109,13 @@ void vmar__cut_range(vmar__region_t* r, vmar__gap_node_t* first, uintptr_t a,
 void vmar__coalesce(vmar__region_t* r, uintptr_t a, uintptr_t b,
                     vmar__graveyard_t* g);
 
+// ---- Giving a range back to its reservation ----
+
+// Makes the host memory of [a, b) inside |r| (a VMAR within a reservation)
+// reserved again: what is mapped there at any depth is gone and can never
+// be touched. Only the span from the first to the last mapped byte is laid
+// over, so edges in free space split nothing. Returns 0 or an errno value;
+// on failure the host is as it was. The trees are the caller's to change.
+int vmar__clear_range(vmar__region_t* r, uintptr_t a, uintptr_t b);
+
 #endif // VMAR_SRC_POSIX_RANGE_H_

@@ -9,7 +9,7 @@
 // parent.
 
 #include "backend.h"
-#include "internal.h"
+#include "range.h"
 #include "sys.h"
 #include "validate.h"
 
@@ -37,6 +37,7 @@ static void unlock_region(vmar__region_t* r, bool with_root) {
 void vmar__region_free(vmar__region_t* r) {
   if (is_top(r)) {
     vmar__top_t* t = r->top;
+    vmar__free(t->retired);
     pthread_mutex_destroy(&t->lock);
     vmar__free(t);
     return;
@@ -266,15 +267,14 @@ vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
   lock_region(r, top);
   if (!vmar__region_alive(r)) {
     st = VMAR_ERR_BAD_STATE;
-  } else if (top || (r->obj.state & VMAR__REGION_HAD_MAPPINGS)) {
+  } else {
     // Host first: if it refuses, nothing has changed yet. A reservation goes
-    // back to the host; a sub-VMAR that held mappings is reserved afresh
-    // (as free space of its parent).
-    int err = top ? vmar__sys_release(r->node.base, r->node.size)
-                  : vmar__sys_rereserve(r->node.base, r->node.size);
-    if (err != 0) {
-      st = vmar__status_from_errno(err);
-    }
+    // back to the host; what is mapped in a sub-VMAR is reserved afresh (as
+    // free space of its parent).
+    const uintptr_t base = r->node.base;
+    st = vmar__status_from_errno(
+        top ? vmar__sys_release(base, r->node.size)
+            : vmar__clear_range(r, base, base + r->node.size));
   }
   vmar__graveyard_t dead = {NULL, NULL};
   if (st == VMAR_OK) {

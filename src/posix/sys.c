@@ -153,6 +153,47 @@ void vmar__sys_will_need(uintptr_t addr, size_t size) {
 #endif
 }
 
+// Reads a whole /proc file through |buf| (no allocation: at the limit malloc
+// may itself need a host mapping) and counts its newlines. -1 on failure.
+#if defined(VMAR__HAVE_PROCFS)
+static long count_lines(const char* path, long* first_number) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return -1;
+  }
+  char buf[4096];
+  long lines = 0;
+  bool first = true;
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) {
+    if (first && first_number != NULL) {
+      *first_number = strtol(buf, NULL, 10);
+    }
+    first = false;
+    for (ssize_t i = 0; i < n; i++) {
+      lines += buf[i] == '\n';
+    }
+  }
+  close(fd);
+  return n < 0 ? -1 : lines;
+}
+#endif
+
+bool vmar__sys_at_map_limit(void) {
+#if defined(VMAR__HAVE_PROCFS)
+  long max = -1;
+  if (count_lines("/proc/sys/vm/max_map_count", &max) < 0 || max <= 0) {
+    return false;
+  }
+  // A failed mmap can leave the count one past the limit; a little slack
+  // covers the mappings /proc/self/maps lists that do not count ([vsyscall]).
+  long mappings = count_lines("/proc/self/maps", NULL);
+  return mappings >= max - 2;
+#else
+  return false;
+#endif
+}
+
 // ---- VMO backing files ----
 
 #if defined(VMAR__HAVE_MEMFD)

@@ -58,6 +58,12 @@ int vmar__sys_protect(uintptr_t addr, size_t size, int prot);
 // A hint that the pages will be used soon; failures do not matter.
 void vmar__sys_will_need(uintptr_t addr, size_t size);
 
+// True when the process holds about as many host mappings as the host allows
+// (Linux: vm.max_map_count), so that any call needing a new one fails. Reads
+// /proc without allocating; meant for failure paths only. False on hosts
+// without such a limit.
+bool vmar__sys_at_map_limit(void);
+
 // ---- VMO backing files ----
 
 // A new, empty, anonymous backing file, close-on-exec: memfd_create,
