@@ -17,12 +17,14 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <vmar/vmar.h>
@@ -40,6 +42,13 @@ typedef struct fz {
   bool mgr_held[M_MAX_MGRS];        // the harness still holds its reference
   vmar_mapper_t mapper[M_MAX_MAPPERS];
   uint64_t vmar_koid[M_MAX_VMARS]; // learnt from the first handle seen
+  // VMOs made with vmar_vmo_create_from_fd where the import shares the
+  // importer's open file description, and those whose description has been
+  // put in append mode since (writes refused), by koid.
+  uint64_t shared_koid[16];
+  int nshared;
+  uint64_t appending_koid[16];
+  int nappending;
   const uint8_t* data;
   size_t size;
   size_t pos;
@@ -1211,6 +1220,28 @@ static vmar_status_t pick_io_buffer(fz_t* f, int o, bool into, uint8_t** buf,
   return VMAR_OK;
 }
 
+static bool koid_in(const uint64_t* set, int n, uint64_t koid) {
+  for (int i = 0; i < n; i++) {
+    if (set[i] == koid) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static void koid_add(uint64_t* set, int* n, int cap, uint64_t koid) {
+  if (!koid_in(set, *n, koid) && *n < cap) {
+    set[(*n)++] = koid;
+  }
+}
+
+// True when writes to VMO object |o| are refused because its open file
+// description (shared with an importer's) was put in append mode.
+static bool vmo_appends(const fz_t* f, int o) {
+  return o >= 0 &&
+         koid_in(f->appending_koid, f->nappending, f->m.vmo[o].koid);
+}
+
 static void op_vmo_io(fz_t* f, bool write) {
   static uint8_t plain[2 * 65536];
   static uint8_t want_buf[2 * 65536];
@@ -1267,7 +1298,17 @@ static void op_vmo_io(fz_t* f, bool write) {
       memcpy(want_buf, buf, len);
       src = want_buf;
     }
+    static uint8_t saved[(size_t)M_MAX_VMO_PAGES * 65536];
+    const bool refused = vmo_appends(f, o);
+    if (refused) {
+      memcpy(saved, f->m.vmo[o].bytes, (size_t)M_MAX_VMO_PAGES * f->page);
+    }
     want = m_vmo_write(&f->m, h, off, len, null_buf, buf_st, src);
+    if (refused && want == VMAR_OK && len > 0) {
+      // Every check passed, but the shared description appends: refused.
+      memcpy(f->m.vmo[o].bytes, saved, (size_t)M_MAX_VMO_PAGES * f->page);
+      want = VMAR_ERR_BAD_STATE;
+    }
     got = vmar_vmo_write(libh(f, h), buf, off, len);
   } else {
     got = vmar_vmo_read(libh(f, h), buf, off, len);
@@ -1674,6 +1715,226 @@ static void op_poke(fz_t* f) {
 
 // ---- Driver ----------------------------------------------------------------
 
+// ---- Descriptors (POSIX) ---------------------------------------------------
+
+// Hosts where /proc reopens a descriptor as a new open file description
+// (src/posix/platform.h decides the same way): imports never share the
+// importer's description there.
+#if defined(__linux__) && !defined(VMAR_POSIX_PORTABLE) &&                     \
+    !defined(VMAR_EMULATE_DARWIN)
+#define HOST_REOPENS 1
+#else
+#define HOST_REOPENS 0
+#endif
+
+// What vmar_vmo_get_fd gives for model handle |h|.
+static vmar_status_t want_get_fd(const fz_t* f, int h) {
+  const model_t* m = &f->m;
+  if (h < 0 || h >= m->nhandle || !m->handle[h].live) {
+    return VMAR_ERR_BAD_HANDLE;
+  }
+  if (m->handle[h].kind != M_KIND_VMO) {
+    return VMAR_ERR_WRONG_TYPE;
+  }
+  const uint32_t need =
+      VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_MAP | VMAR_RIGHT_TRANSFER;
+  return (m->handle[h].rights & need) == need ? VMAR_OK
+                                              : VMAR_ERR_ACCESS_DENIED;
+}
+
+// A VMO exported through vmar_vmo_get_fd, the descriptor maybe put in
+// append mode; a write through the library must still land where asked, and
+// the descriptor must read the same bytes back.
+static void op_export(fz_t* f) {
+  static uint8_t data[4096];
+  static uint8_t back[4096];
+  int h = pick_h(f, M_KIND_VMO);
+  const bool append = (u8(f) & 1) != 0;
+  setcall(f, "vmar_vmo_get_fd(h#%d=%#x)", h, libh(f, h));
+  int fd = -1;
+  vmar_status_t got = vmar_vmo_get_fd(libh(f, h), &fd);
+  if (!same(f, want_get_fd(f, h), got) || got != VMAR_OK) {
+    return;
+  }
+  const m_vmo_t* v = &f->m.vmo[f->m.handle[h].obj];
+  if (append) {
+    (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_APPEND);
+    // An imported VMO that shares its importer's description exports that
+    // same description: its own writes are refused from now on.
+    if (koid_in(f->shared_koid, f->nshared, v->koid)) {
+      koid_add(f->appending_koid, &f->nappending, 16, v->koid);
+    }
+  }
+  size_t len = v->size == 0 ? 0 : 1 + u16(f) % sizeof(data);
+  uint64_t off = v->size <= len ? 0 : u32(f) % (v->size - len);
+  len = len > v->size ? (size_t)v->size : len;
+  for (size_t i = 0; i < len; i++) {
+    data[i] = (uint8_t)(f->opno * 13 + i * 5 + 3);
+  }
+  setcall(f, "vmar_vmo_write(h#%d=%#x, off=%#llx, len=%#zx) after export%s",
+          h, libh(f, h), (unsigned long long)off, len,
+          append ? " in append mode" : "");
+  if (vmo_appends(f, f->m.handle[h].obj) && len > 0) {
+    same(f, VMAR_ERR_BAD_STATE, vmar_vmo_write(libh(f, h), data, off, len));
+    close(fd);
+    return;
+  }
+  vmar_status_t want = m_vmo_write(&f->m, h, off, len, false, VMAR_OK, data);
+  got = vmar_vmo_write(libh(f, h), data, off, len);
+  if (same(f, want, got) && got == VMAR_OK && len > 0) {
+    f->stats->checks++;
+    struct stat st;
+    if (pread(fd, back, len, (off_t)off) != (ssize_t)len ||
+        memcmp(back, data, len) != 0 || fstat(fd, &st) != 0 ||
+        (uint64_t)st.st_size != v->size) {
+      fail(f, "the exported descriptor does not see the write in place");
+    }
+  }
+  close(fd);
+}
+
+// A fresh regular file of a few pages, maybe opened in append mode,
+// imported as a new VMO; the importer's descriptor is closed at once.
+static void op_import(fz_t* f) {
+  const bool append = (u8(f) & 1) != 0;
+  const uint32_t opts = (u8(f) & 1) ? VMAR_VMO_RESIZABLE : 0;
+  const uint64_t size = (uint64_t)(u8(f) % 5) * f->page + (u8(f) % 3) * 100;
+  const char* dir = getenv("TMPDIR");
+  char path[512];
+  snprintf(path, sizeof(path), "%s/vmar-fuzz.XXXXXX",
+           dir != NULL && dir[0] != '\0' ? dir : "/tmp");
+  int made = mkstemp(path);
+  int fd = made < 0 ? -1 : open(path, O_RDWR | (append ? O_APPEND : 0));
+  if (made >= 0) {
+    unlink(path);
+    close(made);
+  }
+  if (fd < 0 || ftruncate(fd, (off_t)size) != 0) {
+    fail(f, "cannot make a file to import");
+    return;
+  }
+  setcall(f, "vmar_vmo_create_from_fd(size=%#llx, opts=%#x%s)",
+          (unsigned long long)size, opts, append ? ", append mode" : "");
+  vmar_handle_t out = VMAR_HANDLE_INVALID;
+  vmar_status_t got = vmar_vmo_create_from_fd(fd, opts, &out);
+  close(fd);
+  if (append && !HOST_REOPENS) {
+    same(f, VMAR_ERR_INVALID_ARGS, got);
+    return;
+  }
+  int nh = -1;
+  vmar_status_t want = m_vmo_create(&f->m, size, opts, 0, &nh);
+  if (same(f, want, got) && got == VMAR_OK) {
+    bind(f, nh, out);
+    vmar_handle_info_t info;
+    if (vmar_handle_get_info(out, &info) == VMAR_OK) {
+      f->m.vmo[f->m.handle[nh].obj].koid = info.koid;
+      if (!HOST_REOPENS) {
+        koid_add(f->shared_koid, &f->nshared, 16, info.koid);
+      }
+    }
+  }
+}
+
+// ---- A resize racing with operations on the same VMO ------------------------
+
+enum { RACE_ROUNDS = 6, RACE_MAPS = 3 };
+
+typedef struct race {
+  vmar_handle_t vmo;
+  uint64_t small, full;
+  bool bad; // a resize failed
+} race_t;
+
+static void* race_resizer(void* arg) {
+  race_t* r = arg;
+  for (int i = 0; i < RACE_ROUNDS; i++) {
+    if (vmar_vmo_set_size(r->vmo, r->small) != VMAR_OK ||
+        vmar_vmo_set_size(r->vmo, r->full) != VMAR_OK) {
+      r->bad = true;
+    }
+  }
+  return NULL;
+}
+
+// A live handle with WRITE and RESIZE to a resizable VMO of 2 pages or more.
+static int pick_resizable(fz_t* f) {
+  const model_t* m = &f->m;
+  const uint32_t need = VMAR_RIGHT_WRITE | VMAR_RIGHT_RESIZE;
+  int c[M_MAX_HANDLES];
+  int n = 0;
+  for (int i = 0; i < m->nhandle; i++) {
+    const m_handle_t* h = &m->handle[i];
+    if (h->live && h->kind == M_KIND_VMO && (h->rights & need) == need &&
+        m->vmo[h->obj].resizable && m->vmo[h->obj].size >= 2 * f->page) {
+      c[n++] = i;
+    }
+  }
+  return n == 0 ? -1 : c[u8(f) % (unsigned)n];
+}
+
+// One thread shrinks a resizable VMO and grows it back while this one
+// zeroes or decommits its mappings through their VMARs and the VMO's tail
+// through the VMO: no signal, the statuses the model gives (the VMO-level
+// calls OK or OUT_OF_RANGE, as the size is either), and afterwards the
+// model's bytes with the tail zeroed by the shrink.
+static void op_race(fz_t* f) {
+  const int hv = pick_resizable(f);
+  if (hv < 0) {
+    return;
+  }
+  const int o = f->m.handle[hv].obj;
+  race_t r = {.vmo = libh(f, hv), .full = f->m.vmo[o].size};
+  const size_t full_pages = (size_t)(r.full / f->page);
+  r.small = (1 + u8(f) % (full_pages - 1)) * f->page;
+  // The mapping calls, predicted (and applied) by the model first: their
+  // statuses do not depend on the size, and their effect is zeroing.
+  int mh[RACE_MAPS];
+  uint32_t mop[RACE_MAPS];
+  uintptr_t maddr[RACE_MAPS];
+  size_t mlen[RACE_MAPS];
+  vmar_status_t mwant[RACE_MAPS];
+  int nm = 0;
+  for (int k = 0; k < f->m.nmap && nm < RACE_MAPS; k++) {
+    const m_map_t* mp = &f->m.map[k];
+    if (!mp->used || mp->vmo != o || (u8(f) & 1) != 0) {
+      continue;
+    }
+    mh[nm] = handle_above(f, mp->parent);
+    mop[nm] = (u8(f) & 1) ? VMAR_OP_ZERO : VMAR_OP_DECOMMIT;
+    maddr[nm] = mp->base;
+    mlen[nm] = mp->pages * f->page;
+    mwant[nm] = m_op_range(&f->m, mh[nm], mop[nm], maddr[nm], mlen[nm]);
+    nm++;
+  }
+  setcall(f, "race: vmar_vmo_set_size(h#%d, %#llx <-> %#llx) against %d "
+          "op_range calls",
+          hv, (unsigned long long)r.small, (unsigned long long)r.full, nm);
+  pthread_t t;
+  if (pthread_create(&t, NULL, race_resizer, &r) != 0) {
+    fail(f, "cannot start the resizing thread");
+    return;
+  }
+  for (int round = 0; round < RACE_ROUNDS && !f->failed; round++) {
+    for (int i = 0; i < nm && !f->failed; i++) {
+      same(f, mwant[i],
+           vmar_op_range(libh(f, mh[i]), mop[i], maddr[i], mlen[i]));
+    }
+    vmar_status_t st = vmar_vmo_op_range(r.vmo, VMAR_VMO_OP_ZERO, r.small,
+                                         r.full - r.small);
+    if (st != VMAR_OK && st != VMAR_ERR_OUT_OF_RANGE) {
+      fail(f, "zeroing the tail gave %s", vmar_status_string(st));
+    }
+  }
+  pthread_join(t, NULL);
+  if (r.bad) {
+    fail(f, "a resize failed during the race");
+  }
+  // The shrink zeroed the tail; the model resizes the same way.
+  (void)m_vmo_set_size(&f->m, hv, r.small);
+  (void)m_vmo_set_size(&f->m, hv, r.full);
+}
+
 static void teardown(fz_t* f) {
   model_t* m = &f->m;
   for (int i = 0; i < M_MAX_MAPPERS; i++) {
@@ -1720,6 +1981,8 @@ int fz_run(const uint8_t* data, size_t size, size_t max_ops, fz_stats_t* stats,
   memset(f->mgr, 0, sizeof(f->mgr));
   memset(f->mgr_held, 0, sizeof(f->mgr_held));
   memset(f->vmar_koid, 0, sizeof(f->vmar_koid));
+  f->nshared = 0;
+  f->nappending = 0;
   for (int i = 0; i < M_MAX_MAPPERS; i++) {
     f->mapper[i] = (vmar_mapper_t)VMAR_MAPPER_INIT;
   }
@@ -1753,12 +2016,12 @@ int fz_run(const uint8_t* data, size_t size, size_t max_ops, fz_stats_t* stats,
     uint8_t op = u8(f);
     if (!m_room(&f->m)) {
       // Full: only calls that create nothing.
-      static const uint8_t safe[] = {2, 3, 4, 5, 6, 7, 12, 13, 14};
+      static const uint8_t safe[] = {2, 3, 4, 5, 6, 7, 12, 13, 14, 20};
       op = safe[op % sizeof(safe)];
     }
     f->opno++;
     stats->ops++;
-    switch (op % 20) {
+    switch (op % 22) {
     case 0:
     case 1:
       op_allocate(f);
@@ -1811,6 +2074,12 @@ int fz_run(const uint8_t* data, size_t size, size_t max_ops, fz_stats_t* stats,
       break;
     case 18:
       op_mapper(f);
+      break;
+    case 19:
+      (u8(f) & 1) ? op_export(f) : op_import(f);
+      break;
+    case 20:
+      op_race(f);
       break;
     default:
       op_poke(f);

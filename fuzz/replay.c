@@ -4,7 +4,9 @@
 //
 //   vmar_fuzz_replay [--corpus DIR] [--seeds N] [--ops M] [--seconds S]
 //                    [--first-seed K] [--write-corpus DIR --count N]
-//                    [FILE...]
+//                    [--save-seed K FILE] [FILE...]
+// --save-seed writes the input random seed K stands for (at --ops M) to
+// FILE, so a divergence found by seed can be kept in the corpus.
 //
 // Exits non-zero at the first divergence, naming the input (file or seed)
 // that reproduces it.
@@ -73,6 +75,8 @@ static int run_file(const char* path, fz_stats_t* st, uint64_t* passed) {
 int main(int argc, char** argv) {
   const char* corpus = NULL;
   const char* write_dir = NULL;
+  const char* save_path = NULL;
+  uint64_t save_seed = 0;
   uint64_t seeds = 0;
   uint64_t first_seed = 1;
   uint64_t ops = 200;
@@ -102,6 +106,10 @@ int main(int argc, char** argv) {
     } else if (strcmp(a, "--write-corpus") == 0 && v) {
       write_dir = v;
       i++;
+    } else if (strcmp(a, "--save-seed") == 0 && v && i + 2 < argc) {
+      save_seed = strtoull(v, NULL, 0);
+      save_path = argv[i + 2];
+      i += 2;
     } else if (strcmp(a, "--count") == 0 && v) {
       count = strtoull(v, NULL, 0);
       i++;
@@ -115,12 +123,25 @@ int main(int argc, char** argv) {
           stderr,
           "usage: %s [--corpus DIR] [--seeds N] [--first-seed K] "
           "[--ops M] [--coverage] [--seconds S] [--write-corpus DIR --count N] "
-          "[FILE...]\n",
+          "[--save-seed K FILE] [FILE...]\n",
           argv[0]);
       return 2;
     }
   }
   static uint8_t input[1 << 16];
+  if (save_path != NULL) {
+    // The input random seed K stands for (with --ops), as a corpus file.
+    size_t len = (size_t)(ops * 24) < sizeof(input) ? (size_t)(ops * 24)
+                                                     : sizeof(input);
+    seed_bytes(save_seed, input, len);
+    FILE* fp = fopen(save_path, "wb");
+    if (fp == NULL || fwrite(input, 1, len, fp) != len) {
+      fprintf(stderr, "replay: cannot write %s\n", save_path);
+      return 2;
+    }
+    fclose(fp);
+    return 0;
+  }
   if (write_dir != NULL) {
     // Seed inputs of varied lengths, each under 4 KiB.
     for (uint64_t k = 0; k < count; k++) {

@@ -65,13 +65,16 @@ VMAR_API vmar_status_t vmar_mapper_map(vmar_mapper_t* m, vmar_handle_t vmo,
 // vm.max_map_count the mapping is retired in place, docs/design.md §4), the
 // mapper keeps its mapping and its manager reference, so the mapping stays
 // visible (vmar_mapper_start is not NULL) and a later call can try again.
+// See vmar_mapper_try_unmap.
 VMAR_API void vmar_mapper_unmap(vmar_mapper_t* m);
 
 // As vmar_mapper_unmap, and says how it went.
 // VMAR_OK: unmapped, or nothing was mapped, or |m| is NULL. (A VMAR
 //   destroyed meanwhile took the mapping with it: that is done too.)
-// Any other status of vmar_unmap: nothing changed; the mapper keeps its
-//   mapping.
+// VMAR_ERR_NO_RESOURCES, VMAR_ERR_NO_MEMORY: the host refused; nothing
+//   changed and the mapper keeps its mapping.
+// Any other status of vmar_unmap (the range was changed behind the mapper's
+//   back, so that no retry could help): the mapper forgets the mapping.
 VMAR_API vmar_status_t vmar_mapper_try_unmap(vmar_mapper_t* m);
 
 // Moves |src|'s mapping into |dst| after unmapping |dst|'s own; |src| ends

@@ -125,15 +125,17 @@ vmar_status_t vmar_mapper_try_unmap(vmar_mapper_t* m) {
   // Unmap before dropping the reference: the last release destroys the VMAR.
   vmar_status_t st =
       vmar_unmap(vmar_manager_vmar(m->manager_), m->start_, (size_t)m->size_);
-  if (st != VMAR_OK && st != VMAR_ERR_BAD_STATE) {
-    return st; // still mapped: the mapper keeps it, to try again
+  if (st == VMAR_ERR_NO_RESOURCES || st == VMAR_ERR_NO_MEMORY) {
+    return st; // the host refused: the mapper keeps it, to try again
   }
-  // (BAD_STATE: the VMAR was destroyed, and the mapping with it.)
+  // Done, or the VMAR was destroyed and took the mapping with it
+  // (BAD_STATE), or the range was changed behind the mapper's back so that
+  // no retry can help: the mapper forgets it either way.
   vmar_manager_release(m->manager_);
   m->manager_ = NULL;
   m->start_ = 0;
   m->size_ = 0;
-  return VMAR_OK;
+  return st == VMAR_ERR_BAD_STATE ? VMAR_OK : st;
 }
 
 void vmar_mapper_unmap(vmar_mapper_t* m) { (void)vmar_mapper_try_unmap(m); }
