@@ -1238,8 +1238,7 @@ static void koid_add(uint64_t* set, int* n, int cap, uint64_t koid) {
 // True when writes to VMO object |o| are refused because its open file
 // description (shared with an importer's) was put in append mode.
 static bool vmo_appends(const fz_t* f, int o) {
-  return o >= 0 &&
-         koid_in(f->appending_koid, f->nappending, f->m.vmo[o].koid);
+  return o >= 0 && koid_in(f->appending_koid, f->nappending, f->m.vmo[o].koid);
 }
 
 static void op_vmo_io(fz_t* f, bool write) {
@@ -1771,8 +1770,8 @@ static void op_export(fz_t* f) {
   for (size_t i = 0; i < len; i++) {
     data[i] = (uint8_t)(f->opno * 13 + i * 5 + 3);
   }
-  setcall(f, "vmar_vmo_write(h#%d=%#x, off=%#llx, len=%#zx) after export%s",
-          h, libh(f, h), (unsigned long long)off, len,
+  setcall(f, "vmar_vmo_write(h#%d=%#x, off=%#llx, len=%#zx) after export%s", h,
+          libh(f, h), (unsigned long long)off, len,
           append ? " in append mode" : "");
   if (vmo_appends(f, f->m.handle[h].obj) && len > 0) {
     same(f, VMAR_ERR_BAD_STATE, vmar_vmo_write(libh(f, h), data, off, len));
@@ -1907,7 +1906,8 @@ static void op_race(fz_t* f) {
     mwant[nm] = m_op_range(&f->m, mh[nm], mop[nm], maddr[nm], mlen[nm]);
     nm++;
   }
-  setcall(f, "race: vmar_vmo_set_size(h#%d, %#llx <-> %#llx) against %d "
+  setcall(f,
+          "race: vmar_vmo_set_size(h#%d, %#llx <-> %#llx) against %d "
           "op_range calls",
           hv, (unsigned long long)r.small, (unsigned long long)r.full, nm);
   pthread_t t;
@@ -1920,8 +1920,8 @@ static void op_race(fz_t* f) {
       same(f, mwant[i],
            vmar_op_range(libh(f, mh[i]), mop[i], maddr[i], mlen[i]));
     }
-    vmar_status_t st = vmar_vmo_op_range(r.vmo, VMAR_VMO_OP_ZERO, r.small,
-                                         r.full - r.small);
+    vmar_status_t st =
+        vmar_vmo_op_range(r.vmo, VMAR_VMO_OP_ZERO, r.small, r.full - r.small);
     if (st != VMAR_OK && st != VMAR_ERR_OUT_OF_RANGE) {
       fail(f, "zeroing the tail gave %s", vmar_status_string(st));
     }

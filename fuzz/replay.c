@@ -131,8 +131,8 @@ int main(int argc, char** argv) {
   static uint8_t input[1 << 16];
   if (save_path != NULL) {
     // The input random seed K stands for (with --ops), as a corpus file.
-    size_t len = (size_t)(ops * 24) < sizeof(input) ? (size_t)(ops * 24)
-                                                     : sizeof(input);
+    size_t len =
+        (size_t)(ops * 24) < sizeof(input) ? (size_t)(ops * 24) : sizeof(input);
     seed_bytes(save_seed, input, len);
     FILE* fp = fopen(save_path, "wb");
     if (fp == NULL || fwrite(input, 1, len, fp) != len) {

@@ -22,8 +22,8 @@ typedef struct vmar__top vmar__top_t;
 // A VMAR. Its range (node.base, node.size) and its creation flags (obj.flags:
 // CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT) never change once it is visible, so
 // they are read without a lock. Everything else changes only under
-// top->lock: obj.state (VMAR__REGION_*), the tree, the parent link. 104 bytes on 64-bit hosts: with its handle a child VMAR
-// costs 128 bytes of heap.
+// top->lock: obj.state (VMAR__REGION_*), the tree, the parent link. 104 bytes
+// on 64-bit hosts: with its handle a child VMAR costs 128 bytes of heap.
 typedef struct vmar__region {
   vmar__object_t obj;
   vmar__gap_node_t node;       // place among the parent's children
@@ -56,10 +56,13 @@ struct vmar__top {
   _Alignas(64) pthread_mutex_t lock;
   // Spans whose mappings were retired in place because the host refused a
   // new reservation over them (vm.max_map_count; range.c): laid over again
-  // once the host gives room. Pairs of [base, end), under |lock|.
+  // once the host gives room. Pairs of [base, end), under |lock|, in
+  // |retired_inline| until more are needed: at the limit even malloc may
+  // find no room for a new host mapping.
   uintptr_t* retired;
   size_t retired_count; // pairs
   size_t retired_cap;   // pairs
+  uintptr_t retired_inline[2 * 4];
 };
 
 // A VMO: one file (design.md §5). |fd|, |export_fd| and |options| never

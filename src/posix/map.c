@@ -378,9 +378,8 @@ static vmar_status_t unmap_apply(const unmap_call_t* c) {
   if (c->first == NULL || c->first->base >= c->b) {
     return VMAR_OK; // nothing there
   }
-  return vmar__status_from_errno(c->in_root
-                                     ? unmap_apply_root(c)
-                                     : vmar__clear_range(c->r, c->a, c->b));
+  return vmar__status_from_errno(
+      c->in_root ? unmap_apply_root(c) : vmar__clear_range(c->r, c->a, c->b));
 }
 
 vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,

@@ -223,10 +223,14 @@ void vmar__coalesce(vmar__region_t* r, uintptr_t a, uintptr_t b,
 
 // Makes room for one more retired span; false when memory runs out.
 static bool retired_room(vmar__top_t* t) {
+  if (t->retired_cap == 0) {
+    t->retired = t->retired_inline;
+    t->retired_cap = sizeof(t->retired_inline) / (2 * sizeof(uintptr_t));
+  }
   if (t->retired_count < t->retired_cap) {
     return true;
   }
-  size_t cap = t->retired_cap == 0 ? 4 : 2 * t->retired_cap;
+  size_t cap = 2 * t->retired_cap;
   uintptr_t* bigger = vmar__malloc(2 * cap * sizeof(*bigger));
   if (bigger == NULL) {
     return false;
@@ -234,7 +238,9 @@ static bool retired_room(vmar__top_t* t) {
   if (t->retired_count > 0) {
     memcpy(bigger, t->retired, 2 * t->retired_count * sizeof(*bigger));
   }
-  vmar__free(t->retired);
+  if (t->retired != t->retired_inline) {
+    vmar__free(t->retired);
+  }
   t->retired = bigger;
   t->retired_cap = cap;
   return true;
@@ -309,7 +315,9 @@ static void sweep_retired(vmar__top_t* t) {
     }
     t->retired_count--;
   }
-  vmar__free(t->retired);
+  if (t->retired != t->retired_inline) {
+    vmar__free(t->retired);
+  }
   t->retired = NULL;
   t->retired_cap = 0;
 }

@@ -37,7 +37,9 @@ static void unlock_region(vmar__region_t* r, bool with_root) {
 void vmar__region_free(vmar__region_t* r) {
   if (is_top(r)) {
     vmar__top_t* t = r->top;
-    vmar__free(t->retired);
+    if (t->retired != t->retired_inline) {
+      vmar__free(t->retired);
+    }
     pthread_mutex_destroy(&t->lock);
     vmar__free(t);
     return;

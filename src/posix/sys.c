@@ -214,8 +214,7 @@ static int open_again(const char* name, bool shm, int* out) {
   if (vmar__fault_hit(VMAR__FAULT_OPEN, &injected)) {
     return injected;
   }
-  int fd = shm ? shm_open(name, O_RDWR, 0600)
-               : open(name, O_RDWR | O_CLOEXEC);
+  int fd = shm ? shm_open(name, O_RDWR, 0600) : open(name, O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     return errno;
   }

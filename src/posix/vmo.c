@@ -52,9 +52,9 @@ static void choose_backing(void) {
 // the library's own I/O.
 static int open_backing(int* fd_out, int* export_fd) {
   pthread_once(&backing_once, choose_backing);
+  *export_fd = -1;
 #if defined(VMAR__HAVE_PROCFS)
   int* second = NULL;
-  (void)export_fd;
 #else
   int* second = export_fd;
 #endif
