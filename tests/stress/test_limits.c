@@ -298,6 +298,7 @@ static void release_heap(size_t n) {
   }
 }
 
+#if !defined(VMAR_POSIX_PORTABLE)
 // The void calls at the limit: a mapper's unmap and the last release of a
 // nested manager both take their mapping or sub-VMAR away for good (the
 // host's mappings are retired in place), so nothing is left behind without a
@@ -324,6 +325,7 @@ static void void_calls_at_limit(vmar_handle_t vmar, vmar_mapper_t* mapper,
                 "manager's release retired %zu host mappings in place\n",
                 retired);
 }
+#endif
 
 // Maps until the host's mapping table is full, in a VMAR and in the root:
 // NO_RESOURCES with nothing half-done. At the limit a mapper's unmap, a
