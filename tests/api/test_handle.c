@@ -7,18 +7,19 @@
 
 #include <stdlib.h>
 
-#define SENTINEL_HANDLE ((vmar_handle_t)0x5EEDF00Du)
+#include "bad_input.h"
+#include "fixture.h"
+
 #define SENTINEL_RIGHTS ((vmar_rights_t)0x0BADBAD0u)
 
-#define RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
 // Rights of a VMAR created with CAN_MAP_READ|WRITE.
 #define RW_RIGHTS (0x00208003u | VMAR_RIGHT_READ | VMAR_RIGHT_WRITE)
 
-// Per-test state: a top-level VMAR (CAN_MAP_READ|WRITE) and its range.
-typedef struct fixture {
-  vmar_handle_t vmar;
-  vmar_info_t info;
-} fixture_t;
+// Per-test: a top-level VMAR of 64 pages (CAN_MAP_READ|WRITE).
+static const fixture_params_t kFixture = {
+    .pages = 64,
+    .options = CAN_RW,
+};
 
 static bool looks_like_handle(vmar_handle_t h) {
   return h != VMAR_HANDLE_INVALID &&
@@ -47,45 +48,21 @@ static vmar_handle_t dup_ok(vmar_handle_t h, vmar_rights_t rights) {
   return d;
 }
 
+// vmar_handle_duplicate of |h| asking |rights| must fail with |expected| and
+// leave the output alone.
+static void expect_dup_fails(vmar_status_t expected, vmar_handle_t h,
+                             vmar_rights_t rights) {
+  vmar_handle_t x = SENTINEL_HANDLE;
+  assert_status(expected, vmar_handle_duplicate(h, rights, &x));
+  assert_int_equal(x, SENTINEL_HANDLE);
+}
+
 // The handle still names a live VMAR: a child can be allocated in it.
 static void assert_alive(vmar_handle_t h) {
   vmar_handle_t c = VMAR_HANDLE_INVALID;
   vmar_vaddr_t a = 0;
   assert_status(VMAR_OK, vmar_allocate(h, 0, 0, vmar_page_size(), &c, &a));
-  assert_status(VMAR_OK, vmar_destroy(c));
-  assert_status(VMAR_OK, vmar_handle_close(c));
-}
-
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count();
-  return 0;
-}
-
-static int setup(void** state) {
-  fixture_t* fx = calloc(1, sizeof(*fx));
-  if (fx == NULL) {
-    return -1;
-  }
-  if (vmar_allocate(vmar_root_self(), RW, 0, 64 * vmar_page_size(), &fx->vmar,
-                    &fx->info.base) != VMAR_OK) {
-    free(fx);
-    return -1;
-  }
-  fx->info.len = 64 * vmar_page_size();
-  *state = fx;
-  return 0;
-}
-
-static int teardown(void** state) {
-  fixture_t* fx = *state;
-  int rc = 0;
-  if (vmar_destroy(fx->vmar) != VMAR_OK ||
-      vmar_handle_close(fx->vmar) != VMAR_OK) {
-    rc = -1;
-  }
-  free(fx);
-  return rc;
+  destroy_close(c);
 }
 
 // ---------------------------------------------------------------------------
@@ -94,8 +71,7 @@ static int teardown(void** state) {
 // Closing VMAR_HANDLE_INVALID is a successful no-op.
 static void close__invalid_ok(void** state) {
   fixture_t* fx = *state;
-  assert_status(VMAR_OK, vmar_handle_close(VMAR_HANDLE_INVALID));
-  assert_status(VMAR_OK, vmar_handle_close(VMAR_HANDLE_INVALID));
+  CLOSE_ALL_OK(VMAR_HANDLE_INVALID, VMAR_HANDLE_INVALID);
   assert_int_equal(rights_of(fx->vmar), RW_RIGHTS);
 }
 
@@ -103,7 +79,7 @@ static void close__invalid_ok(void** state) {
 static void close__twice_bad_handle(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t d = dup_ok(fx->vmar, VMAR_RIGHT_SAME_RIGHTS);
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  close_ok(d);
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_handle_close(d));
   vmar_rights_t r = SENTINEL_RIGHTS;
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_handle_get_rights(d, &r));
@@ -129,9 +105,9 @@ static void close__vmar_handle_keeps_range(void** state) {
   (void)state;
   size_t page = vmar_page_size();
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_handle_ok(vmar_root_self(), RW, 16 * page, &a);
+  vmar_handle_t h = alloc_handle_ok(vmar_root_self(), CAN_RW, 16 * page, &a);
   vmar_handle_t d = dup_ok(h, VMAR_RIGHT_SAME_RIGHTS);
-  assert_status(VMAR_OK, vmar_handle_close(h));
+  close_ok(h);
   assert_true(test_maps_range_reserved(a, 16 * page));
   vmar_info_t info = {0, 0};
   assert_status(VMAR_OK, vmar_get_info(d, &info));
@@ -151,7 +127,7 @@ static void close__vmar_handle_keeps_range(void** state) {
   // until destroyed; here we destroy through the duplicate first).
   assert_status(VMAR_OK, vmar_destroy(d));
   assert_true(test_maps_range_unmapped(a, 16 * page));
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  close_ok(d);
 }
 
 // Closing the only handle of a sub-VMAR keeps its spot taken in the parent.
@@ -159,16 +135,30 @@ static void close__last_handle_sub_vmar_stays(void** state) {
   fixture_t* fx = *state;
   size_t page = vmar_page_size();
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_handle_ok(fx->vmar, 0, fx->info.len, &a);
-  assert_int_equal(a, fx->info.base);
-  assert_status(VMAR_OK, vmar_handle_close(h));
+  vmar_handle_t h = alloc_handle_ok(fx->vmar, 0, fx->len, &a);
+  assert_int_equal(a, fx->base);
+  close_ok(h);
   // The parent is still full.
   vmar_handle_t x = SENTINEL_HANDLE;
   vmar_vaddr_t xa = 0;
   assert_status(VMAR_ERR_NO_RESOURCES,
                 vmar_allocate(fx->vmar, 0, 0, page, &x, &xa));
   assert_int_equal(x, SENTINEL_HANDLE);
-  assert_true(test_maps_range_reserved(fx->info.base, fx->info.len));
+  assert_true(test_maps_range_reserved(fx->base, fx->len));
+}
+
+// Bad input, as a table (bad_input.h): h1 the handle.
+
+static const bad_row_t kCloseBad[] = {
+    {"forged", BAD_HANDLE, H_FORGED, H_NONE, 0, V0, V0, V0, 0},
+    {"fixed bits clear", BAD_HANDLE, H_NOBITS, H_NONE, 0, V0, V0, V0, 0},
+    {"stale", BAD_HANDLE, H_STALE, H_NONE, 0, V0, V0, V0, 0},
+    {"VMAR_HANDLE_INVALID is a no-op", OK, H_NONE, H_NONE, 0, V0, V0, V0,
+     SAMEBACK},
+};
+
+static vmar_status_t close_row(const bad_call_t* c) {
+  return vmar_handle_close(c->h1);
 }
 
 // ---------------------------------------------------------------------------
@@ -182,16 +172,14 @@ static void duplicate__same_rights_ok(void** state) {
   assert_int_equal(hinfo_of(d).koid, hinfo_of(fx->vmar).koid);
   vmar_info_t info = {0, 0};
   assert_status(VMAR_OK, vmar_get_info(d, &info));
-  assert_int_equal(info.base, fx->info.base);
-  assert_int_equal(info.len, fx->info.len);
+  assert_int_equal(info.base, fx->base);
+  assert_int_equal(info.len, fx->len);
   // A destroy through the duplicate is seen through the original.
   vmar_handle_t c = alloc_handle_ok(fx->vmar, 0, vmar_page_size(), NULL);
   vmar_handle_t cd = dup_ok(c, VMAR_RIGHT_SAME_RIGHTS);
   assert_status(VMAR_OK, vmar_destroy(cd));
   assert_status(VMAR_ERR_BAD_STATE, vmar_destroy(c));
-  assert_status(VMAR_OK, vmar_handle_close(cd));
-  assert_status(VMAR_OK, vmar_handle_close(c));
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  CLOSE_ALL_OK(cd, c, d);
 }
 
 // A subset of the rights is granted exactly.
@@ -212,9 +200,9 @@ static void duplicate__subset_ok(void** state) {
     if (kSubsets[i] & VMAR_RIGHT_DUPLICATE) {
       vmar_handle_t dd = dup_ok(d, VMAR_RIGHT_SAME_RIGHTS);
       assert_int_equal(rights_of(dd), kSubsets[i]);
-      assert_status(VMAR_OK, vmar_handle_close(dd));
+      close_ok(dd);
     }
-    assert_status(VMAR_OK, vmar_handle_close(d));
+    close_ok(d);
   }
 }
 
@@ -230,11 +218,8 @@ static void duplicate__none_ok(void** state) {
   vmar_info_t info = {0, 0};
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_get_info(d, &info));
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_destroy(d));
-  vmar_handle_t x = SENTINEL_HANDLE;
-  assert_status(VMAR_ERR_ACCESS_DENIED,
-                vmar_handle_duplicate(d, VMAR_RIGHT_NONE, &x));
-  assert_int_equal(x, SENTINEL_HANDLE);
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  expect_dup_fails(VMAR_ERR_ACCESS_DENIED, d, VMAR_RIGHT_NONE);
+  close_ok(d);
 }
 
 // Asking for a right the source lacks is INVALID_ARGS; *out untouched.
@@ -245,18 +230,12 @@ static void duplicate__superset_invalid_args(void** state) {
       VMAR_RIGHT_READ | VMAR_RIGHT_RESIZE, 0x7FFFFFFFu,
   };
   for (size_t i = 0; i < sizeof(kSupersets) / sizeof(kSupersets[0]); i++) {
-    vmar_handle_t x = SENTINEL_HANDLE;
-    assert_status(VMAR_ERR_INVALID_ARGS,
-                  vmar_handle_duplicate(fx->vmar, kSupersets[i], &x));
-    assert_int_equal(x, SENTINEL_HANDLE);
+    expect_dup_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, kSupersets[i]);
   }
   // From a reduced handle, the removed right counts as a superset.
   vmar_handle_t ro = dup_ok(fx->vmar, RW_RIGHTS & ~VMAR_RIGHT_WRITE);
-  vmar_handle_t x = SENTINEL_HANDLE;
-  assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_handle_duplicate(ro, RW_RIGHTS, &x));
-  assert_int_equal(x, SENTINEL_HANDLE);
-  assert_status(VMAR_OK, vmar_handle_close(ro));
+  expect_dup_fails(VMAR_ERR_INVALID_ARGS, ro, RW_RIGHTS);
+  close_ok(ro);
 }
 
 // Without DUPLICATE the call is ACCESS_DENIED, before rights and out checks.
@@ -275,7 +254,7 @@ static void duplicate__without_duplicate_right_access_denied(void** state) {
   assert_int_equal(x, SENTINEL_HANDLE);
   // The handle itself still works for what it has.
   assert_alive(nd);
-  assert_status(VMAR_OK, vmar_handle_close(nd));
+  close_ok(nd);
 }
 
 // NULL |out| is INVALID_ARGS (after the rights checks).
@@ -294,14 +273,11 @@ static void duplicate__null_out_invalid_args(void** state) {
 static void duplicate__bad_handle(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t d = dup_ok(fx->vmar, VMAR_RIGHT_SAME_RIGHTS);
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  close_ok(d);
   const vmar_handle_t kBad[] = {VMAR_HANDLE_INVALID, d, 0x12345678u,
                                 0xFFFFFFFFu, fx->vmar & ~(vmar_handle_t)2u};
   for (size_t i = 0; i < sizeof(kBad) / sizeof(kBad[0]); i++) {
-    vmar_handle_t x = SENTINEL_HANDLE;
-    assert_status(VMAR_ERR_BAD_HANDLE,
-                  vmar_handle_duplicate(kBad[i], VMAR_RIGHT_SAME_RIGHTS, &x));
-    assert_int_equal(x, SENTINEL_HANDLE);
+    expect_dup_fails(VMAR_ERR_BAD_HANDLE, kBad[i], VMAR_RIGHT_SAME_RIGHTS);
   }
 }
 
@@ -313,8 +289,34 @@ static void duplicate__destroyed_vmar_ok(void** state) {
   vmar_handle_t d = dup_ok(c, VMAR_RIGHT_SAME_RIGHTS);
   assert_int_equal(hinfo_of(d).koid, hinfo_of(c).koid);
   assert_status(VMAR_ERR_BAD_STATE, vmar_destroy(d));
-  assert_status(VMAR_OK, vmar_handle_close(d));
-  assert_status(VMAR_OK, vmar_handle_close(c));
+  CLOSE_ALL_OK(d, c);
+}
+
+// Bad input, as a table (bad_input.h): h1 the handle, opt the rights; NULL1:
+// no output pointer.
+
+static const bad_row_t kDuplicateBad[] = {
+    NOT_LIVE("handle", H_NONE, VMAR_RIGHT_SAME_RIGHTS, V0, V0, V0, 0),
+    {"handle lacks DUPLICATE", ACCESS_DENIED, H_VMO_NODUP, H_NONE,
+     VMAR_RIGHT_SAME_RIGHTS, V0, V0, V0, 0},
+    {"rights not a subset", INVALID_ARGS, H_VMO_NOWR, H_NONE,
+     VMAR_RIGHT_READ | VMAR_RIGHT_WRITE, V0, V0, V0, 0},
+    {"missing DUPLICATE checked before NULL out", ACCESS_DENIED, H_VMO_NODUP,
+     H_NONE, VMAR_RIGHT_SAME_RIGHTS, V0, V0, V0, NULL1},
+    {"out NULL", INVALID_ARGS, H_VMO, H_NONE, VMAR_RIGHT_SAME_RIGHTS, V0, V0,
+     V0, NULL1},
+    {"RIGHT_NONE is fine", OK, H_VMO, H_NONE, VMAR_RIGHT_NONE, V0, V0, V0,
+     SAMEBACK},
+};
+
+// A duplicate that is made is closed again.
+static vmar_status_t duplicate_row(const bad_call_t* c) {
+  vmar_status_t st =
+      vmar_handle_duplicate(c->h1, (vmar_rights_t)c->row->opt, c->out1);
+  if (st == VMAR_OK) {
+    close_ok(BAD_OUT(vmar_handle_t, c->out1));
+  }
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -340,7 +342,7 @@ static void replace__subset_ok_source_invalid(void** state) {
   assert_int_equal(rights_of(r2), want);
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_handle_close(r));
   assert_alive(r2);
-  assert_status(VMAR_OK, vmar_handle_close(r2));
+  close_ok(r2);
 }
 
 // Replace needs no right: a NONE handle can be replaced (by NONE).
@@ -351,7 +353,7 @@ static void replace__no_right_needed_ok(void** state) {
   assert_status(VMAR_OK, vmar_handle_replace(d, VMAR_RIGHT_NONE, &r));
   assert_int_equal(rights_of(r), VMAR_RIGHT_NONE);
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_handle_close(d));
-  assert_status(VMAR_OK, vmar_handle_close(r));
+  close_ok(r);
 }
 
 // A superset is INVALID_ARGS, yet the source is closed all the same.
@@ -366,7 +368,7 @@ static void replace__superset_invalid_args_source_closed(void** state) {
   // The object is untouched and reachable through the other handles.
   assert_alive(keep);
   assert_alive(fx->vmar);
-  assert_status(VMAR_OK, vmar_handle_close(keep));
+  close_ok(keep);
 }
 
 // NULL |out| is INVALID_ARGS, and the source is closed all the same.
@@ -383,7 +385,7 @@ static void replace__null_out_invalid_args_source_closed(void** state) {
 static void replace__bad_handle_leaves_nothing(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t d = dup_ok(fx->vmar, VMAR_RIGHT_SAME_RIGHTS);
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  close_ok(d);
   const vmar_handle_t kBad[] = {VMAR_HANDLE_INVALID, d, 0x12345678u,
                                 fx->vmar & ~(vmar_handle_t)1u};
   for (size_t i = 0; i < sizeof(kBad) / sizeof(kBad[0]); i++) {
@@ -397,6 +399,32 @@ static void replace__bad_handle_leaves_nothing(void** state) {
   // Still the only live handle to the fixture works.
   assert_int_equal(rights_of(fx->vmar), RW_RIGHTS);
   assert_alive(fx->vmar);
+}
+
+// Bad input, as a table (bad_input.h): h1 the handle (consumed unless the
+// status is BAD_HANDLE), opt the rights; NULL1: no output pointer.
+
+static const bad_row_t kReplaceBad[] = {
+    NOT_LIVE("handle", H_NONE, VMAR_RIGHT_SAME_RIGHTS, V0, V0, V0, 0),
+    {"rights not a subset (consumed)", INVALID_ARGS, H_VMO_NOWR, H_NONE,
+     VMAR_RIGHT_WRITE, V0, V0, V0, 0},
+    {"out NULL (consumed)", INVALID_ARGS, H_VMO_NOXFER, H_NONE,
+     VMAR_RIGHT_SAME_RIGHTS, V0, V0, V0, NULL1},
+    {"no right needed", OK, H_VMO_NODUP, H_NONE, VMAR_RIGHT_READ, V0, V0, V0,
+     SAMEBACK},
+};
+
+// The handle is gone unless it was bad; a new one is closed again.
+static vmar_status_t replace_row(const bad_call_t* c) {
+  vmar_status_t st =
+      vmar_handle_replace(c->h1, (vmar_rights_t)c->row->opt, c->out1);
+  if (st != VMAR_ERR_BAD_HANDLE) {
+    bad_input_consumed(c);
+  }
+  if (st == VMAR_OK) {
+    close_ok(BAD_OUT(vmar_handle_t, c->out1));
+  }
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -444,10 +472,9 @@ static void get_info__koid_identity(void** state) {
       assert_int_not_equal(seen[i], seen[j]);
     }
     // Destroyed and closed before the next: a koid is still never reused.
-    assert_status(VMAR_OK, vmar_destroy(c));
-    assert_status(VMAR_OK, vmar_handle_close(c));
+    destroy_close(c);
   }
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  close_ok(d);
 }
 
 // get_info: NULL is INVALID_ARGS, bad handles BAD_HANDLE, no right needed.
@@ -468,7 +495,28 @@ static void get_info__checks(void** state) {
   info = hinfo_of(d);
   assert_int_equal(info.rights, VMAR_RIGHT_DUPLICATE);
   assert_int_equal(info.type, VMAR_OBJ_TYPE_VMAR);
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  close_ok(d);
+}
+
+// Bad input, as tables (bad_input.h): h1 the handle; NULL1: no output
+// pointer.
+
+static const bad_row_t kGetRightsBad[] = {
+    NOT_LIVE("handle", H_NONE, 0, V0, V0, V0, 0),
+    {"rights NULL", INVALID_ARGS, H_VMO, H_NONE, 0, V0, V0, V0, NULL1},
+};
+
+static vmar_status_t get_rights_row(const bad_call_t* c) {
+  return vmar_handle_get_rights(c->h1, c->out1);
+}
+
+static const bad_row_t kGetInfoBad[] = {
+    NOT_LIVE("handle", H_NONE, 0, V0, V0, V0, 0),
+    {"info NULL", INVALID_ARGS, H_TOP, H_NONE, 0, V0, V0, V0, NULL1},
+};
+
+static vmar_status_t get_info_row(const bad_call_t* c) {
+  return vmar_handle_get_info(c->h1, c->out1);
 }
 
 // ---------------------------------------------------------------------------
@@ -504,7 +552,7 @@ static void handles__low_bits_set_and_distinct(void** state) {
     }
   }
   for (size_t i = 0; i < N; i++) {
-    assert_status(VMAR_OK, vmar_handle_close(hs[i]));
+    close_ok(hs[i]);
   }
 }
 
@@ -519,7 +567,7 @@ static void handles__stale_never_aliases(void** state) {
                      : alloc_handle_ok(fx->vmar, 0, vmar_page_size(), NULL);
   }
   for (size_t i = 0; i < STALE; i++) {
-    assert_status(VMAR_OK, vmar_handle_close(stale[i]));
+    close_ok(stale[i]);
   }
   for (size_t round = 0; round < ROUNDS; round++) {
     vmar_handle_t h =
@@ -531,7 +579,7 @@ static void handles__stale_never_aliases(void** state) {
     if (round % 2 == 0) {
       assert_status(VMAR_OK, vmar_destroy(h));
     }
-    assert_status(VMAR_OK, vmar_handle_close(h));
+    close_ok(h);
   }
   for (size_t i = 0; i < STALE; i++) {
     vmar_rights_t r = SENTINEL_RIGHTS;
@@ -546,13 +594,15 @@ static void handles__stale_never_aliases(void** state) {
 }
 
 int main(void) {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) FIXTURE_TEST(f, &kFixture)
   const struct CMUnitTest tests[] = {
       T(close__invalid_ok),
       T(close__twice_bad_handle),
       T(close__forged_bad_handle),
       T(close__vmar_handle_keeps_range),
       T(close__last_handle_sub_vmar_stays),
+      BAD_INPUT_TEST(close__bad_input_exact_status, "vmar_handle_close",
+                     kCloseBad, close_row),
       T(duplicate__same_rights_ok),
       T(duplicate__subset_ok),
       T(duplicate__none_ok),
@@ -561,17 +611,26 @@ int main(void) {
       T(duplicate__null_out_invalid_args),
       T(duplicate__bad_handle),
       T(duplicate__destroyed_vmar_ok),
+      BAD_INPUT_TEST(duplicate__bad_input_exact_status, "vmar_handle_duplicate",
+                     kDuplicateBad, duplicate_row),
       T(replace__subset_ok_source_invalid),
       T(replace__no_right_needed_ok),
       T(replace__superset_invalid_args_source_closed),
       T(replace__null_out_invalid_args_source_closed),
       T(replace__bad_handle_leaves_nothing),
+      BAD_INPUT_TEST(replace__bad_input_exact_status, "vmar_handle_replace",
+                     kReplaceBad, replace_row),
       T(get_rights__reports_and_checks),
       T(get_info__koid_identity),
       T(get_info__checks),
+      BAD_INPUT_TEST(get_rights__bad_input_exact_status,
+                     "vmar_handle_get_rights", kGetRightsBad, get_rights_row),
+      BAD_INPUT_TEST(get_info__bad_input_exact_status, "vmar_handle_get_info",
+                     kGetInfoBad, get_info_row),
       T(handles__low_bits_set_and_distinct),
       T(handles__stale_never_aliases),
   };
 #undef T
-  return cmocka_run_group_tests_name("api.handle", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("api.handle", tests, maps_group_setup,
+                                     bad_input_group_teardown);
 }

@@ -8,6 +8,9 @@
 
 #include <stdlib.h>
 
+#include "bad_input.h"
+#include "fixture.h"
+
 // A non-NULL pointer that is never a real manager: *out must keep it.
 static int sentinel_object;
 #define SENTINEL_MANAGER ((vmar_manager_t*)(void*)&sentinel_object)
@@ -34,14 +37,18 @@ static void expect_create_fails(vmar_status_t expected, size_t size,
   reserved_free(&before);
 }
 
+// A manager of |pages| pages in the root, with the default options.
+static vmar_manager_t* root_manager(size_t pages) {
+  return create_ok(pages * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+}
+
 // Allocates and destroys a page in |h|: returns the allocate status.
 static vmar_status_t try_allocate(vmar_handle_t h) {
   vmar_handle_t c = VMAR_HANDLE_INVALID;
   vmar_vaddr_t a = 0;
   vmar_status_t s = vmar_allocate(h, 0, 0, PAGE, &c, &a);
   if (s == VMAR_OK) {
-    assert_status(VMAR_OK, vmar_destroy(c));
-    assert_status(VMAR_OK, vmar_handle_close(c));
+    destroy_close(c);
   }
   return s;
 }
@@ -58,19 +65,13 @@ static void assert_manager_consistent(const vmar_manager_t* m, size_t size) {
   assert_non_null(vmar_manager_start(m));
 }
 
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count();
-  return 0;
-}
-
 // ---------------------------------------------------------------------------
 // vmar_manager_create
 
 // NULL parent = root, default options: a reserved COMPACT RW sub-VMAR.
 static void create__root_default_options_ok(void** state) {
   (void)state;
-  vmar_manager_t* m = create_ok(16 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* m = root_manager(16);
   assert_manager_consistent(m, 16 * PAGE);
   assert_null(vmar_manager_parent(m));
   vmar_handle_t h = vmar_manager_vmar(m);
@@ -93,8 +94,7 @@ static void create__root_default_options_ok(void** state) {
   vmar_vaddr_t xa = 0;
   assert_status(VMAR_ERR_ACCESS_DENIED,
                 vmar_allocate(h, VMAR_VM_SPECIFIC, 8 * PAGE, PAGE, &x, &xa));
-  assert_status(VMAR_OK, vmar_handle_close(c1));
-  assert_status(VMAR_OK, vmar_handle_close(c2));
+  CLOSE_ALL_OK(c1, c2);
   vmar_manager_release(m);
   assert_true(test_maps_range_unmapped(start, 16 * PAGE));
 }
@@ -112,7 +112,7 @@ static void create__options_passed_through(void** state) {
   assert_status(VMAR_OK, vmar_allocate(vmar_manager_vmar(m), VMAR_VM_SPECIFIC,
                                        3 * PAGE, PAGE, &c, &a));
   assert_int_equal(a, (vmar_vaddr_t)vmar_manager_start(m) + 3 * PAGE);
-  assert_status(VMAR_OK, vmar_handle_close(c));
+  close_ok(c);
   vmar_manager_release(m);
 }
 
@@ -125,7 +125,7 @@ static void create__bad_size_invalid_args(void** state) {
                       VMAR_MANAGER_DEFAULT_OPTIONS);
   expect_create_fails(VMAR_ERR_INVALID_ARGS, PAGE / 2, NULL,
                       VMAR_MANAGER_DEFAULT_OPTIONS);
-  vmar_manager_t* p = create_ok(8 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = root_manager(8);
   expect_create_fails(VMAR_ERR_INVALID_ARGS, 0, p,
                       VMAR_MANAGER_DEFAULT_OPTIONS);
   expect_create_fails(VMAR_ERR_INVALID_ARGS, 3 * PAGE - 1, p,
@@ -151,7 +151,7 @@ static void create__null_out_invalid_args(void** state) {
       vmar_manager_create(8 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS, NULL));
   assert_int_equal(reserved_new_bytes(&before), 0);
   reserved_free(&before);
-  vmar_manager_t* p = create_ok(4 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = root_manager(4);
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_manager_create(4 * PAGE, p, 0, NULL));
   vmar_manager_t* full = create_ok(4 * PAGE, p, 0);
@@ -162,7 +162,7 @@ static void create__null_out_invalid_args(void** state) {
 // A parent whose VMAR was destroyed gives BAD_STATE.
 static void create__destroyed_parent_bad_state(void** state) {
   (void)state;
-  vmar_manager_t* p = create_ok(8 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = root_manager(8);
   vmar_vaddr_t start = (vmar_vaddr_t)vmar_manager_start(p);
   assert_status(VMAR_OK, vmar_destroy(vmar_manager_vmar(p)));
   assert_true(test_maps_range_unmapped(start, 8 * PAGE));
@@ -175,7 +175,7 @@ static void create__destroyed_parent_bad_state(void** state) {
 // No room in the parent is NO_RESOURCES; a ceiling above it ACCESS_DENIED.
 static void create__no_room_no_resources(void** state) {
   (void)state;
-  vmar_manager_t* p = create_ok(4 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = root_manager(4);
   vmar_manager_t* a = create_ok(3 * PAGE, p, VMAR_MANAGER_DEFAULT_OPTIONS);
   expect_create_fails(VMAR_ERR_NO_RESOURCES, 2 * PAGE, p,
                       VMAR_MANAGER_DEFAULT_OPTIONS);
@@ -191,7 +191,7 @@ static void create__no_room_no_resources(void** state) {
 // Nested managers lie inside their parent and report it as parent.
 static void create__nested_inside_parent(void** state) {
   (void)state;
-  vmar_manager_t* p = create_ok(64 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = root_manager(64);
   vmar_manager_t* c = create_ok(16 * PAGE, p, VMAR_MANAGER_DEFAULT_OPTIONS);
   vmar_manager_t* g = create_ok(4 * PAGE, c, VMAR_VM_CAN_MAP_READ);
   assert_ptr_equal(vmar_manager_parent(c), p);
@@ -220,7 +220,7 @@ static void create__nested_inside_parent(void** state) {
 // Releasing a child manager destroys its VMAR but not the parent's.
 static void release__child_destroys_only_child(void** state) {
   (void)state;
-  vmar_manager_t* p = create_ok(16 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = root_manager(16);
   vmar_manager_t* c = create_ok(16 * PAGE, p, 0);
   vmar_handle_t cd = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_handle_duplicate(vmar_manager_vmar(c),
@@ -231,7 +231,7 @@ static void release__child_destroys_only_child(void** state) {
   assert_status(VMAR_OK, try_allocate(vmar_manager_vmar(p)));
   assert_true(
       test_maps_range_reserved((vmar_vaddr_t)vmar_manager_start(p), 16 * PAGE));
-  assert_status(VMAR_OK, vmar_handle_close(cd));
+  close_ok(cd);
   vmar_manager_release(p);
 }
 
@@ -239,7 +239,7 @@ static void release__child_destroys_only_child(void** state) {
 // until the child manager goes; then both are destroyed.
 static void release__parent_first_kept_alive_by_child(void** state) {
   (void)state;
-  vmar_manager_t* p = create_ok(32 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = root_manager(32);
   vmar_manager_t* c = create_ok(8 * PAGE, p, VMAR_MANAGER_DEFAULT_OPTIONS);
   vmar_vaddr_t ps = (vmar_vaddr_t)vmar_manager_start(p);
   vmar_handle_t pd = VMAR_HANDLE_INVALID, cd = VMAR_HANDLE_INVALID;
@@ -268,14 +268,13 @@ static void release__parent_first_kept_alive_by_child(void** state) {
   assert_status(VMAR_ERR_BAD_STATE, vmar_destroy(pd));
   info = info_of(pd);
   assert_int_equal(info.base, ps);
-  assert_status(VMAR_OK, vmar_handle_close(cd));
-  assert_status(VMAR_OK, vmar_handle_close(pd));
+  CLOSE_ALL_OK(cd, pd);
 }
 
 // retain returns its argument and each reference needs its own release.
 static void retain__counts_references(void** state) {
   (void)state;
-  vmar_manager_t* m = create_ok(8 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* m = root_manager(8);
   vmar_vaddr_t start = (vmar_vaddr_t)vmar_manager_start(m);
   vmar_handle_t d = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_handle_duplicate(vmar_manager_vmar(m),
@@ -290,10 +289,36 @@ static void retain__counts_references(void** state) {
   vmar_manager_release(m);
   assert_true(test_maps_range_unmapped(start, 8 * PAGE));
   assert_status(VMAR_ERR_BAD_STATE, try_allocate(d));
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  close_ok(d);
   // NULL is accepted by both.
   assert_null(vmar_manager_retain(NULL));
   vmar_manager_release(NULL);
+}
+
+// Bad input, as a table (bad_input.h): a size, opt the options (the root is
+// the parent); NULL1: no output pointer.
+
+static const bad_row_t kCreateBad[] = {
+    {"out NULL", INVALID_ARGS, H_NONE, H_NONE, VMAR_MANAGER_DEFAULT_OPTIONS,
+     PG(4), V0, V0, NULL1},
+    {"size 0", INVALID_ARGS, H_NONE, H_NONE, VMAR_MANAGER_DEFAULT_OPTIONS, V0,
+     V0, V0, 0},
+    {"size not page-aligned", INVALID_ARGS, H_NONE, H_NONE,
+     VMAR_MANAGER_DEFAULT_OPTIONS, PGB(4, 1), V0, V0, 0},
+    {"unknown option bit", INVALID_ARGS, H_NONE, H_NONE,
+     VMAR_MANAGER_DEFAULT_OPTIONS | UNKNOWN_BIT, PG(4), V0, V0, 0},
+    {"a PERM bit", INVALID_ARGS, H_NONE, H_NONE,
+     VMAR_MANAGER_DEFAULT_OPTIONS | PERM_R, PG(4), V0, V0, 0},
+};
+
+// A manager that is made is released again.
+static vmar_status_t create_row(const bad_call_t* c) {
+  vmar_status_t st =
+      vmar_manager_create(c->az, NULL, (vmar_vm_option_t)c->row->opt, c->out1);
+  if (st == VMAR_OK) {
+    vmar_manager_release(BAD_OUT(vmar_manager_t*, c->out1));
+  }
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -312,7 +337,7 @@ static void use__root_ok_null(void** state) {
   m = SENTINEL_MANAGER;
   assert_status(VMAR_OK, vmar_manager_use(d, &m));
   assert_null(m);
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  close_ok(d);
 }
 
 // Invalid input: INVALID_ARGS, BAD_HANDLE, ACCESS_DENIED; *out untouched.
@@ -330,7 +355,7 @@ static void use__bad_input_fails(void** state) {
   vmar_handle_t closed = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK,
                 vmar_handle_duplicate(h, VMAR_RIGHT_SAME_RIGHTS, &closed));
-  assert_status(VMAR_OK, vmar_handle_close(closed));
+  close_ok(closed);
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_manager_use(closed, &m));
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_manager_use(0x12345678u, &m));
   assert_ptr_equal(m, SENTINEL_MANAGER);
@@ -343,12 +368,10 @@ static void use__bad_input_fails(void** state) {
                              h, 0x00208003u & ~VMAR_RIGHT_DUPLICATE, &nd));
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_manager_use(nd, &m));
   assert_ptr_equal(m, SENTINEL_MANAGER);
-  assert_status(VMAR_OK, vmar_handle_close(nd));
-  assert_status(VMAR_OK, vmar_handle_close(ni));
+  CLOSE_ALL_OK(nd, ni);
   // None of that harmed the VMAR.
   assert_status(VMAR_OK, try_allocate(h));
-  assert_status(VMAR_OK, vmar_destroy(h));
-  assert_status(VMAR_OK, vmar_handle_close(h));
+  destroy_close(h);
 }
 
 // A used manager wraps a duplicate and never destroys the VMAR.
@@ -391,16 +414,14 @@ static void use__never_destroys(void** state) {
   vmar_vaddr_t fa = 0;
   assert_status(VMAR_OK, vmar_allocate(h, 0, 0, 16 * PAGE, &full, &fa));
   assert_int_equal(fa, a);
-  assert_status(VMAR_OK, vmar_handle_close(full));
-  assert_status(VMAR_OK, vmar_destroy(h));
-  assert_status(VMAR_OK, vmar_handle_close(h));
-  assert_true(test_maps_range_unmapped(a, 16 * PAGE));
+  close_ok(full);
+  destroy_unmapped(h, a, 16 * PAGE);
 }
 
 // A used manager of a sub-VMAR whose owner destroys it later: release is safe.
 static void use__owner_destroys_after_release(void** state) {
   (void)state;
-  vmar_manager_t* p = create_ok(16 * PAGE, NULL, VMAR_MANAGER_DEFAULT_OPTIONS);
+  vmar_manager_t* p = root_manager(16);
   vmar_manager_t* u = SENTINEL_MANAGER;
   assert_status(VMAR_OK, vmar_manager_use(vmar_manager_vmar(p), &u));
   assert_non_null(u);
@@ -410,6 +431,30 @@ static void use__owner_destroys_after_release(void** state) {
   vmar_manager_release(u);
   assert_status(VMAR_OK, try_allocate(vmar_manager_vmar(p)));
   vmar_manager_release(p);
+}
+
+// Bad input, as a table (bad_input.h): h1 the VMAR; NULL1: no output
+// pointer.
+
+static const bad_row_t kUseBad[] = {
+    {"out NULL", INVALID_ARGS, H_TOP, H_NONE, 0, V0, V0, V0, NULL1},
+    {"VMAR_HANDLE_INVALID", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, 0},
+    {"forged", BAD_HANDLE, H_FORGED, H_NONE, 0, V0, V0, V0, 0},
+    {"stale", BAD_HANDLE, H_STALE, H_NONE, 0, V0, V0, V0, 0},
+    {"a VMO", WRONG_TYPE, H_VMO, H_NONE, 0, V0, V0, V0, 0},
+    {"handle lacks INSPECT", ACCESS_DENIED, H_TOP_NOINSP, H_NONE, 0, V0, V0, V0,
+     0},
+    {"handle lacks DUPLICATE", ACCESS_DENIED, H_TOP_NODUP, H_NONE, 0, V0, V0,
+     V0, 0},
+};
+
+// A manager that is made is released again.
+static vmar_status_t use_row(const bad_call_t* c) {
+  vmar_status_t st = vmar_manager_use(c->h1, c->out1);
+  if (st == VMAR_OK) {
+    vmar_manager_release(BAD_OUT(vmar_manager_t*, c->out1));
+  }
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -432,15 +477,20 @@ int main(void) {
       cmocka_unit_test(create__null_out_invalid_args),
       cmocka_unit_test(create__destroyed_parent_bad_state),
       cmocka_unit_test(create__no_room_no_resources),
+      BAD_INPUT_TEST(create__bad_input_exact_status, "vmar_manager_create",
+                     kCreateBad, create_row),
       cmocka_unit_test(create__nested_inside_parent),
       cmocka_unit_test(release__child_destroys_only_child),
       cmocka_unit_test(release__parent_first_kept_alive_by_child),
       cmocka_unit_test(retain__counts_references),
       cmocka_unit_test(use__root_ok_null),
       cmocka_unit_test(use__bad_input_fails),
+      BAD_INPUT_TEST(use__bad_input_exact_status, "vmar_manager_use", kUseBad,
+                     use_row),
       cmocka_unit_test(use__never_destroys),
       cmocka_unit_test(use__owner_destroys_after_release),
       cmocka_unit_test(accessors__null_means_root),
   };
-  return cmocka_run_group_tests_name("api.manager", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("api.manager", tests, maps_group_setup,
+                                     bad_input_group_teardown);
 }

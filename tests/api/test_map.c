@@ -8,47 +8,26 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
-
-#define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
-#define CAN_RWX (CAN_RW | VMAR_VM_CAN_MAP_EXECUTE)
-#define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
-#define PERM_RX (VMAR_VM_PERM_READ | VMAR_VM_PERM_EXECUTE)
-#define PERM_RWX (PERM_RW | VMAR_VM_PERM_EXECUTE)
+#include "bad_input.h"
+#include "fixture.h"
 
 // An option bit no call accepts (bits 16..23 are unused).
 #define BIT16 ((vmar_vm_option_t)1u << 16)
 
 // Pages in the per-test VMAR and in its VMO.
-#define FIX_PAGES 256
-#define VMO_PAGES 8
+enum { FIX_PAGES = 256, VMO_PAGES = 8 };
 
-// Per-test state.
-typedef struct fixture {
-  vmar_handle_t vmar; // top-level, CAN_MAP_READ|WRITE|EXECUTE|SPECIFIC
-  vmar_vaddr_t base;
-  size_t len;
-  vmar_handle_t vmo;  // VMO_PAGES pages, page i filled with pat(0x10, i)
-  vmar_handle_t rvmo; // resizable, 4 pages
-  vmar_handle_t dead; // a destroyed sub-VMAR (CAN_MAP_RW|SPECIFIC)
-} fixture_t;
+// Per-test: a top-level VMAR (CAN_MAP_READ|WRITE|EXECUTE|SPECIFIC), fx->vmo
+// (page i filled with pat(0x10, i)), fx->rvmo (resizable, 4 pages) and
+// fx->dead (a destroyed CAN_MAP_READ|WRITE|SPECIFIC sub-VMAR).
+static const fixture_params_t kFixture = {.pages = FIX_PAGES,
+                                          .options = CAN_RWX | CAN_SPEC,
+                                          .vmo = {VMO_PAGES, 0x10},
+                                          .rvmo_pages = 4,
+                                          .dead = {16, CAN_RW | CAN_SPEC}};
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-static unsigned page_shift(void) {
-  unsigned s = 0;
-  while (((size_t)1 << s) < PAGE) {
-    s++;
-  }
-  return s;
-}
-
-static vmar_vm_option_t align_option(unsigned shift) {
-  return (vmar_vm_option_t)shift << VMAR_VM_ALIGN_BASE;
-}
-
-static size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 // A VMO handle with EXECUTE (consumes |h|).
 static vmar_handle_t make_exec(vmar_handle_t h) {
@@ -58,85 +37,17 @@ static vmar_handle_t make_exec(vmar_handle_t h) {
 }
 
 // vmar_map must fail with |expected| and change nothing: mapped_addr keeps
-// its sentinel, the process's VMA count, the fixture's /proc/self/maps lines
-// and the fixture's vmar_get_maps tree are all as before.
+// its sentinel, and the fixture is as before (see unchanged_assert).
 static void expect_map_fails(const fixture_t* fx, vmar_status_t expected,
                              vmar_handle_t vmar, vmar_vm_option_t options,
                              size_t offset, vmar_handle_t vmo,
                              uint64_t vmo_offset, size_t len) {
-  size_t nb = 0;
-  vmar_map_info_t* mb = maps_take(fx->vmar, &nb);
-  maps_snap_t before = maps_snap_take(fx->base, fx->len);
-  size_t count = test_maps_count();
+  unchanged_t before = fixture_unchanged(fx);
   vmar_vaddr_t a = SENTINEL_ADDR;
   assert_status(expected,
                 vmar_map(vmar, options, offset, vmo, vmo_offset, len, &a));
   assert_int_equal(a, SENTINEL_ADDR);
-  assert_vma_count(count);
-  maps_snap_t after = maps_snap_take(fx->base, fx->len);
-  maps_snap_assert_equal(&before, &after);
-  size_t na = 0;
-  vmar_map_info_t* ma = maps_take(fx->vmar, &na);
-  maps_assert_equal(mb, nb, ma, na);
-  free(ma);
-  free(after.e);
-  free(before.e);
-  free(mb);
-}
-
-// Proves |vmar| (of |len| bytes) holds nothing: get_maps lists only itself
-// and a SPECIFIC mapping of its whole range at offset 0 succeeds.
-static void assert_vmar_empty(vmar_handle_t vmar, size_t len,
-                              vmar_handle_t vmo) {
-  size_t avail = 0;
-  assert_status(VMAR_OK, vmar_get_maps(vmar, NULL, 0, NULL, &avail));
-  assert_int_equal(avail, 1);
-  vmar_vaddr_t a = map_ok(vmar, 0 | VMAR_VM_SPECIFIC, 0, vmo, 0, len);
-  unmap_ok(vmar, a, len);
-}
-
-static void assert_fixture_empty(const fixture_t* fx) {
-  assert_vmar_empty(fx->vmar, fx->len, fx->vmo);
-  assert_true(test_maps_range_reserved(fx->base, fx->len));
-}
-
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count();
-  return 0;
-}
-
-static int setup(void** state) {
-  fixture_t* fx = calloc(1, sizeof(*fx));
-  if (fx == NULL) {
-    return -1;
-  }
-  fx->len = FIX_PAGES * PAGE;
-  if (vmar_allocate(vmar_root_self(), CAN_RWX | VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                    fx->len, &fx->vmar, &fx->base) != VMAR_OK) {
-    free(fx);
-    return -1;
-  }
-  fx->vmo = vmo_patterned(VMO_PAGES, 0x10);
-  fx->rvmo = vmo_new(4 * PAGE, VMAR_VMO_RESIZABLE);
-  vmar_vaddr_t da = 0;
-  fx->dead =
-      alloc_ok(fx->vmar, CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, 16 * PAGE, &da);
-  assert_status(VMAR_OK, vmar_destroy(fx->dead));
-  *state = fx;
-  return 0;
-}
-
-static int teardown(void** state) {
-  fixture_t* fx = *state;
-  int rc = 0;
-  rc |= vmar_handle_close(fx->dead) != VMAR_OK;
-  rc |= vmar_handle_close(fx->rvmo) != VMAR_OK;
-  rc |= vmar_handle_close(fx->vmo) != VMAR_OK;
-  rc |= vmar_destroy(fx->vmar) != VMAR_OK;
-  rc |= vmar_handle_close(fx->vmar) != VMAR_OK;
-  free(fx);
-  return rc ? -1 : 0;
+  unchanged_assert(&before);
 }
 
 // ---------------------------------------------------------------------------
@@ -175,7 +86,7 @@ static void map__bad_handle_bad_handle(void** state) {
     expect_map_fails(fx, VMAR_ERR_BAD_HANDLE, fx->dead, PERM_RW, 0, kBadVmo[i],
                      0, 0);
   }
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 1: a VMO as the VMAR, or a VMAR as the VMO, is WRONG_TYPE.
@@ -195,7 +106,7 @@ static void map__wrong_type_wrong_type(void** state) {
                    VMAR_VM_PERM_WRITE | VMAR_VM_CAN_MAP_READ | BIT16, PAGE + 1,
                    fx->vmar, 1, 0);
   close_ok(nomap);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 2: a VMO handle without MAP is ACCESS_DENIED, before option checks.
@@ -218,7 +129,7 @@ static void map__vmo_without_map_right_access_denied(void** state) {
   expect_map_fails(fx, VMAR_ERR_ACCESS_DENIED, fx->dead, PERM_RW, 0, nomap, 0,
                    SIZE_MAX);
   close_ok(nomap);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 4: W or X without R is INVALID_ARGS, before steps 7, 9, 14, 15.
@@ -237,7 +148,7 @@ static void map__write_or_execute_without_read_invalid_args(void** state) {
                      PAGE);
   }
   close_ok(weak);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 5: MAP_RANGE with SPECIFIC_OVERWRITE is INVALID_ARGS.
@@ -253,7 +164,7 @@ static void map__map_range_with_overwrite_invalid_args(void** state) {
   expect_map_fails(fx, VMAR_ERR_INVALID_ARGS, fx->dead, bad, 0, noread, 0,
                    PAGE);
   close_ok(noread);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 6: a CAN_MAP_* bit in a map call is INVALID_ARGS.
@@ -273,7 +184,7 @@ static void map__can_map_bits_invalid_args(void** state) {
                      0, PAGE);
   }
   close_ok(noread);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 7: a PERM right missing on either handle: ACCESS_DENIED, before 8+.
@@ -303,13 +214,8 @@ static void map__perm_right_missing_access_denied(void** state) {
                    PAGE + 1, vmo_nw, 1, SIZE_MAX);
   expect_map_fails(fx, VMAR_ERR_ACCESS_DENIED, dead_nw, PERM_RW | BIT16, 0,
                    fx->vmo, 1, 0);
-  close_ok(xvmo);
-  close_ok(dead_nw);
-  close_ok(vmar_nx);
-  close_ok(vmar_nw);
-  close_ok(vmo_nr);
-  close_ok(vmo_nw);
-  assert_fixture_empty(fx);
+  CLOSE_ALL_OK(xvmo, dead_nw, vmar_nx, vmar_nw, vmo_nr, vmo_nw);
+  fixture_assert_empty(fx);
 }
 
 // Step 8: unknown bits or bad alignment: INVALID_ARGS, before 9, 14, 15.
@@ -332,7 +238,7 @@ static void map__unknown_bits_or_bad_align_invalid_args(void** state) {
   expect_map_fails(fx, VMAR_ERR_INVALID_ARGS, fx->dead,
                    align_option(9) | VMAR_VM_REQUIRE_NON_RESIZABLE, 0, fx->rvmo,
                    0, PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 9: REQUIRE_NON_RESIZABLE + resizable VMO: NOT_SUPPORTED, before 11+.
@@ -348,7 +254,7 @@ static void map__require_non_resizable_resizable_not_supported(void** state) {
   vmar_vaddr_t a = map_ok(fx->vmar, o, 0, fx->vmo, 0, PAGE);
   assert_true(mem_is(a, PAGE, pat(0x10, 0)));
   unmap_ok(fx->vmar, a, PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 10: discardable needs ALLOW_FAULTS; resizable and plain VMOs do not.
@@ -374,7 +280,7 @@ static void map__discardable_without_allow_faults_not_supported(void** state) {
   assert_true(mem_is(a, PAGE, pat(0x10, 0)));
   unmap_ok(fx->vmar, a, PAGE);
   close_ok(d);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 11: COMPACT or CAN_MAP_SPECIFIC: INVALID_ARGS, before 14 and 15.
@@ -389,7 +295,7 @@ static void map__compact_or_can_map_specific_invalid_args(void** state) {
     expect_map_fails(fx, VMAR_ERR_INVALID_ARGS, fx->dead, kBad[i], 0, fx->vmo,
                      0, PAGE);
   }
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 13: unaligned vmo_offset: INVALID_ARGS, before 14 and 15.
@@ -404,7 +310,7 @@ static void map__vmo_offset_unaligned_invalid_args(void** state) {
     expect_map_fails(fx, VMAR_ERR_INVALID_ARGS, fx->dead, VMAR_VM_PERM_READ, 0,
                      fx->vmo, kOff[i], PAGE);
   }
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 14: len or vmo_offset + len overflowing: OUT_OF_RANGE, before 15.
@@ -427,7 +333,7 @@ static void map__len_overflow_out_of_range(void** state) {
   expect_map_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->vmar,
                    VMAR_VM_PERM_READ | VMAR_VM_SPECIFIC, fx->len * 2, fx->vmo,
                    UINT64_MAX - PAGE + 1, PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 15: a destroyed VMAR is BAD_STATE, before len 0 and placement checks.
@@ -446,7 +352,7 @@ static void map__destroyed_vmar_bad_state(void** state) {
   destroy_close(c);
   expect_map_fails(fx, VMAR_ERR_BAD_STATE, g, PERM_RW, 0, fx->vmo, 0, PAGE);
   close_ok(g);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 15: len 0 or a misplaced offset: INVALID_ARGS, before ACCESS_DENIED.
@@ -472,7 +378,7 @@ static void map__len_zero_or_bad_offset_invalid_args(void** state) {
                    PERM_RW | VMAR_VM_OFFSET_IS_UPPER_LIMIT, 8 * PAGE + 1,
                    fx->vmo, 0, PAGE);
   destroy_close(plain);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 15: SPECIFIC* or UPPER_LIMIT without CAN_MAP_SPECIFIC: ACCESS_DENIED.
@@ -495,7 +401,7 @@ static void map__specific_without_can_map_specific_access_denied(void** state) {
   assert_true(a >= pa && a + PAGE <= pa + 16 * PAGE);
   unmap_ok(plain, a, PAGE);
   destroy_close(plain);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 15: a range that does not fit in the VMAR is INVALID_ARGS.
@@ -529,7 +435,7 @@ static void map__out_of_bounds_invalid_args(void** state) {
   vmar_vaddr_t a = map_ok(fx->vmar, spec, n - PAGE, fx->vmo, 0, PAGE);
   assert_int_equal(a, fx->base + n - PAGE);
   unmap_ok(fx->vmar, a, PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 15: SPECIFIC breaking ALIGN_*: INVALID_ARGS, before ALREADY_EXISTS.
@@ -554,7 +460,7 @@ static void map__specific_misaligned_for_align_invalid_args(void** state) {
   assert_int_equal(a, fx->base + good);
   assert_int_equal(a % align, 0);
   unmap_ok(fx->vmar, a, PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 15: SPECIFIC over a mapping or sub-VMAR: ALREADY_EXISTS, untouched.
@@ -563,8 +469,7 @@ static void map__specific_overlap_already_exists(void** state) {
   const vmar_vm_option_t spec = PERM_RW | VMAR_VM_SPECIFIC;
   vmar_vaddr_t m = map_ok(fx->vmar, spec, 4 * PAGE, fx->vmo, 0, 4 * PAGE);
   vmar_vaddr_t sa = 0;
-  vmar_handle_t sub =
-      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 16 * PAGE, 4 * PAGE, &sa);
+  vmar_handle_t sub = fixture_sub(fx, CAN_RW, 16, 4, &sa);
   vmar_handle_t other = vmo_patterned(4, 0x80);
   const size_t kOff[][2] = {
       {4 * PAGE, PAGE},  {3 * PAGE, 2 * PAGE}, {7 * PAGE, 4 * PAGE},
@@ -587,7 +492,7 @@ static void map__specific_overlap_already_exists(void** state) {
   unmap_ok(fx->vmar, m, 4 * PAGE);
   destroy_close(sub);
   close_ok(other);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // No gap large enough: NO_RESOURCES; a smaller mapping still fits.
@@ -621,7 +526,7 @@ static void map__no_spot_no_resources(void** state) {
   unmap_ok(c, m2, 3 * PAGE);
   unmap_ok(c, m3, 2 * PAGE);
   destroy_close(c);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Step 18: NULL |mapped_addr| is INVALID_ARGS, last, and maps nothing.
@@ -634,7 +539,7 @@ static void map__null_mapped_addr_invalid_args(void** state) {
                 vmar_map(fx->vmar, PERM_RW | VMAR_VM_SPECIFIC, 2 * PAGE,
                          fx->vmo, 0, PAGE, NULL));
   assert_vma_count(count);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
   assert_status(VMAR_ERR_BAD_STATE,
                 vmar_map(fx->dead, PERM_RW, 0, fx->vmo, 0, PAGE, NULL));
   // An occupied SPECIFIC spot reports ALREADY_EXISTS; an OVERWRITE with NULL
@@ -660,7 +565,110 @@ static void map__null_mapped_addr_invalid_args(void** state) {
   free(mb);
   unmap_ok(fx->vmar, m, 4 * PAGE);
   close_ok(other);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
+}
+
+// ---------------------------------------------------------------------------
+// Bad input, as a table (bad_input.h): h1 vmar, opt, a vmar_offset, h2 vmo,
+// b vmo_offset, c len; NULL1: no mapped_addr.
+
+static const bad_row_t kMapBad[] = {
+    NOT_LIVE("vmar", H_VMO, PERM_RW, V0, V0, PG(1), 0),
+    {"vmo invalid", BAD_HANDLE, H_TOP, H_NONE, PERM_RW, V0, V0, PG(1), 0},
+    {"vmo forged", BAD_HANDLE, H_TOP, H_FORGED, PERM_RW, V0, V0, PG(1), 0},
+    {"vmo stale", BAD_HANDLE, H_TOP, H_STALE, PERM_RW, V0, V0, PG(1), 0},
+    {"vmar is a VMO", WRONG_TYPE, H_VMO, H_VMO, PERM_RW, V0, V0, PG(1), 0},
+    {"vmo is a VMAR", WRONG_TYPE, H_TOP, H_SUB, PERM_RW, V0, V0, PG(1), 0},
+    {"vmo lacks MAP", ACCESS_DENIED, H_TOP, H_VMO_NOMAP, PERM_RW, V0, V0, PG(1),
+     0},
+    {"MAP right checked before WRITE without READ", ACCESS_DENIED, H_TOP,
+     H_VMO_NOMAP, PERM_W, V0, V0, PG(1), 0},
+    {"WRITE without READ", INVALID_ARGS, H_TOP, H_VMO, PERM_W, V0, V0, PG(1),
+     0},
+    {"EXECUTE without READ", INVALID_ARGS, H_TOP, H_VMO, PERM_X, V0, V0, PG(1),
+     0},
+    {"MAP_RANGE with SPECIFIC_OVERWRITE", INVALID_ARGS, H_TOP, H_VMO,
+     PERM_RW | VMAR_VM_MAP_RANGE | OVERWRITE, PG(5), V0, PG(1), 0},
+    {"a CAN_MAP bit", INVALID_ARGS, H_TOP, H_VMO, PERM_RW | CAN_R, V0, V0,
+     PG(1), 0},
+    {"WRITE, vmo handle lacks WRITE", ACCESS_DENIED, H_TOP, H_VMO_NOWR, PERM_RW,
+     V0, V0, PG(1), 0},
+    {"WRITE, vmar handle lacks WRITE", ACCESS_DENIED, H_TOP_RO, H_VMO, PERM_RW,
+     V0, V0, PG(1), 0},
+    {"EXECUTE, vmo lacks EXECUTE", ACCESS_DENIED, H_TOP, H_VMO, PERM_R | PERM_X,
+     V0, V0, PG(1), 0},
+    {"missing right checked before unknown bits", ACCESS_DENIED, H_TOP,
+     H_VMO_NOWR, PERM_RW | UNKNOWN_BIT, V0, V0, PG(1), 0},
+    {"unknown option bit", INVALID_ARGS, H_TOP, H_VMO, PERM_RW | UNKNOWN_BIT,
+     V0, V0, PG(1), 0},
+    {"alignment field above 4GB", INVALID_ARGS, H_TOP, H_VMO,
+     PERM_RW | BAD_ALIGN_HIGH, V0, V0, PG(1), 0},
+    {"REQUIRE_NON_RESIZABLE with a resizable VMO", NOT_SUPPORTED, H_TOP,
+     H_VMO_RS, PERM_RW | VMAR_VM_REQUIRE_NON_RESIZABLE, V0, V0, PG(1), 0},
+    {"discardable VMO without ALLOW_FAULTS", NOT_SUPPORTED, H_TOP, H_VMO_DISC,
+     PERM_RW, V0, V0, PG(1), 0},
+    {"COMPACT", INVALID_ARGS, H_TOP, H_VMO, PERM_RW | VMAR_VM_COMPACT, V0, V0,
+     PG(1), 0},
+    {"CAN_MAP_SPECIFIC", INVALID_ARGS, H_TOP, H_VMO, PERM_RW | CAN_SPEC, V0, V0,
+     PG(1), 0},
+    {"EXECUTE above sub's ceiling", ACCESS_DENIED, H_SUB,
+     H_NONE /* replaced below */, PERM_R | PERM_X, V0, V0, PG(1), 0},
+    {"vmo_offset not page-aligned", INVALID_ARGS, H_TOP, H_VMO, PERM_RW, V0,
+     PGB(0, 1), PG(1), 0},
+    {"len rounds past 2^64", OUT_OF_RANGE, H_TOP, H_VMO, PERM_RW, V0, V0, VOVF,
+     0},
+    {"vmo_offset + len overflows", OUT_OF_RANGE, H_TOP, H_VMO, PERM_RW, V0,
+     VTOP, PG(2), 0},
+    {"overflow checked before destroyed vmar", OUT_OF_RANGE, H_DEAD, H_VMO,
+     PERM_RW, V0, V0, VOVF, 0},
+    {"vmar destroyed", BAD_STATE, H_DEAD, H_VMO, PERM_RW, V0, V0, PG(1), 0},
+    {"destroyed checked before len 0", BAD_STATE, H_DEAD, H_VMO, PERM_RW, V0,
+     V0, V0, 0},
+    {"len 0", INVALID_ARGS, H_TOP, H_VMO, PERM_RW, V0, V0, V0, 0},
+    {"vmar_offset without a placement option", INVALID_ARGS, H_TOP, H_VMO,
+     PERM_RW, PG(5), V0, PG(1), 0},
+    {"SPECIFIC vmar_offset not page-aligned", INVALID_ARGS, H_TOP, H_VMO,
+     PERM_RW | SPEC, PGB(5, 1), V0, PG(1), 0},
+    {"SPECIFIC in a VMAR without CAN_MAP_SPECIFIC", ACCESS_DENIED, H_SUB, H_VMO,
+     PERM_R | SPEC, PG(2), V0, PG(1), 0},
+    {"SPECIFIC_OVERWRITE without CAN_MAP_SPECIFIC", ACCESS_DENIED, H_SUB, H_VMO,
+     PERM_R | OVERWRITE, PG(0), V0, PG(1), 0},
+    {"SPECIFIC past the end", INVALID_ARGS, H_TOP, H_VMO, PERM_RW | SPEC,
+     PG(TOP_PAGES - 1), V0, PG(2), 0},
+    {"SPECIFIC at the end", INVALID_ARGS, H_TOP, H_VMO, PERM_RW | SPEC,
+     PG(TOP_PAGES), V0, PG(1), 0},
+    {"len larger than the VMAR", INVALID_ARGS, H_TOP, H_VMO, PERM_RW, V0, V0,
+     PG(TOP_PAGES + 1), 0},
+    {"SPECIFIC over a mapping", ALREADY_EXISTS, H_TOP, H_VMO, PERM_RW | SPEC,
+     PG(3), V0, PG(3), 0},
+    {"SPECIFIC_OVERWRITE over a sub-VMAR", INVALID_ARGS, H_TOP, H_VMO,
+     PERM_RW | OVERWRITE, PG(7), V0, PG(2), 0},
+    {"SPECIFIC_OVERWRITE in the root", NOT_SUPPORTED, H_ROOT, H_VMO,
+     PERM_RW | OVERWRITE, PG(1), V0, PG(1), POSIX},
+    {"no spot large enough", NO_RESOURCES, H_TOP, H_VMO, PERM_RW, V0, V0, PG(5),
+     0},
+    {"mapped_addr NULL", INVALID_ARGS, H_TOP, H_VMO, PERM_RW, V0, V0, PG(1),
+     NULL1},
+    {"NULL output noticed after no spot", NO_RESOURCES, H_TOP, H_VMO, PERM_RW,
+     V0, V0, PG(5), NULL1},
+};
+
+// A mapping that is made is unmapped again. "EXECUTE above sub's ceiling"
+// (h1 sub, no h2) maps an executable duplicate of the fixture's VMO.
+static vmar_status_t map_row(const bad_call_t* c) {
+  vmar_handle_t vmo = c->h2;
+  if (c->row->h1 == H_SUB && c->row->h2 == H_NONE) {
+    vmo = make_exec(dup_without(c->fx->h[H_VMO], 0));
+  }
+  vmar_status_t st = vmar_map(c->h1, (vmar_vm_option_t)c->row->opt, c->az, vmo,
+                              c->b, c->cz, c->out1);
+  if (vmo != c->h2) {
+    close_ok(vmo);
+  }
+  if (st == VMAR_OK) {
+    unmap_ok(c->h1, BAD_OUT(vmar_vaddr_t, c->out1), c->cz);
+  }
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -689,7 +697,7 @@ static void map__plain_inside_rounded_ok(void** state) {
   assert_true(test_maps_range_reserved(fx->base, a - fx->base) ||
               a == fx->base);
   unmap_ok(fx->vmar, a, 2 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // ALIGN_* lands aligned and inside; 1 KiB and 2 KiB act like a page.
@@ -715,14 +723,14 @@ static void map__align_placement_aligned_inside(void** state) {
   // 1 MiB alignment in a VMAR that surely has such a spot.
   size_t big_len = round_up((size_t)4 << 20, PAGE);
   vmar_vaddr_t ba = 0;
-  vmar_handle_t big = alloc_ok(vmar_root_self(), CAN_RW, 0, big_len, &ba);
+  vmar_handle_t big = alloc_top(CAN_RW, big_len, &ba);
   vmar_vaddr_t a =
       map_ok(big, VMAR_VM_PERM_READ | VMAR_VM_ALIGN_1MB, 0, fx->vmo, 0, PAGE);
   assert_int_equal(a % ((size_t)1 << 20), 0);
   assert_true(a >= ba && a + PAGE <= ba + big_len);
   assert_true(mem_is(a, PAGE, pat(0x10, 0)));
   destroy_close(big);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // In a COMPACT VMAR, mappings pack from the base and refill holes first.
@@ -752,7 +760,7 @@ static void map__compact_packs_lowest_first(void** state) {
       map_ok(c, VMAR_VM_PERM_READ | align_option(shift), 0, fx->vmo, 0, PAGE);
   assert_int_equal(b4, round_up(ca + 8 * PAGE, align));
   destroy_close(c);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Non-COMPACT placement: inside, aligned and pairwise disjoint.
@@ -780,7 +788,7 @@ static void map__random_placement_disjoint_inside(void** state) {
   for (size_t i = 0; i < N; i++) {
     unmap_ok(fx->vmar, addr[i], len[i]);
   }
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // SPECIFIC lands exactly at base + offset; neighbours may touch.
@@ -801,7 +809,7 @@ static void map__specific_exact_ok(void** state) {
   assert_true(
       test_maps_range_reserved(fx->base + 12 * PAGE, fx->len - 12 * PAGE));
   unmap_ok(fx->vmar, c, 3 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // OFFSET_IS_UPPER_LIMIT: ends below the limit and honours vmo_offset.
@@ -822,7 +830,7 @@ static void map__upper_limit_honours_vmo_offset(void** state) {
   assert_int_equal(a, fx->base);
   assert_true(mem_is(a, PAGE, pat(0x10, 3)));
   unmap_ok(fx->vmar, a, 2 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // SPECIFIC_OVERWRITE replaces; split pieces keep their own VMO offsets.
@@ -884,7 +892,7 @@ static void map__specific_overwrite_replaces_and_splits(void** state) {
   free(m);
   unmap_ok(fx->vmar, fx->base, 11 * PAGE);
   close_ok(b);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // SPECIFIC_OVERWRITE never destroys a sub-VMAR: INVALID_ARGS, nothing changes.
@@ -894,8 +902,7 @@ static void map__specific_overwrite_sub_vmar_invalid_args(void** state) {
       map_ok(fx->vmar, PERM_RW | VMAR_VM_SPECIFIC, 0, fx->vmo, 0, 4 * PAGE);
   vmar_vaddr_t sa = 0;
   vmar_handle_t sub =
-      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC | CAN_RW,
-               4 * PAGE, 4 * PAGE, &sa);
+      fixture_sub(fx, VMAR_VM_CAN_MAP_SPECIFIC | CAN_RW, 4, 4, &sa);
   vmar_vaddr_t inner =
       map_ok(sub, PERM_RW | VMAR_VM_SPECIFIC, PAGE, fx->vmo, 5 * PAGE, PAGE);
   vmar_handle_t b = vmo_patterned(16, 0x70);
@@ -922,15 +929,14 @@ static void map__specific_overwrite_sub_vmar_invalid_args(void** state) {
   unmap_ok(fx->vmar, a, 4 * PAGE);
   destroy_close(sub);
   close_ok(b);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // SPECIFIC_OVERWRITE in the root: NOT_SUPPORTED; the mapping there stays.
 static void map__specific_overwrite_in_root_not_supported(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t root = vmar_root_self();
-  vmar_info_t ri;
-  assert_status(VMAR_OK, vmar_get_info(root, &ri));
+  vmar_info_t ri = info_of(root);
   vmar_vaddr_t m = map_ok(root, PERM_RW, 0, fx->vmo, 0, 2 * PAGE);
   assert_true(test_maps_range_perms(m, 2 * PAGE, "rw-s"));
   vmar_handle_t b = vmo_patterned(2, 0x50);
@@ -966,8 +972,7 @@ static void
 map__in_root_ok_and_specific_over_foreign_already_exists(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t root = vmar_root_self();
-  vmar_info_t ri;
-  assert_status(VMAR_OK, vmar_get_info(root, &ri));
+  vmar_info_t ri = info_of(root);
   vmar_vaddr_t m = map_ok(root, PERM_RW, 0, fx->vmo, PAGE, 3 * PAGE);
   assert_true(m >= ri.base && m + 3 * PAGE <= ri.base + ri.len);
   assert_true(mem_is(m, PAGE, pat(0x10, 1)));
@@ -1014,7 +1019,7 @@ static void map__map_range_ok(void** state) {
   unmap_ok(fx->vmar, b, 4 * PAGE);
   unmap_ok(fx->vmar, c, 6 * PAGE);
   close_ok(fresh);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // ---------------------------------------------------------------------------
@@ -1041,9 +1046,8 @@ static void map__past_vmo_end_pages_fault(void** state) {
   unmap_ok(fx->vmar, a, 4 * PAGE);
   unmap_ok(fx->vmar, b, 2 * PAGE);
   unmap_ok(fx->vmar, c, PAGE);
-  close_ok(zero);
-  close_ok(one);
-  assert_fixture_empty(fx);
+  CLOSE_ALL_OK(zero, one);
+  fixture_assert_empty(fx);
 }
 
 // vmo_offset 2^64 - 2 pages is accepted and every access faults.
@@ -1064,7 +1068,7 @@ static void map__huge_vmo_offset_accepted_faults(void** state) {
   assert_status(VMAR_OK, vmar_protect(fx->vmar, VMAR_VM_PERM_READ, a, PAGE));
   assert_false(test_probe_read((const volatile void*)a));
   unmap_ok(fx->vmar, a, PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // The ceiling is fixed at map time from both handles, after closing them.
@@ -1098,7 +1102,7 @@ static void map__ceiling_frozen_at_map_time(void** state) {
   assert_status(VMAR_ERR_ACCESS_DENIED,
                 vmar_protect(fx->vmar, PERM_RWX, c, PAGE));
   unmap_ok(fx->vmar, c, PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // A mapping without PERM bits is legal and faults on any access.
@@ -1118,7 +1122,7 @@ static void map__no_permission_mapping_faults(void** state) {
   assert_status(VMAR_OK, vmar_protect(fx->vmar, VMAR_VM_PERM_READ, a, PAGE));
   assert_true(mem_is(a, PAGE, pat(0x10, 0)));
   unmap_ok(fx->vmar, a, 2 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Two mappings of one VMO share memory with each other and with vmo_read.
@@ -1141,7 +1145,7 @@ static void map__two_mappings_share_memory(void** state) {
   assert_int_equal(pb[PAGE + 1], 0x6E);
   unmap_ok(fx->vmar, a, 4 * PAGE);
   unmap_ok(fx->vmar, b, 2 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // /proc/self/maps shows each mapping's permissions on a shared file mapping.
@@ -1181,11 +1185,11 @@ static void map__proc_maps_shows_permissions(void** state) {
     unmap_ok(fx->vmar, a, 2 * PAGE);
   }
   close_ok(x);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 int main(void) {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) FIXTURE_TEST(f, &kFixture)
   const struct CMUnitTest tests[] = {
       T(map__bad_handle_bad_handle),
       T(map__wrong_type_wrong_type),
@@ -1208,6 +1212,7 @@ int main(void) {
       T(map__specific_overlap_already_exists),
       T(map__no_spot_no_resources),
       T(map__null_mapped_addr_invalid_args),
+      BAD_INPUT_TEST(map__bad_input_exact_status, "vmar_map", kMapBad, map_row),
       T(map__plain_inside_rounded_ok),
       T(map__align_placement_aligned_inside),
       T(map__compact_packs_lowest_first),
@@ -1227,5 +1232,6 @@ int main(void) {
       T(map__proc_maps_shows_permissions),
   };
 #undef T
-  return cmocka_run_group_tests_name("api.map", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("api.map", tests, maps_group_setup,
+                                     bad_input_group_teardown);
 }

@@ -17,10 +17,10 @@
 
 #include <stdlib.h>
 
-#define RW VMAR_MAPPER_DEFAULT_FLAGS
+#include "bad_input.h"
+#include "fixture.h"
 
-// A value no call ever writes: outputs that must stay untouched keep it.
-#define SENTINEL_HANDLE ((vmar_handle_t)0x5a5a5a5bu)
+#define RW VMAR_MAPPER_DEFAULT_FLAGS
 
 // A well-formed handle value (fixed bits set) that names nothing.
 #define FORGED_HANDLE ((vmar_handle_t)0x7ffffff3u)
@@ -29,12 +29,14 @@
   (VMAR_RIGHT_READ | VMAR_RIGHT_MAP | VMAR_RIGHT_DUPLICATE |                   \
    VMAR_RIGHT_TRANSFER)
 
+// Which function a bad-input runner calls (bad_call_t.call).
+enum { CREATE_AND_MAP, MAP, GROW, SHRINK };
+
 // ---------------------------------------------------------------------------
 // Helpers
 
 static vmar_handle_t vmo_create_ok(uint64_t size, uint32_t options) {
-  vmar_handle_t vmo = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(size, options, &vmo));
+  vmar_handle_t vmo = vmo_new(size, options);
   assert_int_not_equal(vmo, VMAR_HANDLE_INVALID);
   return vmo;
 }
@@ -121,6 +123,43 @@ static void assert_mapper_is(const vmar_mapper_t* m, void* start, uint64_t size,
   assert_ptr_equal(vmar_mapper_manager(m), manager);
 }
 
+// vmar_mapper_create_and_map with no VMO handle out, which must succeed.
+static void mapper_create_ok(vmar_mapper_t* m, uint64_t size,
+                             vmar_vm_option_t flags, vmar_manager_t* mgr) {
+  assert_status(VMAR_OK, vmar_mapper_create_and_map(m, size, flags, mgr, NULL,
+                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+}
+
+// vmar_owned_mapper_create_and_map, which must succeed.
+static void owned_create_ok(vmar_owned_mapper_t* m, uint64_t size,
+                            const char* name, vmar_vm_option_t flags,
+                            vmar_manager_t* mgr, uint32_t vmo_options) {
+  assert_status(VMAR_OK, vmar_owned_mapper_create_and_map(m, size, name, flags,
+                                                          mgr, vmo_options));
+}
+
+// vmar_resizeable_mapper_create_and_map, which must succeed.
+static void rm_create_ok(vmar_resizeable_mapper_t* m, uint64_t size,
+                         const char* name, vmar_vm_option_t flags,
+                         vmar_manager_t* mgr) {
+  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(m, size, name,
+                                                               flags, mgr));
+}
+
+// Where |m|'s range starts.
+static vmar_vaddr_t manager_base(const vmar_manager_t* m) {
+  return (vmar_vaddr_t)vmar_manager_start(m);
+}
+
+// A resizeable mapper still maps |size| bytes at |start|, and |vmo| (its VMO)
+// has |vmo_size| bytes.
+static void assert_rm_is(const vmar_resizeable_mapper_t* m, const void* start,
+                         uint64_t size, vmar_handle_t vmo, uint64_t vmo_size) {
+  assert_ptr_equal(vmar_resizeable_mapper_start(m), start);
+  assert_int_equal(vmar_resizeable_mapper_size(m), size);
+  assert_int_equal(vmo_size_of(vmo), vmo_size);
+}
+
 // ---------------------------------------------------------------------------
 // vmar_mapper_create_and_map
 
@@ -151,7 +190,7 @@ static void create_and_map__root_rw_memory_ok(void** state) {
   assert_false(test_maps_range_perms((uintptr_t)start, PAGE, "rw-s"));
   // The VMO outlives the mapping through the handle.
   assert_vmo_pattern(vmo, 0, 3 * PAGE);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // The size reported is the one asked for; the whole last page is mapped.
@@ -169,16 +208,14 @@ static void create_and_map__unrounded_size_reported(void** state) {
   assert_true(test_maps_range_perms((uintptr_t)start, 2 * PAGE, "rw-s"));
   vmar_mapper_unmap(&m);
   assert_false(test_maps_range_perms((uintptr_t)start, PAGE, "rw-s"));
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // A NULL |vmo_out| closes the handle; the mapping keeps the VMO alive.
 static void create_and_map__null_vmo_out_mapping_keeps_vmo(void** state) {
   (void)state;
   vmar_mapper_t m = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK,
-                vmar_mapper_create_and_map(&m, 2 * PAGE, RW, NULL, NULL,
-                                           VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&m, 2 * PAGE, RW, NULL);
   uint8_t* start = vmar_mapper_start(&m);
   assert_accessible(start, 2 * PAGE);
   fill(start, 2 * PAGE);
@@ -204,7 +241,7 @@ static void create_and_map__reduced_rights_exact(void** state) {
   uint8_t byte = 1;
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_vmo_write(vmo, &byte, 0, 1));
   vmar_mapper_unmap(&m);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // Rights the new VMO lacks (EXECUTE): the replace's INVALID_ARGS, nothing
@@ -212,7 +249,7 @@ static void create_and_map__reduced_rights_exact(void** state) {
 static void create_and_map__rights_not_subset_invalid_args(void** state) {
   (void)state;
   vmar_manager_t* mgr = manager_ok(8 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
-  vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
+  vmar_vaddr_t base = manager_base(mgr);
   vmar_mapper_t m = VMAR_MAPPER_INIT;
   vmar_handle_t vmo = SENTINEL_HANDLE;
   assert_status(VMAR_ERR_INVALID_ARGS,
@@ -224,9 +261,7 @@ static void create_and_map__rights_not_subset_invalid_args(void** state) {
   assert_true(test_maps_range_reserved(base, 8 * PAGE));
   // Nothing is left in the manager: the whole range is free again.
   vmar_mapper_t full = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK,
-                vmar_mapper_create_and_map(&full, 8 * PAGE, RW, mgr, NULL,
-                                           VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&full, 8 * PAGE, RW, mgr);
   assert_int_equal((vmar_vaddr_t)vmar_mapper_start(&full), base);
   vmar_mapper_unmap(&full);
   vmar_manager_release(mgr);
@@ -244,8 +279,7 @@ static void create_and_map__bad_args_invalid_args(void** state) {
                 vmar_mapper_create_and_map(&m, 0, RW, NULL, &vmo,
                                            VMAR_RIGHT_SAME_RIGHTS, 0));
   assert_mapper_is(&m, NULL, 0, NULL);
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, PAGE, RW, NULL, NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&m, PAGE, RW, NULL);
   void* start = vmar_mapper_start(&m);
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_mapper_create_and_map(&m, 0, RW, NULL, &vmo,
@@ -260,8 +294,7 @@ static void create_and_map__already_mapped_bad_state(void** state) {
   (void)state;
   vmar_manager_t* mgr = manager_ok(8 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
   vmar_mapper_t m = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, PAGE, RW, mgr, NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&m, PAGE, RW, mgr);
   void* start = vmar_mapper_start(&m);
   size_t maps = test_maps_count();
   vmar_handle_t vmo = SENTINEL_HANDLE;
@@ -315,9 +348,7 @@ static void create_and_map__map_error_propagated(void** state) {
                                            VMAR_RIGHT_SAME_RIGHTS, 0));
   // No free spot big enough left in it.
   vmar_mapper_t filler = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK,
-                vmar_mapper_create_and_map(&filler, 3 * PAGE, RW, mgr, NULL,
-                                           VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&filler, 3 * PAGE, RW, mgr);
   size_t maps_filled = test_maps_count();
   assert_status(VMAR_ERR_NO_RESOURCES,
                 vmar_mapper_create_and_map(&m, 2 * PAGE, RW, mgr, &vmo,
@@ -331,8 +362,7 @@ static void create_and_map__map_error_propagated(void** state) {
   assert_mapper_is(&m, NULL, 0, NULL);
   assert_int_equal(vmo, SENTINEL_HANDLE);
   assert_vma_count(maps);
-  assert_true(test_maps_range_reserved((vmar_vaddr_t)vmar_manager_start(mgr),
-                                       4 * PAGE));
+  assert_true(test_maps_range_reserved(manager_base(mgr), 4 * PAGE));
   vmar_manager_release(mgr);
 }
 
@@ -340,14 +370,11 @@ static void create_and_map__map_error_propagated(void** state) {
 static void create_and_map__manager_inside_range(void** state) {
   (void)state;
   vmar_manager_t* mgr = manager_ok(16 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
-  vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
+  vmar_vaddr_t base = manager_base(mgr);
   vmar_mapper_t a = VMAR_MAPPER_INIT;
   vmar_mapper_t b = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&a, 2 * PAGE, RW, mgr, NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
-  assert_status(VMAR_OK,
-                vmar_mapper_create_and_map(&b, 3 * PAGE, VMAR_VM_PERM_READ, mgr,
-                                           NULL, VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&a, 2 * PAGE, RW, mgr);
+  mapper_create_ok(&b, 3 * PAGE, VMAR_VM_PERM_READ, mgr);
   vmar_vaddr_t sa = (vmar_vaddr_t)vmar_mapper_start(&a);
   vmar_vaddr_t sb = (vmar_vaddr_t)vmar_mapper_start(&b);
   assert_true(range_inside(sa, 2 * PAGE, base, 16 * PAGE));
@@ -370,19 +397,17 @@ static void create_and_map__manager_inside_range(void** state) {
 static void create_and_map__mapper_keeps_manager_alive(void** state) {
   (void)state;
   vmar_manager_t* mgr = manager_ok(16 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
-  vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
+  vmar_vaddr_t base = manager_base(mgr);
   vmar_handle_t dup = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_handle_duplicate(vmar_manager_vmar(mgr),
                                                VMAR_RIGHT_SAME_RIGHTS, &dup));
   vmar_mapper_t m = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, 2 * PAGE, RW, mgr, NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&m, 2 * PAGE, RW, mgr);
   vmar_vaddr_t start = (vmar_vaddr_t)vmar_mapper_start(&m);
   fill((void*)start, 2 * PAGE);
   vmar_manager_release(mgr);
   // Still alive: inspectable, reserved around the mapping, mapping intact.
-  vmar_info_t info;
-  assert_status(VMAR_OK, vmar_get_info(dup, &info));
+  vmar_info_t info = info_of(dup);
   assert_int_equal(info.base, base);
   assert_int_equal(info.len, 16 * PAGE);
   size_t avail = 0;
@@ -398,7 +423,51 @@ static void create_and_map__mapper_keeps_manager_alive(void** state) {
   assert_status(VMAR_ERR_BAD_STATE, vmar_get_maps(dup, NULL, 0, NULL, &avail));
   assert_status(VMAR_OK, vmar_get_info(dup, &info));
   assert_true(test_maps_range_unmapped(base, 16 * PAGE));
-  assert_status(VMAR_OK, vmar_handle_close(dup));
+  close_ok(dup);
+}
+
+// Bad input, as tables (bad_input.h). create_and_map: a size, opt the map
+// flags, c the VMO options; map: h1 the VMO, a offset, b size, opt the map
+// flags. NULL1: no mapper; MAPPED: the mapper already maps the fixture's VMO.
+
+static const bad_row_t kCreateAndMapBad[] = {
+    {"mapper NULL", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, PG(1), V0, V0,
+     NULL1},
+    {"size 0", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, V0, V0, V0, 0},
+    {"size 0 checked before already mapped", INVALID_ARGS, H_NONE, H_NONE,
+     PERM_RW, V0, V0, V0, MAPPED},
+    {"already mapped", BAD_STATE, H_NONE, H_NONE, PERM_RW, PG(1), V0, V0,
+     MAPPED},
+    {"unknown VMO option", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, PG(1), V0,
+     PGB(0, 1 << 5), 0},
+    {"size 2^64-1", OUT_OF_RANGE, H_NONE, H_NONE, PERM_RW, VMAX, V0, V0, 0},
+    {"WRITE without READ", INVALID_ARGS, H_NONE, H_NONE, PERM_W, PG(1), V0, V0,
+     0},
+};
+
+// A failing row leaves the mapper alone; a VMO handed out is closed again.
+static vmar_status_t mapper_row(const bad_call_t* c) {
+  const bool create = c->call == CREATE_AND_MAP;
+  vmar_mapper_t m = VMAR_MAPPER_INIT;
+  if (c->row->flags & MAPPED) {
+    assert_status(VMAR_OK,
+                  vmar_mapper_map(&m, c->fx->h[H_VMO], 0, 0, PERM_RW, NULL));
+  }
+  const vmar_mapper_t before = m;
+  vmar_mapper_t* mp = c->n1 ? NULL : &m;
+  const vmar_vm_option_t flags = (vmar_vm_option_t)c->row->opt;
+  vmar_status_t st =
+      create
+          ? vmar_mapper_create_and_map(mp, c->a, flags, NULL, c->out2,
+                                       VMAR_RIGHT_SAME_RIGHTS, (uint32_t)c->c)
+          : vmar_mapper_map(mp, c->h1, c->a, c->b, flags, NULL);
+  if (st != VMAR_OK) {
+    assert_memory_equal(&m, &before, sizeof(m));
+  } else if (create) {
+    close_ok(BAD_OUT(vmar_handle_t, c->out2));
+  }
+  vmar_mapper_unmap(&m);
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -422,7 +491,7 @@ static void map__size_zero_to_end_ok(void** state) {
   vmar_mapper_unmap(&m);
   // The caller still owns the VMO.
   assert_int_equal(vmo_size_of(vmo), 4 * PAGE);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // An explicit window maps exactly that part of the VMO into a manager.
@@ -435,14 +504,14 @@ static void map__offset_and_size_window_ok(void** state) {
   assert_int_equal(vmar_mapper_size(&m), PAGE);
   assert_ptr_equal(vmar_mapper_manager(&m), mgr);
   uint8_t* start = vmar_mapper_start(&m);
-  assert_true(range_inside((vmar_vaddr_t)start, PAGE,
-                           (vmar_vaddr_t)vmar_manager_start(mgr), 8 * PAGE));
+  assert_true(
+      range_inside((vmar_vaddr_t)start, PAGE, manager_base(mgr), 8 * PAGE));
   fill(start, PAGE);
   assert_vmo_pattern(vmo, 2 * PAGE, PAGE);
   assert_vmo_zero(vmo, 0, 2 * PAGE);
   assert_true(test_maps_range_reserved((uintptr_t)start + PAGE, PAGE));
   vmar_mapper_unmap(&m);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
   vmar_manager_release(mgr);
 }
 
@@ -462,7 +531,7 @@ static void map__bad_args_invalid_args(void** state) {
                 vmar_mapper_map(&m, VMAR_HANDLE_INVALID, 0, 0, RW, NULL));
   assert_mapper_is(&m, start, PAGE, NULL);
   vmar_mapper_unmap(&m);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // A mapped mapper: BAD_STATE, the mapping untouched.
@@ -477,7 +546,7 @@ static void map__already_mapped_bad_state(void** state) {
   assert_mapper_is(&m, start, PAGE, NULL);
   assert_vma_count(maps);
   vmar_mapper_unmap(&m);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // vmar_vmo_get_size's errors: BAD_HANDLE for a dead handle, WRONG_TYPE for
@@ -488,7 +557,7 @@ static void map__bad_handle_propagated(void** state) {
   assert_status(VMAR_ERR_BAD_HANDLE,
                 vmar_mapper_map(&m, FORGED_HANDLE, 0, 0, RW, NULL));
   vmar_handle_t vmo = vmo_create_ok(PAGE, 0);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_mapper_map(&m, vmo, 0, 0, RW, NULL));
   vmar_manager_t* mgr = manager_ok(4 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
   assert_status(VMAR_ERR_WRONG_TYPE,
@@ -516,7 +585,7 @@ static void map__window_past_end_out_of_range(void** state) {
       vmar_mapper_map(&m, vmo, UINT64_MAX - PAGE + 1, 2 * PAGE, RW, NULL));
   assert_mapper_is(&m, NULL, 0, NULL);
   assert_vma_count(maps);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // The map's own errors: zero length at the end, unaligned offset, a handle
@@ -539,9 +608,30 @@ static void map__map_error_propagated(void** state) {
                 vmar_mapper_map(&m, nomap, 0, 0, RW, NULL));
   assert_mapper_is(&m, NULL, 0, NULL);
   assert_vma_count(maps);
-  assert_status(VMAR_OK, vmar_handle_close(nomap));
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  CLOSE_ALL_OK(nomap, vmo);
 }
+
+// Bad input, as a table: see kCreateAndMapBad.
+
+static const bad_row_t kMapBad[] = {
+    {"mapper NULL", INVALID_ARGS, H_VMO, H_NONE, PERM_RW, V0, PG(1), V0, NULL1},
+    {"VMAR_HANDLE_INVALID", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, V0, PG(1),
+     V0, 0},
+    {"already mapped", BAD_STATE, H_VMO, H_NONE, PERM_RW, V0, PG(1), V0,
+     MAPPED},
+    {"forged", BAD_HANDLE, H_FORGED, H_NONE, PERM_RW, V0, PG(1), V0, 0},
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, PERM_RW, V0, PG(1), V0, 0},
+    {"range past the VMO's end", OUT_OF_RANGE, H_VMO, H_NONE, PERM_RW, PG(3),
+     PG(2), V0, 0},
+    {"offset + size wraps", OUT_OF_RANGE, H_VMO, H_NONE, PERM_RW, PG(1), VMAX,
+     V0, 0},
+    {"offset not page-aligned", INVALID_ARGS, H_VMO, H_NONE, PERM_RW, PGB(0, 1),
+     PG(1), V0, 0},
+    {"offset at the end, size 0 (nothing to map)", INVALID_ARGS, H_VMO, H_NONE,
+     PERM_RW, PG(4), V0, V0, 0},
+    {"VMO lacks MAP", ACCESS_DENIED, H_VMO_NOMAP, H_NONE, PERM_RW, V0, PG(1),
+     V0, 0},
+};
 
 // ---------------------------------------------------------------------------
 // vmar_mapper_unmap, vmar_mapper_move, accessors
@@ -555,8 +645,7 @@ static void unmap__idempotent_ok(void** state) {
   vmar_mapper_unmap(&zero);
   assert_mapper_is(&zero, NULL, 0, NULL);
   vmar_mapper_t m = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, PAGE, RW, NULL, NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&m, PAGE, RW, NULL);
   vmar_mapper_unmap(&m);
   vmar_mapper_unmap(&m);
   assert_mapper_is(&m, NULL, 0, NULL);
@@ -568,11 +657,8 @@ static void move__transfers_mapping(void** state) {
   vmar_manager_t* mgr = manager_ok(16 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
   vmar_mapper_t dst = VMAR_MAPPER_INIT;
   vmar_mapper_t src = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&dst, PAGE, RW, mgr, NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
-  assert_status(VMAR_OK,
-                vmar_mapper_create_and_map(&src, 2 * PAGE, RW, mgr, NULL,
-                                           VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&dst, PAGE, RW, mgr);
+  mapper_create_ok(&src, 2 * PAGE, RW, mgr);
   vmar_vaddr_t old_dst = (vmar_vaddr_t)vmar_mapper_start(&dst);
   void* src_start = vmar_mapper_start(&src);
   fill(src_start, 2 * PAGE);
@@ -592,8 +678,7 @@ static void move__transfers_mapping(void** state) {
 static void move__null_or_self_noop(void** state) {
   (void)state;
   vmar_mapper_t m = VMAR_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, PAGE, RW, NULL, NULL,
-                                                    VMAR_RIGHT_SAME_RIGHTS, 0));
+  mapper_create_ok(&m, PAGE, RW, NULL);
   void* start = vmar_mapper_start(&m);
   vmar_mapper_move(&m, NULL);
   vmar_mapper_move(NULL, &m);
@@ -629,8 +714,7 @@ static void owned_create_and_map__named_ok(void** state) {
   (void)state;
   vmar_manager_t* mgr = manager_ok(8 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
   vmar_owned_mapper_t m = VMAR_OWNED_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_owned_mapper_create_and_map(
-                             &m, 2 * PAGE, "frames", RW, mgr, 0));
+  owned_create_ok(&m, 2 * PAGE, "frames", RW, mgr, 0);
   vmar_handle_t vmo = vmar_owned_mapper_vmo(&m);
   assert_int_not_equal(vmo, VMAR_HANDLE_INVALID);
   char name[VMAR_MAX_NAME_LEN];
@@ -642,8 +726,8 @@ static void owned_create_and_map__named_ok(void** state) {
   assert_int_equal(vmar_owned_mapper_size(&m), 2 * PAGE);
   assert_ptr_equal(vmar_owned_mapper_manager(&m), mgr);
   uint8_t* start = vmar_owned_mapper_start(&m);
-  assert_true(range_inside((vmar_vaddr_t)start, 2 * PAGE,
-                           (vmar_vaddr_t)vmar_manager_start(mgr), 8 * PAGE));
+  assert_true(
+      range_inside((vmar_vaddr_t)start, 2 * PAGE, manager_base(mgr), 8 * PAGE));
   assert_accessible(start, 2 * PAGE);
   fill(start, 2 * PAGE);
   assert_vmo_pattern(vmo, 0, 2 * PAGE);
@@ -655,8 +739,7 @@ static void owned_create_and_map__named_ok(void** state) {
 static void owned_create_and_map__null_name_empty(void** state) {
   (void)state;
   vmar_owned_mapper_t m = VMAR_OWNED_MAPPER_INIT;
-  assert_status(VMAR_OK,
-                vmar_owned_mapper_create_and_map(&m, PAGE, NULL, RW, NULL, 0));
+  owned_create_ok(&m, PAGE, NULL, RW, NULL, 0);
   char name[VMAR_MAX_NAME_LEN];
   memset(name, 'x', sizeof(name));
   assert_status(VMAR_OK, vmar_vmo_get_name(vmar_owned_mapper_vmo(&m), name));
@@ -680,8 +763,7 @@ static void owned_create_and_map__errors_unchanged(void** state) {
                                                  VMAR_VM_PERM_WRITE, NULL, 0));
   assert_int_equal(vmar_owned_mapper_vmo(&m), VMAR_HANDLE_INVALID);
   assert_null(vmar_owned_mapper_start(&m));
-  assert_status(VMAR_OK,
-                vmar_owned_mapper_create_and_map(&m, PAGE, "x", RW, NULL, 0));
+  owned_create_ok(&m, PAGE, "x", RW, NULL, 0);
   vmar_handle_t vmo = vmar_owned_mapper_vmo(&m);
   void* start = vmar_owned_mapper_start(&m);
   assert_status(VMAR_ERR_BAD_STATE,
@@ -714,7 +796,7 @@ static void owned_map__takes_ownership_ok(void** state) {
   // Nothing left to release.
   assert_int_equal(vmar_owned_mapper_release(&m), VMAR_HANDLE_INVALID);
   assert_int_equal(vmar_owned_mapper_release(NULL), VMAR_HANDLE_INVALID);
-  assert_status(VMAR_OK, vmar_handle_close(back));
+  close_ok(back);
 }
 
 // Map with an explicit size maps only that much.
@@ -742,7 +824,7 @@ static void owned_map__failure_caller_keeps_vmo(void** state) {
   assert_null(vmar_owned_mapper_start(&m));
   assert_true(handle_alive(vmo));
   assert_int_equal(vmo_size_of(vmo), 2 * PAGE);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // NULL mapper or invalid VMO: INVALID_ARGS; holding a VMO: BAD_STATE.
@@ -765,7 +847,7 @@ static void owned_map__bad_args_and_bad_state(void** state) {
   assert_ptr_equal(vmar_owned_mapper_start(&m), start);
   assert_true(handle_alive(other));
   vmar_owned_mapper_reset(&m);
-  assert_status(VMAR_OK, vmar_handle_close(other));
+  close_ok(other);
 }
 
 // Reset closes the VMO and unmaps; NULL and empty mappers are fine.
@@ -774,8 +856,7 @@ static void owned_reset__closes_and_unmaps(void** state) {
   vmar_owned_mapper_reset(NULL);
   vmar_owned_mapper_t m = VMAR_OWNED_MAPPER_INIT;
   vmar_owned_mapper_reset(&m);
-  assert_status(VMAR_OK,
-                vmar_owned_mapper_create_and_map(&m, PAGE, "r", RW, NULL, 0));
+  owned_create_ok(&m, PAGE, "r", RW, NULL, 0);
   vmar_handle_t vmo = vmar_owned_mapper_vmo(&m);
   void* start = vmar_owned_mapper_start(&m);
   vmar_owned_mapper_reset(&m);
@@ -785,8 +866,7 @@ static void owned_reset__closes_and_unmaps(void** state) {
   assert_null(vmar_owned_mapper_start(&m));
   assert_int_equal(vmar_owned_mapper_size(&m), 0);
   // Reusable afterwards.
-  assert_status(VMAR_OK,
-                vmar_owned_mapper_create_and_map(&m, PAGE, "r", RW, NULL, 0));
+  owned_create_ok(&m, PAGE, "r", RW, NULL, 0);
   vmar_owned_mapper_reset(&m);
 }
 
@@ -795,10 +875,8 @@ static void owned_move__transfers_vmo_and_mapping(void** state) {
   (void)state;
   vmar_owned_mapper_t dst = VMAR_OWNED_MAPPER_INIT;
   vmar_owned_mapper_t src = VMAR_OWNED_MAPPER_INIT;
-  assert_status(VMAR_OK,
-                vmar_owned_mapper_create_and_map(&dst, PAGE, "d", RW, NULL, 0));
-  assert_status(VMAR_OK, vmar_owned_mapper_create_and_map(&src, 2 * PAGE, "s",
-                                                          RW, NULL, 0));
+  owned_create_ok(&dst, PAGE, "d", RW, NULL, 0);
+  owned_create_ok(&src, 2 * PAGE, "s", RW, NULL, 0);
   vmar_handle_t dst_vmo = vmar_owned_mapper_vmo(&dst);
   vmar_handle_t src_vmo = vmar_owned_mapper_vmo(&src);
   void* src_start = vmar_owned_mapper_start(&src);
@@ -817,15 +895,80 @@ static void owned_move__transfers_vmo_and_mapping(void** state) {
   assert_false(handle_alive(src_vmo));
 }
 
+// Bad input, as tables (bad_input.h). create_and_map: a size, opt the map
+// flags; map: h1 the VMO, a size, opt the map flags. NULL1: no mapper;
+// MAPPED: the mapper already holds a VMO of its own.
+
+static const bad_row_t kOwnedCreateAndMapBad[] = {
+    {"mapper NULL", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, PG(1), V0, V0,
+     NULL1},
+    {"size 0", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, V0, V0, V0, 0},
+    {"already holds a VMO", BAD_STATE, H_NONE, H_NONE, PERM_RW, PG(1), V0, V0,
+     MAPPED},
+};
+
+static const bad_row_t kOwnedMapBad[] = {
+    {"mapper NULL", INVALID_ARGS, H_VMO, H_NONE, PERM_RW, V0, V0, V0, NULL1},
+    {"VMAR_HANDLE_INVALID", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, V0, V0, V0,
+     0},
+    {"already holds a VMO", BAD_STATE, H_VMO, H_NONE, PERM_RW, V0, V0, V0,
+     MAPPED},
+    {"size past the VMO's end", OUT_OF_RANGE, H_VMO, H_NONE, PERM_RW, PG(5), V0,
+     V0, 0},
+};
+
+static vmar_status_t owned_row(const bad_call_t* c) {
+  const bool create = c->call == CREATE_AND_MAP;
+  vmar_owned_mapper_t m = VMAR_OWNED_MAPPER_INIT;
+  if (c->row->flags & MAPPED) {
+    owned_create_ok(&m, PAGE, NULL, PERM_RW, NULL, 0);
+  }
+  vmar_owned_mapper_t* mp = c->n1 ? NULL : &m;
+  const vmar_vm_option_t flags = (vmar_vm_option_t)c->row->opt;
+  vmar_status_t st =
+      create ? vmar_owned_mapper_create_and_map(mp, c->a, "x", flags, NULL, 0)
+             : vmar_owned_mapper_map(mp, c->h1, c->a, flags, NULL);
+  if (st == VMAR_OK && !create) {
+    vmar_handle_t v = vmar_owned_mapper_release(&m);
+    (void)v; // the fixture's handle, closed at teardown
+  }
+  vmar_owned_mapper_reset(&m);
+  return st;
+}
+
 // ---------------------------------------------------------------------------
 // Resizeable mapper
+
+// A resizeable mapper of |pages| pages filled with the pattern, in a manager
+// of its own.
+typedef struct rm_fixture {
+  vmar_manager_t* mgr;
+  vmar_vaddr_t base; // the manager's start
+  vmar_resizeable_mapper_t m;
+  uint8_t* start; // the mapper's
+} rm_fixture_t;
+
+// Sets up |f|: a manager of |mgr_pages| pages with |options| in the root.
+static void rm_fixture_up(rm_fixture_t* f, size_t mgr_pages,
+                          vmar_vm_option_t options, size_t pages) {
+  f->mgr = manager_ok(mgr_pages * PAGE, options);
+  f->base = manager_base(f->mgr);
+  f->m = (vmar_resizeable_mapper_t)VMAR_RESIZEABLE_MAPPER_INIT;
+  rm_create_ok(&f->m, pages * PAGE, "rm", RW, f->mgr);
+  f->start = vmar_resizeable_mapper_start(&f->m);
+  fill(f->start, pages * PAGE);
+}
+
+static void rm_fixture_down(rm_fixture_t* f) {
+  vmar_resizeable_mapper_reset(&f->m);
+  vmar_manager_release(f->mgr);
+}
 
 // The VMO is created resizable (RESIZE right) and named.
 static void resizeable_create_and_map__resizable_vmo_ok(void** state) {
   (void)state;
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &m, 2 * PAGE, "grow", RW, NULL));
+  rm_create_ok(&m, 2 * PAGE, "grow", RW, NULL);
   vmar_handle_t vmo = vmar_resizeable_mapper_vmo(&m);
   vmar_rights_t rights = 0;
   assert_status(VMAR_OK, vmar_handle_get_rights(vmo, &rights));
@@ -864,15 +1007,14 @@ static void resizeable_map__errors_unchanged(void** state) {
   vmar_handle_t back = vmar_resizeable_mapper_release(&m);
   assert_int_equal(back, vmo);
   assert_null(vmar_resizeable_mapper_start(&m));
-  assert_status(VMAR_OK, vmar_handle_close(back));
+  close_ok(back);
 }
 
 // Grow in the root: contents are kept, new pages are usable, the VMO grows.
 static void grow__root_keeps_contents_ok(void** state) {
   (void)state;
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
-                                                               "g", RW, NULL));
+  rm_create_ok(&m, 2 * PAGE, "g", RW, NULL);
   fill(vmar_resizeable_mapper_start(&m), 2 * PAGE);
   assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 5 * PAGE));
   uint8_t* start = vmar_resizeable_mapper_start(&m);
@@ -896,8 +1038,7 @@ static void grow__root_keeps_contents_ok(void** state) {
 static void grow__rounds_up_to_page(void** state) {
   (void)state;
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK,
-                vmar_resizeable_mapper_create_and_map(&m, PAGE, "g", RW, NULL));
+  rm_create_ok(&m, PAGE, "g", RW, NULL);
   assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 2 * PAGE + 1));
   assert_int_equal(vmar_resizeable_mapper_size(&m), 3 * PAGE);
   assert_int_equal(vmo_size_of(vmar_resizeable_mapper_vmo(&m)), 3 * PAGE);
@@ -911,85 +1052,69 @@ static void grow__rounds_up_to_page(void** state) {
 // With CAN_MAP_SPECIFIC and free pages after it, the mapping grows in place.
 static void grow__in_place_keeps_start(void** state) {
   (void)state;
-  vmar_manager_t* mgr = manager_ok(32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS |
-                                                  VMAR_VM_CAN_MAP_SPECIFIC);
-  vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
-  vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
-                                                               "g", RW, mgr));
-  uint8_t* start = vmar_resizeable_mapper_start(&m);
-  fill(start, 2 * PAGE);
-  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 6 * PAGE));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 6 * PAGE);
-  assert_pattern(start, 2 * PAGE);
-  assert_accessible(start, 6 * PAGE);
-  assert_true(test_maps_range_perms((uintptr_t)start, 6 * PAGE, "rw-s"));
-  assert_true(range_inside((vmar_vaddr_t)start, 6 * PAGE, base, 32 * PAGE));
+  rm_fixture_t f;
+  rm_fixture_up(&f, 32, VMAR_MANAGER_DEFAULT_OPTIONS | VMAR_VM_CAN_MAP_SPECIFIC,
+                2);
+  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&f.m, 6 * PAGE));
+  assert_ptr_equal(vmar_resizeable_mapper_start(&f.m), f.start);
+  assert_int_equal(vmar_resizeable_mapper_size(&f.m), 6 * PAGE);
+  assert_pattern(f.start, 2 * PAGE);
+  assert_accessible(f.start, 6 * PAGE);
+  assert_true(test_maps_range_perms((uintptr_t)f.start, 6 * PAGE, "rw-s"));
+  assert_true(range_inside((vmar_vaddr_t)f.start, 6 * PAGE, f.base, 32 * PAGE));
   // Twice in a row, then a reset removes every piece.
-  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 7 * PAGE));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_accessible(start, 7 * PAGE);
-  vmar_resizeable_mapper_reset(&m);
-  assert_true(test_maps_range_reserved(base, 32 * PAGE));
-  vmar_manager_release(mgr);
+  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&f.m, 7 * PAGE));
+  assert_ptr_equal(vmar_resizeable_mapper_start(&f.m), f.start);
+  assert_accessible(f.start, 7 * PAGE);
+  vmar_resizeable_mapper_reset(&f.m);
+  assert_true(test_maps_range_reserved(f.base, 32 * PAGE));
+  vmar_manager_release(f.mgr);
 }
 
 // When the next pages are taken, the VMO is mapped anew elsewhere and the
 // old mapping removed; contents are kept.
 static void grow__next_pages_taken_moves(void** state) {
   (void)state;
-  vmar_manager_t* mgr = manager_ok(32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS |
-                                                  VMAR_VM_CAN_MAP_SPECIFIC);
-  vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
-  vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
-                                                               "g", RW, mgr));
-  uint8_t* old = vmar_resizeable_mapper_start(&m);
-  fill(old, 2 * PAGE);
+  rm_fixture_t f;
+  rm_fixture_up(&f, 32, VMAR_MANAGER_DEFAULT_OPTIONS | VMAR_VM_CAN_MAP_SPECIFIC,
+                2);
+  uint8_t* old = f.start;
   vmar_handle_t blocker = VMAR_HANDLE_INVALID;
   vmar_vaddr_t blocker_addr = 0;
-  assert_status(VMAR_OK, vmar_allocate(vmar_manager_vmar(mgr), VMAR_VM_SPECIFIC,
-                                       (vmar_vaddr_t)old + 2 * PAGE - base,
-                                       PAGE, &blocker, &blocker_addr));
-  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 4 * PAGE));
-  uint8_t* start = vmar_resizeable_mapper_start(&m);
+  assert_status(VMAR_OK,
+                vmar_allocate(vmar_manager_vmar(f.mgr), VMAR_VM_SPECIFIC,
+                              (vmar_vaddr_t)old + 2 * PAGE - f.base, PAGE,
+                              &blocker, &blocker_addr));
+  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&f.m, 4 * PAGE));
+  uint8_t* start = vmar_resizeable_mapper_start(&f.m);
   assert_ptr_not_equal(start, old);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 4 * PAGE);
-  assert_true(range_inside((vmar_vaddr_t)start, 4 * PAGE, base, 32 * PAGE));
+  assert_int_equal(vmar_resizeable_mapper_size(&f.m), 4 * PAGE);
+  assert_true(range_inside((vmar_vaddr_t)start, 4 * PAGE, f.base, 32 * PAGE));
   assert_pattern(start, 2 * PAGE);
   assert_accessible(start, 4 * PAGE);
   // The old mapping is gone (reserved again); the blocker is untouched.
   assert_true(test_maps_range_reserved((vmar_vaddr_t)old, 2 * PAGE));
   assert_inaccessible(old);
-  vmar_info_t info;
-  assert_status(VMAR_OK, vmar_get_info(blocker, &info));
+  vmar_info_t info = info_of(blocker);
   assert_int_equal(info.base, blocker_addr);
-  assert_status(VMAR_OK, vmar_handle_close(blocker));
-  vmar_resizeable_mapper_reset(&m);
-  vmar_manager_release(mgr);
+  close_ok(blocker);
+  rm_fixture_down(&f);
 }
 
 // A VMAR without CAN_MAP_SPECIFIC: growth always remaps elsewhere.
 static void grow__no_specific_remaps(void** state) {
   (void)state;
-  vmar_manager_t* mgr = manager_ok(32 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
-  vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
-  vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
-                                                               "g", RW, mgr));
-  uint8_t* old = vmar_resizeable_mapper_start(&m);
-  assert_int_equal((vmar_vaddr_t)old, base);
-  fill(old, 2 * PAGE);
-  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 3 * PAGE));
-  uint8_t* start = vmar_resizeable_mapper_start(&m);
+  rm_fixture_t f;
+  rm_fixture_up(&f, 32, VMAR_MANAGER_DEFAULT_OPTIONS, 2);
+  assert_int_equal((vmar_vaddr_t)f.start, f.base);
+  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&f.m, 3 * PAGE));
+  uint8_t* start = vmar_resizeable_mapper_start(&f.m);
   // COMPACT first fit: right after the old mapping, which was then removed.
-  assert_int_equal((vmar_vaddr_t)start, base + 2 * PAGE);
+  assert_int_equal((vmar_vaddr_t)start, f.base + 2 * PAGE);
   assert_pattern(start, 2 * PAGE);
   assert_accessible(start, 3 * PAGE);
-  assert_true(test_maps_range_reserved(base, 2 * PAGE));
-  vmar_resizeable_mapper_reset(&m);
-  vmar_manager_release(mgr);
+  assert_true(test_maps_range_reserved(f.base, 2 * PAGE));
+  rm_fixture_down(&f);
 }
 
 // NULL: INVALID_ARGS; no VMO: BAD_STATE; smaller: INVALID_ARGS; nothing
@@ -999,15 +1124,12 @@ static void grow__bad_args_unchanged(void** state) {
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_resizeable_mapper_grow(NULL, PAGE));
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
   assert_status(VMAR_ERR_BAD_STATE, vmar_resizeable_mapper_grow(&m, PAGE));
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 3 * PAGE,
-                                                               "g", RW, NULL));
+  rm_create_ok(&m, 3 * PAGE, "g", RW, NULL);
   void* start = vmar_resizeable_mapper_start(&m);
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_resizeable_mapper_grow(&m, 2 * PAGE));
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_resizeable_mapper_grow(&m, 0));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 3 * PAGE);
-  assert_int_equal(vmo_size_of(vmar_resizeable_mapper_vmo(&m)), 3 * PAGE);
+  assert_rm_is(&m, start, 3 * PAGE, vmar_resizeable_mapper_vmo(&m), 3 * PAGE);
   vmar_resizeable_mapper_reset(&m);
 }
 
@@ -1020,9 +1142,7 @@ static void grow__not_resizable_unavailable(void** state) {
   void* start = vmar_resizeable_mapper_start(&m);
   assert_status(VMAR_ERR_UNAVAILABLE,
                 vmar_resizeable_mapper_grow(&m, 4 * PAGE));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 2 * PAGE);
-  assert_int_equal(vmo_size_of(vmo), 2 * PAGE);
+  assert_rm_is(&m, start, 2 * PAGE, vmo, 2 * PAGE);
   assert_true(test_maps_range_perms((uintptr_t)start, 2 * PAGE, "rw-s"));
   vmar_resizeable_mapper_reset(&m);
 }
@@ -1032,75 +1152,61 @@ static void grow__not_resizable_unavailable(void** state) {
 // resized back; mapping and contents as before.
 static void grow__no_room_restores_vmo(void** state) {
   (void)state;
-  vmar_manager_t* mgr = manager_ok(4 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS |
-                                                 VMAR_VM_CAN_MAP_SPECIFIC);
-  vmar_vaddr_t base = (vmar_vaddr_t)vmar_manager_start(mgr);
-  vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
-                                                               "g", RW, mgr));
-  uint8_t* start = vmar_resizeable_mapper_start(&m);
-  assert_int_equal((vmar_vaddr_t)start, base);
-  fill(start, 2 * PAGE);
+  rm_fixture_t f;
+  rm_fixture_up(&f, 4, VMAR_MANAGER_DEFAULT_OPTIONS | VMAR_VM_CAN_MAP_SPECIFIC,
+                2);
+  assert_int_equal((vmar_vaddr_t)f.start, f.base);
   vmar_handle_t blocker = VMAR_HANDLE_INVALID;
   vmar_vaddr_t blocker_addr = 0;
   assert_status(VMAR_OK,
-                vmar_allocate(vmar_manager_vmar(mgr), VMAR_VM_SPECIFIC,
+                vmar_allocate(vmar_manager_vmar(f.mgr), VMAR_VM_SPECIFIC,
                               2 * PAGE, PAGE, &blocker, &blocker_addr));
   assert_status(VMAR_ERR_NO_RESOURCES,
-                vmar_resizeable_mapper_grow(&m, 3 * PAGE));
+                vmar_resizeable_mapper_grow(&f.m, 3 * PAGE));
   assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_resizeable_mapper_grow(&m, 8 * PAGE));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 2 * PAGE);
-  assert_int_equal(vmo_size_of(vmar_resizeable_mapper_vmo(&m)), 2 * PAGE);
-  assert_pattern(start, 2 * PAGE);
-  assert_true(test_maps_range_perms((uintptr_t)start, 2 * PAGE, "rw-s"));
-  assert_true(test_maps_range_reserved((uintptr_t)start + 2 * PAGE, 2 * PAGE));
-  assert_status(VMAR_OK, vmar_handle_close(blocker));
-  vmar_resizeable_mapper_reset(&m);
-  vmar_manager_release(mgr);
+                vmar_resizeable_mapper_grow(&f.m, 8 * PAGE));
+  assert_rm_is(&f.m, f.start, 2 * PAGE, vmar_resizeable_mapper_vmo(&f.m),
+               2 * PAGE);
+  assert_pattern(f.start, 2 * PAGE);
+  assert_true(test_maps_range_perms((uintptr_t)f.start, 2 * PAGE, "rw-s"));
+  assert_true(
+      test_maps_range_reserved((uintptr_t)f.start + 2 * PAGE, 2 * PAGE));
+  close_ok(blocker);
+  rm_fixture_down(&f);
 }
 
 // Shrink: the tail faults, the VMO is smaller, the head keeps its contents
 // and the start address.
 static void shrink__tail_faults_vmo_smaller(void** state) {
   (void)state;
-  vmar_manager_t* mgr = manager_ok(16 * PAGE, VMAR_MANAGER_DEFAULT_OPTIONS);
-  vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 4 * PAGE,
-                                                               "s", RW, mgr));
-  uint8_t* start = vmar_resizeable_mapper_start(&m);
-  fill(start, 4 * PAGE);
-  assert_status(VMAR_OK, vmar_resizeable_mapper_shrink(&m, 2 * PAGE));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 2 * PAGE);
-  assert_int_equal(vmo_size_of(vmar_resizeable_mapper_vmo(&m)), 2 * PAGE);
-  assert_pattern(start, 2 * PAGE);
-  assert_accessible(start, 2 * PAGE);
-  assert_inaccessible(start + 2 * PAGE);
-  assert_inaccessible(start + 4 * PAGE - 1);
-  assert_true(test_maps_range_reserved((uintptr_t)start + 2 * PAGE, 2 * PAGE));
+  rm_fixture_t f;
+  rm_fixture_up(&f, 16, VMAR_MANAGER_DEFAULT_OPTIONS, 4);
+  assert_status(VMAR_OK, vmar_resizeable_mapper_shrink(&f.m, 2 * PAGE));
+  assert_rm_is(&f.m, f.start, 2 * PAGE, vmar_resizeable_mapper_vmo(&f.m),
+               2 * PAGE);
+  assert_pattern(f.start, 2 * PAGE);
+  assert_accessible(f.start, 2 * PAGE);
+  assert_inaccessible(f.start + 2 * PAGE);
+  assert_inaccessible(f.start + 4 * PAGE - 1);
+  assert_true(
+      test_maps_range_reserved((uintptr_t)f.start + 2 * PAGE, 2 * PAGE));
   // Growing back gives zeroed pages.
-  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&m, 4 * PAGE));
-  uint8_t* now = vmar_resizeable_mapper_start(&m);
+  assert_status(VMAR_OK, vmar_resizeable_mapper_grow(&f.m, 4 * PAGE));
+  uint8_t* now = vmar_resizeable_mapper_start(&f.m);
   assert_pattern(now, 2 * PAGE);
   assert_accessible(now, 4 * PAGE);
-  assert_vmo_zero(vmar_resizeable_mapper_vmo(&m), 2 * PAGE, 2 * PAGE);
-  vmar_resizeable_mapper_reset(&m);
-  vmar_manager_release(mgr);
+  assert_vmo_zero(vmar_resizeable_mapper_vmo(&f.m), 2 * PAGE, 2 * PAGE);
+  rm_fixture_down(&f);
 }
 
 // Shrinking to the current size is OK and changes nothing.
 static void shrink__same_size_ok(void** state) {
   (void)state;
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 2 * PAGE,
-                                                               "s", RW, NULL));
+  rm_create_ok(&m, 2 * PAGE, "s", RW, NULL);
   void* start = vmar_resizeable_mapper_start(&m);
   assert_status(VMAR_OK, vmar_resizeable_mapper_shrink(&m, 2 * PAGE));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 2 * PAGE);
-  assert_int_equal(vmo_size_of(vmar_resizeable_mapper_vmo(&m)), 2 * PAGE);
+  assert_rm_is(&m, start, 2 * PAGE, vmar_resizeable_mapper_vmo(&m), 2 * PAGE);
   vmar_resizeable_mapper_reset(&m);
 }
 
@@ -1112,17 +1218,14 @@ static void shrink__bad_args_unchanged(void** state) {
                 vmar_resizeable_mapper_shrink(NULL, PAGE));
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
   assert_status(VMAR_ERR_BAD_STATE, vmar_resizeable_mapper_shrink(&m, PAGE));
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&m, 3 * PAGE,
-                                                               "s", RW, NULL));
+  rm_create_ok(&m, 3 * PAGE, "s", RW, NULL);
   uint8_t* start = vmar_resizeable_mapper_start(&m);
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_resizeable_mapper_shrink(&m, 0));
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_resizeable_mapper_shrink(&m, 4 * PAGE));
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_resizeable_mapper_shrink(&m, PAGE + 23));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 3 * PAGE);
-  assert_int_equal(vmo_size_of(vmar_resizeable_mapper_vmo(&m)), 3 * PAGE);
+  assert_rm_is(&m, start, 3 * PAGE, vmar_resizeable_mapper_vmo(&m), 3 * PAGE);
   assert_accessible(start, 3 * PAGE);
   vmar_resizeable_mapper_reset(&m);
 }
@@ -1157,7 +1260,7 @@ static void shrink__no_resize_right_access_denied(void** state) {
   vmar_handle_t vmo = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK,
                 vmar_handle_duplicate(full, VMAR_DEFAULT_VMO_RIGHTS, &vmo));
-  assert_status(VMAR_OK, vmar_handle_close(full));
+  close_ok(full);
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
   assert_status(VMAR_OK, vmar_resizeable_mapper_map(&m, vmo, 0, RW, NULL));
   uint8_t* start = vmar_resizeable_mapper_start(&m);
@@ -1166,9 +1269,7 @@ static void shrink__no_resize_right_access_denied(void** state) {
                 vmar_resizeable_mapper_shrink(&m, 2 * PAGE));
   assert_status(VMAR_ERR_ACCESS_DENIED,
                 vmar_resizeable_mapper_grow(&m, 8 * PAGE));
-  assert_ptr_equal(vmar_resizeable_mapper_start(&m), start);
-  assert_int_equal(vmar_resizeable_mapper_size(&m), 4 * PAGE);
-  assert_int_equal(vmo_size_of(vmo), 4 * PAGE);
+  assert_rm_is(&m, start, 4 * PAGE, vmo, 4 * PAGE);
   assert_pattern(start, 4 * PAGE);
   assert_true(test_maps_range_perms((uintptr_t)start, 4 * PAGE, "rw-s"));
   vmar_resizeable_mapper_reset(&m);
@@ -1182,10 +1283,8 @@ static void resizeable_move__transfers_all(void** state) {
                                                   VMAR_VM_CAN_MAP_SPECIFIC);
   vmar_resizeable_mapper_t dst = VMAR_RESIZEABLE_MAPPER_INIT;
   vmar_resizeable_mapper_t src = VMAR_RESIZEABLE_MAPPER_INIT;
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(&dst, PAGE, "d",
-                                                               RW, NULL));
-  assert_status(VMAR_OK, vmar_resizeable_mapper_create_and_map(
-                             &src, 2 * PAGE, "s", VMAR_VM_PERM_READ, mgr));
+  rm_create_ok(&dst, PAGE, "d", RW, NULL);
+  rm_create_ok(&src, 2 * PAGE, "s", VMAR_VM_PERM_READ, mgr);
   vmar_handle_t dst_vmo = vmar_resizeable_mapper_vmo(&dst);
   vmar_handle_t src_vmo = vmar_resizeable_mapper_vmo(&src);
   uint8_t* src_start = vmar_resizeable_mapper_start(&src);
@@ -1211,8 +1310,71 @@ static void resizeable_move__transfers_all(void** state) {
   assert_int_equal(vmar_resizeable_mapper_release(NULL), VMAR_HANDLE_INVALID);
   vmar_resizeable_mapper_reset(NULL);
   vmar_resizeable_mapper_reset(&dst);
-  assert_status(VMAR_OK, vmar_handle_close(back));
+  close_ok(back);
   vmar_manager_release(mgr);
+}
+
+// Bad input, as tables (bad_input.h). create_and_map: a size, opt the map
+// flags; map: h1 the VMO, a size, opt the map flags; grow, shrink: a size,
+// of a mapper of 2 pages (EMPTY: of a mapper that holds nothing). NULL1: no
+// mapper.
+
+static const bad_row_t kResizeableCreateAndMapBad[] = {
+    {"mapper NULL", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, PG(1), V0, V0,
+     NULL1},
+    {"size 0", INVALID_ARGS, H_NONE, H_NONE, PERM_RW, V0, V0, V0, 0},
+};
+
+static const bad_row_t kResizeableMapBad[] = {
+    {"mapper NULL", INVALID_ARGS, H_VMO_RS, H_NONE, PERM_RW, V0, V0, V0, NULL1},
+    {"stale VMO", BAD_HANDLE, H_STALE, H_NONE, PERM_RW, V0, V0, V0, 0},
+};
+
+static const bad_row_t kGrowBad[] = {
+    {"mapper NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PG(4), V0, V0, NULL1},
+    {"no VMO", BAD_STATE, H_NONE, H_NONE, 0, PG(4), V0, V0, EMPTY},
+    {"below the current size", INVALID_ARGS, H_NONE, H_NONE, 0, PG(1), V0, V0,
+     0},
+    {"size 2^64-1", OUT_OF_RANGE, H_NONE, H_NONE, 0, VMAX, V0, V0, 0},
+};
+
+static const bad_row_t kShrinkBad[] = {
+    {"mapper NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PG(1), V0, V0, NULL1},
+    {"no VMO", BAD_STATE, H_NONE, H_NONE, 0, PG(1), V0, V0, EMPTY},
+    {"size 0", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, 0},
+    {"above the current size", INVALID_ARGS, H_NONE, H_NONE, 0, PG(3), V0, V0,
+     0},
+    {"not page-aligned", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(1, 1), V0, V0, 0},
+};
+
+// A failing grow or shrink leaves the mapper's size alone; an EMPTY mapper
+// stays empty.
+static vmar_status_t resizeable_row(const bad_call_t* c) {
+  const int call = c->call;
+  vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
+  const bool resize = call == GROW || call == SHRINK;
+  if (resize && !(c->row->flags & EMPTY)) {
+    rm_create_ok(&m, 2 * PAGE, NULL, PERM_RW, NULL);
+  }
+  vmar_resizeable_mapper_t* mp = c->n1 ? NULL : &m;
+  const vmar_vm_option_t flags = (vmar_vm_option_t)c->row->opt;
+  vmar_status_t st;
+  if (call == CREATE_AND_MAP) {
+    st = vmar_resizeable_mapper_create_and_map(mp, c->a, "x", flags, NULL);
+  } else if (call == MAP) {
+    st = vmar_resizeable_mapper_map(mp, c->h1, c->a, flags, NULL);
+  } else if (call == GROW) {
+    st = vmar_resizeable_mapper_grow(mp, c->a);
+  } else {
+    st = vmar_resizeable_mapper_shrink(mp, c->a);
+  }
+  if (c->row->flags & EMPTY) {
+    assert_null(vmar_resizeable_mapper_start(&m));
+  } else if (resize) {
+    assert_int_equal(vmar_resizeable_mapper_size(&m), 2 * PAGE);
+  }
+  vmar_resizeable_mapper_reset(&m);
+  return st;
 }
 
 int main(void) {
@@ -1226,6 +1388,9 @@ int main(void) {
       cmocka_unit_test(create_and_map__already_mapped_bad_state),
       cmocka_unit_test(create_and_map__vmo_create_error_propagated),
       cmocka_unit_test(create_and_map__map_error_propagated),
+      BAD_INPUT_TEST_OF(create_and_map__bad_input_exact_status,
+                        "vmar_mapper_create_and_map", kCreateAndMapBad,
+                        mapper_row, CREATE_AND_MAP),
       cmocka_unit_test(create_and_map__manager_inside_range),
       cmocka_unit_test(create_and_map__mapper_keeps_manager_alive),
       cmocka_unit_test(map__size_zero_to_end_ok),
@@ -1235,6 +1400,8 @@ int main(void) {
       cmocka_unit_test(map__bad_handle_propagated),
       cmocka_unit_test(map__window_past_end_out_of_range),
       cmocka_unit_test(map__map_error_propagated),
+      BAD_INPUT_TEST_OF(map__bad_input_exact_status, "vmar_mapper_map", kMapBad,
+                        mapper_row, MAP),
       cmocka_unit_test(unmap__idempotent_ok),
       cmocka_unit_test(move__transfers_mapping),
       cmocka_unit_test(move__null_or_self_noop),
@@ -1246,10 +1413,22 @@ int main(void) {
       cmocka_unit_test(owned_map__explicit_size_ok),
       cmocka_unit_test(owned_map__failure_caller_keeps_vmo),
       cmocka_unit_test(owned_map__bad_args_and_bad_state),
+      BAD_INPUT_TEST_OF(owned_create_and_map__bad_input_exact_status,
+                        "vmar_owned_mapper_create_and_map",
+                        kOwnedCreateAndMapBad, owned_row, CREATE_AND_MAP),
+      BAD_INPUT_TEST_OF(owned_map__bad_input_exact_status,
+                        "vmar_owned_mapper_map", kOwnedMapBad, owned_row, MAP),
       cmocka_unit_test(owned_reset__closes_and_unmaps),
       cmocka_unit_test(owned_move__transfers_vmo_and_mapping),
       cmocka_unit_test(resizeable_create_and_map__resizable_vmo_ok),
       cmocka_unit_test(resizeable_map__errors_unchanged),
+      BAD_INPUT_TEST_OF(resizeable_create_and_map__bad_input_exact_status,
+                        "vmar_resizeable_mapper_create_and_map",
+                        kResizeableCreateAndMapBad, resizeable_row,
+                        CREATE_AND_MAP),
+      BAD_INPUT_TEST_OF(resizeable_map__bad_input_exact_status,
+                        "vmar_resizeable_mapper_map", kResizeableMapBad,
+                        resizeable_row, MAP),
       cmocka_unit_test(grow__root_keeps_contents_ok),
       cmocka_unit_test(grow__rounds_up_to_page),
       cmocka_unit_test(grow__in_place_keeps_start),
@@ -1258,12 +1437,19 @@ int main(void) {
       cmocka_unit_test(grow__bad_args_unchanged),
       cmocka_unit_test(grow__not_resizable_unavailable),
       cmocka_unit_test(grow__no_room_restores_vmo),
+      BAD_INPUT_TEST_OF(grow__bad_input_exact_status,
+                        "vmar_resizeable_mapper_grow", kGrowBad, resizeable_row,
+                        GROW),
       cmocka_unit_test(shrink__tail_faults_vmo_smaller),
       cmocka_unit_test(shrink__same_size_ok),
       cmocka_unit_test(shrink__bad_args_unchanged),
       cmocka_unit_test(shrink__not_resizable_decommits_tail),
       cmocka_unit_test(shrink__no_resize_right_access_denied),
+      BAD_INPUT_TEST_OF(shrink__bad_input_exact_status,
+                        "vmar_resizeable_mapper_shrink", kShrinkBad,
+                        resizeable_row, SHRINK),
       cmocka_unit_test(resizeable_move__transfers_all),
   };
-  return cmocka_run_group_tests_name("api.mapper", tests, NULL, NULL);
+  return cmocka_run_group_tests_name("api.mapper", tests, NULL,
+                                     bad_input_group_teardown);
 }

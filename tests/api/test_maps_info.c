@@ -8,12 +8,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
-#define SENTINEL_COUNT ((size_t)0x5A5A5A5Au)
+#include "bad_input.h"
+#include "fixture.h"
 
-#define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
-#define PERM_R VMAR_VM_PERM_READ
-#define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
+#define SENTINEL_COUNT ((size_t)0x5A5A5A5Au)
 
 #define FIX_PAGES 64
 
@@ -23,14 +21,19 @@
 //     [6, 8)    M2: VMO "beta" from offset 1 page, R
 //     [9, 11)   T: empty sub-VMAR
 //   [16, 17)  M3: VMO "gamma" from offset 0, no permissions
-typedef struct fixture {
-  vmar_handle_t vmar;
-  vmar_vaddr_t base;
-  size_t len;
+// in a top-level VMAR of FIX_PAGES pages (CAN_MAP_READ|WRITE|SPECIFIC).
+typedef struct tree_fixture {
+  fixture_t top;
   vmar_handle_t alpha, beta, gamma;
   vmar_handle_t s, t;
   vmar_vaddr_t m1, m2, m3, s_base, t_base;
-} fixture_t;
+} tree_fixture_t;
+
+static const fixture_params_t kFixture = {
+    .pages = FIX_PAGES,
+    .options = CAN_RW | CAN_SPEC,
+    .size = sizeof(tree_fixture_t),
+};
 
 #define N_TREE 6
 
@@ -38,8 +41,7 @@ typedef struct fixture {
 // Helpers
 
 static vmar_handle_t vmo_named(size_t pages, const char* name) {
-  vmar_handle_t h = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(pages * PAGE, 0, &h));
+  vmar_handle_t h = vmo_new(pages * PAGE, 0);
   assert_status(VMAR_OK, vmar_vmo_set_name(h, name));
   return h;
 }
@@ -68,8 +70,8 @@ static void assert_mapping_entry(const vmar_map_info_t* e, const char* name,
 }
 
 // The six entries of the fixture's tree, queried through its handle.
-static void assert_tree(const fixture_t* fx, const vmar_map_info_t* e) {
-  assert_vmar_entry(&e[0], fx->base, fx->len, 0);
+static void assert_tree(const tree_fixture_t* fx, const vmar_map_info_t* e) {
+  assert_vmar_entry(&e[0], fx->top.base, fx->top.len, 0);
   assert_mapping_entry(&e[1], "alpha", fx->m1, 2 * PAGE, 1, PERM_RW, fx->alpha,
                        0);
   assert_vmar_entry(&e[2], fx->s_base, 8 * PAGE, 1);
@@ -134,51 +136,34 @@ static char* dump_all(vmar_handle_t vmar, size_t* needed_out) {
   return buf;
 }
 
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count();
-  return 0;
-}
-
+// The fixture, then the tree in it.
 static int setup(void** state) {
-  fixture_t* fx = calloc(1, sizeof(*fx));
-  if (fx == NULL) {
+  if (fixture_setup(state) != 0) {
     return -1;
   }
-  fx->len = FIX_PAGES * PAGE;
-  if (vmar_allocate(vmar_root_self(), CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                    fx->len, &fx->vmar, &fx->base) != VMAR_OK) {
-    free(fx);
-    return -1;
-  }
+  tree_fixture_t* fx = *state;
   fx->alpha = vmo_named(4, "alpha");
   fx->beta = vmo_named(4, "beta");
   fx->gamma = vmo_named(2, "gamma");
   const vmar_vm_option_t spec = VMAR_VM_SPECIFIC;
-  fx->m1 = map_ok(fx->vmar, PERM_RW | spec, 0, fx->alpha, 0, 2 * PAGE);
-  assert_status(
-      VMAR_OK, vmar_allocate(fx->vmar, spec | CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC,
-                             4 * PAGE, 8 * PAGE, &fx->s, &fx->s_base));
+  fx->m1 = map_ok(fx->top.vmar, PERM_RW | spec, 0, fx->alpha, 0, 2 * PAGE);
+  assert_status(VMAR_OK,
+                vmar_allocate(fx->top.vmar, spec | CAN_RW | CAN_SPEC, 4 * PAGE,
+                              8 * PAGE, &fx->s, &fx->s_base));
   fx->m2 = map_ok(fx->s, PERM_R | spec, 2 * PAGE, fx->beta, PAGE, 2 * PAGE);
   assert_status(VMAR_OK, vmar_allocate(fx->s, spec | CAN_RW, 5 * PAGE, 2 * PAGE,
                                        &fx->t, &fx->t_base));
-  fx->m3 = map_ok(fx->vmar, spec, 16 * PAGE, fx->gamma, 0, PAGE);
-  *state = fx;
+  fx->m3 = map_ok(fx->top.vmar, spec, 16 * PAGE, fx->gamma, 0, PAGE);
   return 0;
 }
 
+// The tree's handles, then the fixture.
 static int teardown(void** state) {
-  fixture_t* fx = *state;
-  int rc = 0;
-  rc |= vmar_handle_close(fx->t) != VMAR_OK;
-  rc |= vmar_handle_close(fx->s) != VMAR_OK;
-  rc |= vmar_handle_close(fx->alpha) != VMAR_OK;
-  rc |= vmar_handle_close(fx->beta) != VMAR_OK;
-  rc |= vmar_handle_close(fx->gamma) != VMAR_OK;
-  rc |= vmar_destroy(fx->vmar) != VMAR_OK;
-  rc |= vmar_handle_close(fx->vmar) != VMAR_OK;
-  free(fx);
-  return rc ? -1 : 0;
+  tree_fixture_t* fx = *state;
+  const vmar_handle_t kTree[] = {fx->t, fx->s, fx->alpha, fx->beta, fx->gamma};
+  int failed = close_all(kTree, sizeof(kTree) / sizeof(kTree[0]));
+  failed += fixture_teardown(state) != 0;
+  return failed ? -1 : 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -186,7 +171,7 @@ static int teardown(void** state) {
 
 // An empty VMAR is one entry: itself, depth 0, type VMAR, no name.
 static void get_maps__empty_vmar_one_entry(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   vmar_map_info_t e[3];
   memset(e, 0xA5, sizeof(e));
   size_t actual = SENTINEL_COUNT, avail = SENTINEL_COUNT;
@@ -201,11 +186,11 @@ static void get_maps__empty_vmar_one_entry(void** state) {
 
 // The whole tree, depth-first in address order, every field checked.
 static void get_maps__tree_depth_first_in_address_order(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   vmar_map_info_t e[N_TREE + 2];
   size_t actual = 0, avail = 0;
   assert_status(VMAR_OK,
-                vmar_get_maps(fx->vmar, e, N_TREE + 2, &actual, &avail));
+                vmar_get_maps(fx->top.vmar, e, N_TREE + 2, &actual, &avail));
   assert_int_equal(actual, N_TREE);
   assert_int_equal(avail, N_TREE);
   assert_tree(fx, e);
@@ -213,18 +198,18 @@ static void get_maps__tree_depth_first_in_address_order(void** state) {
 
 // A short buffer gets the first entries: actual = min(count, avail).
 static void get_maps__short_buffer_partial(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   vmar_map_info_t full[N_TREE];
   size_t actual = 0, avail = 0;
   assert_status(VMAR_OK,
-                vmar_get_maps(fx->vmar, full, N_TREE, &actual, &avail));
+                vmar_get_maps(fx->top.vmar, full, N_TREE, &actual, &avail));
   assert_tree(fx, full);
   for (size_t count = 0; count <= N_TREE + 1; count++) {
     vmar_map_info_t e[N_TREE + 2];
     memset(e, 0xA5, sizeof(e));
     actual = SENTINEL_COUNT;
     avail = SENTINEL_COUNT;
-    assert_status(VMAR_OK, vmar_get_maps(fx->vmar, count ? e : NULL, count,
+    assert_status(VMAR_OK, vmar_get_maps(fx->top.vmar, count ? e : NULL, count,
                                          &actual, &avail));
     size_t want = count < N_TREE ? count : N_TREE;
     assert_int_equal(actual, want);
@@ -238,18 +223,18 @@ static void get_maps__short_buffer_partial(void** state) {
   }
   // |actual| and |avail| may be NULL.
   vmar_map_info_t two[2];
-  assert_status(VMAR_OK, vmar_get_maps(fx->vmar, two, 2, NULL, NULL));
+  assert_status(VMAR_OK, vmar_get_maps(fx->top.vmar, two, 2, NULL, NULL));
   assert_entry_equal(&two[0], &full[0]);
   assert_entry_equal(&two[1], &full[1]);
-  assert_status(VMAR_OK, vmar_get_maps(fx->vmar, NULL, 0, NULL, NULL));
+  assert_status(VMAR_OK, vmar_get_maps(fx->top.vmar, NULL, 0, NULL, NULL));
   actual = SENTINEL_COUNT;
-  assert_status(VMAR_OK, vmar_get_maps(fx->vmar, two, 2, &actual, NULL));
+  assert_status(VMAR_OK, vmar_get_maps(fx->top.vmar, two, 2, &actual, NULL));
   assert_int_equal(actual, 2);
 }
 
 // Queried through a sub-VMAR's handle, that sub-VMAR is depth 0.
 static void get_maps__sub_vmar_is_depth_zero(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   size_t n = 0;
   vmar_map_info_t* e = maps_take(fx->s, &n);
   assert_int_equal(n, 3);
@@ -261,7 +246,7 @@ static void get_maps__sub_vmar_is_depth_zero(void** state) {
   // INSPECT is the only right needed.
   vmar_handle_t only = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK,
-                vmar_handle_duplicate(fx->vmar, VMAR_RIGHT_INSPECT, &only));
+                vmar_handle_duplicate(fx->top.vmar, VMAR_RIGHT_INSPECT, &only));
   e = maps_take(only, &n);
   assert_int_equal(n, N_TREE);
   assert_tree(fx, e);
@@ -271,12 +256,13 @@ static void get_maps__sub_vmar_is_depth_zero(void** state) {
 
 // A partial protect: one entry per permission range; equal ones merge.
 static void get_maps__protect_split_and_merge(void** state) {
-  fixture_t* fx = *state;
-  vmar_vaddr_t a = map_ok(fx->vmar, PERM_RW | VMAR_VM_SPECIFIC, 32 * PAGE,
+  tree_fixture_t* fx = *state;
+  vmar_vaddr_t a = map_ok(fx->top.vmar, PERM_RW | VMAR_VM_SPECIFIC, 32 * PAGE,
                           fx->alpha, 0, 4 * PAGE);
-  assert_status(VMAR_OK, vmar_protect(fx->vmar, PERM_R, a + PAGE, 2 * PAGE));
+  assert_status(VMAR_OK,
+                vmar_protect(fx->top.vmar, PERM_R, a + PAGE, 2 * PAGE));
   size_t n = 0;
-  vmar_map_info_t* e = maps_take(fx->vmar, &n);
+  vmar_map_info_t* e = maps_take(fx->top.vmar, &n);
   assert_int_equal(n, N_TREE + 3);
   assert_tree(fx, e);
   assert_mapping_entry(&e[6], "alpha", a, PAGE, 1, PERM_RW, fx->alpha, 0);
@@ -286,8 +272,8 @@ static void get_maps__protect_split_and_merge(void** state) {
                        fx->alpha, 3 * PAGE);
   free(e);
   // A no-access page inside the read-only run: four ranges.
-  assert_status(VMAR_OK, vmar_protect(fx->vmar, 0, a + 2 * PAGE, PAGE));
-  e = maps_take(fx->vmar, &n);
+  assert_status(VMAR_OK, vmar_protect(fx->top.vmar, 0, a + 2 * PAGE, PAGE));
+  e = maps_take(fx->top.vmar, &n);
   assert_int_equal(n, N_TREE + 4);
   assert_mapping_entry(&e[7], "alpha", a + PAGE, PAGE, 1, PERM_R, fx->alpha,
                        PAGE);
@@ -295,36 +281,35 @@ static void get_maps__protect_split_and_merge(void** state) {
                        2 * PAGE);
   free(e);
   // Equal permissions again: one entry.
-  assert_status(VMAR_OK, vmar_protect(fx->vmar, PERM_RW, a, 4 * PAGE));
-  e = maps_take(fx->vmar, &n);
+  assert_status(VMAR_OK, vmar_protect(fx->top.vmar, PERM_RW, a, 4 * PAGE));
+  e = maps_take(fx->top.vmar, &n);
   assert_int_equal(n, N_TREE + 1);
   assert_tree(fx, e);
   assert_mapping_entry(&e[6], "alpha", a, 4 * PAGE, 1, PERM_RW, fx->alpha, 0);
   free(e);
   // Inside the sub-VMAR too (through its own handle).
   assert_status(VMAR_OK, vmar_protect(fx->s, 0, fx->m2 + PAGE, PAGE));
-  e = maps_take(fx->vmar, &n);
+  e = maps_take(fx->top.vmar, &n);
   assert_int_equal(n, N_TREE + 2);
   assert_mapping_entry(&e[3], "beta", fx->m2, PAGE, 2, PERM_R, fx->beta, PAGE);
   assert_mapping_entry(&e[4], "beta", fx->m2 + PAGE, PAGE, 2, 0, fx->beta,
                        2 * PAGE);
   assert_vmar_entry(&e[5], fx->t_base, 2 * PAGE, 2);
   free(e);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, a, 4 * PAGE));
+  unmap_ok(fx->top.vmar, a, 4 * PAGE);
 }
 
 // Names follow renames, koids tell VMOs apart, unmap/destroy remove.
 static void get_maps__names_koids_and_removal(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   assert_status(VMAR_OK, vmar_vmo_set_name(fx->alpha, "renamed"));
-  vmar_handle_t anon = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(PAGE, 0, &anon));
-  vmar_vaddr_t a2 = map_ok(fx->vmar, PERM_R | VMAR_VM_SPECIFIC, 20 * PAGE,
+  vmar_handle_t anon = vmo_new(PAGE, 0);
+  vmar_vaddr_t a2 = map_ok(fx->top.vmar, PERM_R | VMAR_VM_SPECIFIC, 20 * PAGE,
                            fx->alpha, 2 * PAGE, 2 * PAGE);
   vmar_vaddr_t an =
-      map_ok(fx->vmar, PERM_R | VMAR_VM_SPECIFIC, 24 * PAGE, anon, 0, PAGE);
+      map_ok(fx->top.vmar, PERM_R | VMAR_VM_SPECIFIC, 24 * PAGE, anon, 0, PAGE);
   size_t n = 0;
-  vmar_map_info_t* e = maps_take(fx->vmar, &n);
+  vmar_map_info_t* e = maps_take(fx->top.vmar, &n);
   assert_int_equal(n, N_TREE + 2);
   assert_mapping_entry(&e[1], "renamed", fx->m1, 2 * PAGE, 1, PERM_RW,
                        fx->alpha, 0);
@@ -339,26 +324,26 @@ static void get_maps__names_koids_and_removal(void** state) {
   // mapped, with the same koid).
   vmar_koid_t anon_koid = koid_of(anon);
   close_ok(anon);
-  e = maps_take(fx->vmar, &n);
+  e = maps_take(fx->top.vmar, &n);
   assert_int_equal(e[7].vmo_id, anon_koid);
   free(e);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, an, PAGE));
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, a2, 2 * PAGE));
+  unmap_ok(fx->top.vmar, an, PAGE);
+  unmap_ok(fx->top.vmar, a2, 2 * PAGE);
   assert_status(VMAR_OK, vmar_vmo_set_name(fx->alpha, "alpha"));
-  e = maps_take(fx->vmar, &n);
+  e = maps_take(fx->top.vmar, &n);
   assert_int_equal(n, N_TREE);
   assert_tree(fx, e);
   free(e);
   // Destroying T removes its entry; destroying S removes S and M2.
   assert_status(VMAR_OK, vmar_destroy(fx->t));
-  e = maps_take(fx->vmar, &n);
+  e = maps_take(fx->top.vmar, &n);
   assert_int_equal(n, N_TREE - 1);
   assert_mapping_entry(&e[3], "beta", fx->m2, 2 * PAGE, 2, PERM_R, fx->beta,
                        PAGE);
   assert_mapping_entry(&e[4], "gamma", fx->m3, PAGE, 1, 0, fx->gamma, 0);
   free(e);
   assert_status(VMAR_OK, vmar_destroy(fx->s));
-  e = maps_take(fx->vmar, &n);
+  e = maps_take(fx->top.vmar, &n);
   assert_int_equal(n, 3);
   assert_mapping_entry(&e[1], "alpha", fx->m1, 2 * PAGE, 1, PERM_RW, fx->alpha,
                        0);
@@ -368,10 +353,9 @@ static void get_maps__names_koids_and_removal(void** state) {
 
 // The root lists vmar's top-level VMARs and root mappings at depth 1.
 static void get_maps__root_lists_own_children(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   vmar_handle_t root = vmar_root_self();
-  vmar_info_t ri;
-  assert_status(VMAR_OK, vmar_get_info(root, &ri));
+  vmar_info_t ri = info_of(root);
   vmar_vaddr_t rm = map_ok(root, PERM_R, 0, fx->gamma, PAGE, PAGE);
   size_t n = 0;
   vmar_map_info_t* e = maps_take(root, &n);
@@ -380,7 +364,7 @@ static void get_maps__root_lists_own_children(void** state) {
   size_t found_fx = SIZE_MAX, found_rm = SIZE_MAX, prev_top = 0;
   for (size_t i = 1; i < n; i++) {
     assert_true(e[i].depth >= 1);
-    if (e[i].type == VMAR_MAP_INFO_TYPE_VMAR && e[i].base == fx->base) {
+    if (e[i].type == VMAR_MAP_INFO_TYPE_VMAR && e[i].base == fx->top.base) {
       found_fx = i;
     }
     if (e[i].type == VMAR_MAP_INFO_TYPE_MAPPING && e[i].base == rm) {
@@ -408,12 +392,12 @@ static void get_maps__root_lists_own_children(void** state) {
   assert_mapping_entry(&e[found_rm], "gamma", rm, PAGE, 1, PERM_R, fx->gamma,
                        PAGE);
   free(e);
-  assert_status(VMAR_OK, vmar_unmap(root, rm, PAGE));
+  unmap_ok(root, rm, PAGE);
 }
 
 // Failures leave |out|, |actual| and |avail| alone.
 static void get_maps__errors(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   vmar_map_info_t e[2];
   memset(e, 0xA5, sizeof(e));
   unsigned char untouched[sizeof(e)];
@@ -427,7 +411,7 @@ static void get_maps__errors(void** state) {
                 vmar_get_maps(fx->alpha, e, 2, &actual, &avail));
   assert_status(VMAR_ERR_WRONG_TYPE,
                 vmar_get_maps(fx->alpha, NULL, 5, &actual, &avail));
-  vmar_handle_t blind = dup_without(fx->vmar, VMAR_RIGHT_INSPECT);
+  vmar_handle_t blind = dup_without(fx->top.vmar, VMAR_RIGHT_INSPECT);
   assert_status(VMAR_ERR_ACCESS_DENIED,
                 vmar_get_maps(blind, e, 2, &actual, &avail));
   // ACCESS_DENIED precedes INVALID_ARGS.
@@ -435,7 +419,7 @@ static void get_maps__errors(void** state) {
                 vmar_get_maps(blind, NULL, 5, &actual, &avail));
   close_ok(blind);
   assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_get_maps(fx->vmar, NULL, 1, &actual, &avail));
+                vmar_get_maps(fx->top.vmar, NULL, 1, &actual, &avail));
   // Destroyed: BAD_STATE (after the NULL check).
   assert_status(VMAR_OK, vmar_destroy(fx->t));
   assert_status(VMAR_ERR_BAD_STATE,
@@ -449,19 +433,38 @@ static void get_maps__errors(void** state) {
   assert_memory_equal(e, untouched, sizeof(e));
 }
 
+// Bad input, as a table (bad_input.h): h1 the VMAR, a the count (RAW);
+// NULL1: no output array.
+
+static const bad_row_t kGetMapsBad[] = {
+    NOT_LIVE("vmar", H_NONE, 0, PGB(0, 4), V0, V0, RAW),
+    {"a VMO", WRONG_TYPE, H_VMO, H_NONE, 0, PGB(0, 4), V0, V0, RAW},
+    {"handle lacks INSPECT", ACCESS_DENIED, H_TOP_NOINSP, H_NONE, 0, PGB(0, 4),
+     V0, V0, RAW},
+    {"out NULL with a count", INVALID_ARGS, H_TOP, H_NONE, 0, PGB(0, 4), V0, V0,
+     RAW | NULL1},
+    {"vmar destroyed", BAD_STATE, H_DEAD, H_NONE, 0, PGB(0, 4), V0, V0, RAW},
+    {"out NULL with count 0", OK, H_TOP, H_NONE, 0, PGB(0, 0), V0, V0,
+     RAW | NULL1 | SAMEBACK},
+};
+
+static vmar_status_t get_maps_row(const bad_call_t* c) {
+  return vmar_get_maps(c->h1, c->out1, c->az, c->out2, c->out3);
+}
+
 // ---------------------------------------------------------------------------
 // vmar_dump
 
 // One line per get_maps entry, with the VMO names and hex addresses.
 static void dump__one_line_per_entry(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   size_t needed = 0;
-  char* text = dump_all(fx->vmar, &needed);
+  char* text = dump_all(fx->top.vmar, &needed);
   assert_int_equal(count_lines(text), N_TREE);
   assert_non_null(strstr(text, "alpha"));
   assert_non_null(strstr(text, "beta"));
   assert_non_null(strstr(text, "gamma"));
-  assert_true(has_hex(text, fx->base));
+  assert_true(has_hex(text, fx->top.base));
   assert_true(has_hex(text, fx->m1));
   assert_true(has_hex(text, fx->s_base));
   assert_true(has_hex(text, fx->m2));
@@ -472,8 +475,8 @@ static void dump__one_line_per_entry(void** state) {
   assert_true(strstr(text, "beta") < strstr(text, "gamma"));
   free(text);
   // A split mapping adds lines; the sub-VMAR alone has three.
-  assert_status(VMAR_OK, vmar_protect(fx->vmar, PERM_R, fx->m1, PAGE));
-  text = dump_all(fx->vmar, &needed);
+  assert_status(VMAR_OK, vmar_protect(fx->top.vmar, PERM_R, fx->m1, PAGE));
+  text = dump_all(fx->top.vmar, &needed);
   assert_int_equal(count_lines(text), N_TREE + 1);
   free(text);
   text = dump_all(fx->s, &needed);
@@ -489,9 +492,9 @@ static void dump__one_line_per_entry(void** state) {
 
 // A small buffer gets a NUL-terminated prefix; |needed| stays the same.
 static void dump__truncated_still_terminated(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   size_t needed = 0;
-  char* full = dump_all(fx->vmar, &needed);
+  char* full = dump_all(fx->top.vmar, &needed);
   size_t full_len = strlen(full);
   assert_true(full_len > 20);
   const size_t kCaps[] = {1, 2, 10, full_len / 2, full_len, full_len + 1};
@@ -501,7 +504,7 @@ static void dump__truncated_still_terminated(void** state) {
     assert_non_null(buf);
     memset(buf, 'Z', cap + 8);
     size_t n = 0;
-    assert_status(VMAR_OK, vmar_dump(fx->vmar, buf, cap, &n));
+    assert_status(VMAR_OK, vmar_dump(fx->top.vmar, buf, cap, &n));
     assert_int_equal(n, needed);
     size_t len = strnlen(buf, cap);
     assert_true(len < cap); // NUL inside the buffer
@@ -519,24 +522,25 @@ static void dump__truncated_still_terminated(void** state) {
     free(buf);
   }
   char small[8];
-  assert_status(VMAR_OK, vmar_dump(fx->vmar, small, sizeof(small), NULL));
+  assert_status(VMAR_OK, vmar_dump(fx->top.vmar, small, sizeof(small), NULL));
   assert_int_equal(small[7], '\0');
-  assert_status(VMAR_OK, vmar_dump(fx->vmar, NULL, 0, NULL));
+  assert_status(VMAR_OK, vmar_dump(fx->top.vmar, NULL, 0, NULL));
   free(full);
 }
 
 // NULL buffer with a capacity, and get_maps' errors; outputs untouched.
 static void dump__errors(void** state) {
-  fixture_t* fx = *state;
+  tree_fixture_t* fx = *state;
   char buf[64];
   memset(buf, 'Z', sizeof(buf));
   size_t needed = SENTINEL_COUNT;
-  assert_status(VMAR_ERR_INVALID_ARGS, vmar_dump(fx->vmar, NULL, 10, &needed));
+  assert_status(VMAR_ERR_INVALID_ARGS,
+                vmar_dump(fx->top.vmar, NULL, 10, &needed));
   assert_status(VMAR_ERR_BAD_HANDLE,
                 vmar_dump(VMAR_HANDLE_INVALID, buf, sizeof(buf), &needed));
   assert_status(VMAR_ERR_WRONG_TYPE,
                 vmar_dump(fx->alpha, buf, sizeof(buf), &needed));
-  vmar_handle_t blind = dup_without(fx->vmar, VMAR_RIGHT_INSPECT);
+  vmar_handle_t blind = dup_without(fx->top.vmar, VMAR_RIGHT_INSPECT);
   assert_status(VMAR_ERR_ACCESS_DENIED,
                 vmar_dump(blind, buf, sizeof(buf), &needed));
   close_ok(blind);
@@ -549,8 +553,25 @@ static void dump__errors(void** state) {
   }
 }
 
+// Bad input, as a table (bad_input.h): h1 the VMAR, a the capacity in
+// bytes (RAW); NULL1: no buffer.
+
+static const bad_row_t kDumpBad[] = {
+    NOT_LIVE("vmar", H_NONE, 0, PGB(0, 64), V0, V0, RAW),
+    {"a VMO", WRONG_TYPE, H_VMO, H_NONE, 0, PGB(0, 64), V0, V0, RAW},
+    {"handle lacks INSPECT", ACCESS_DENIED, H_TOP_NOINSP, H_NONE, 0, PGB(0, 64),
+     V0, V0, RAW},
+    {"buf NULL with a capacity", INVALID_ARGS, H_TOP, H_NONE, 0, PGB(0, 64), V0,
+     V0, RAW | NULL1},
+    {"vmar destroyed", BAD_STATE, H_DEAD, H_NONE, 0, PGB(0, 64), V0, V0, RAW},
+};
+
+static vmar_status_t dump_row(const bad_call_t* c) {
+  return vmar_dump(c->h1, c->out1, c->az, c->out2);
+}
+
 int main(void) {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) FIXTURE_TEST_WITH(f, &kFixture, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(get_maps__empty_vmar_one_entry),
       T(get_maps__tree_depth_first_in_address_order),
@@ -560,10 +581,15 @@ int main(void) {
       T(get_maps__names_koids_and_removal),
       T(get_maps__root_lists_own_children),
       T(get_maps__errors),
+      BAD_INPUT_TEST(get_maps__bad_input_exact_status, "vmar_get_maps",
+                     kGetMapsBad, get_maps_row),
       T(dump__one_line_per_entry),
       T(dump__truncated_still_terminated),
       T(dump__errors),
+      BAD_INPUT_TEST(dump__bad_input_exact_status, "vmar_dump", kDumpBad,
+                     dump_row),
   };
 #undef T
-  return cmocka_run_group_tests_name("api.maps_info", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("api.maps_info", tests, maps_group_setup,
+                                     bad_input_group_teardown);
 }

@@ -8,14 +8,19 @@
 
 #include <stdlib.h>
 
-#define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
+#include "bad_input.h"
+#include "fixture.h"
 
-#define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
-#define PERM_R VMAR_VM_PERM_READ
-#define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
+enum { FIX_PAGES = 64, VMO_PAGES = 16 };
 
-#define FIX_PAGES 64
-#define VMO_PAGES 16
+// Per-test: a top-level VMAR (CAN_MAP_READ|WRITE|SPECIFIC), fx->vmo (page i
+// filled with pat(0x40, i)) and fx->dead (a destroyed sub-VMAR over the last
+// 8 pages, which had fx->vmo mapped).
+static const fixture_params_t kFixture = {
+    .pages = FIX_PAGES,
+    .options = CAN_RW | CAN_SPEC,
+    .vmo = {VMO_PAGES, 0x40},
+    .dead = {8, CAN_RW | VMAR_VM_SPECIFIC, FIX_PAGES - 8, 8}};
 
 // The VMAR ops; the first three change or need WRITE, as zx_vmar_op_range
 // checks the handle's rights.
@@ -24,15 +29,6 @@ static const uint32_t kOps[] = {
     VMAR_OP_PREFETCH, VMAR_OP_DONT_NEED, VMAR_OP_ALWAYS_NEED,
 };
 #define N_OPS (sizeof(kOps) / sizeof(kOps[0]))
-
-typedef struct fixture {
-  vmar_handle_t vmar; // top-level, CAN_MAP_READ|WRITE|SPECIFIC
-  vmar_vaddr_t base;
-  size_t len;
-  vmar_handle_t vmo;  // VMO_PAGES pages, page i filled with pat(0x40, i)
-  vmar_handle_t dead; // a destroyed sub-VMAR
-  vmar_vaddr_t dead_base;
-} fixture_t;
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -49,85 +45,25 @@ static bool op_needs_read(uint32_t op) {
   return op == VMAR_OP_MAP_RANGE || op == VMAR_OP_PREFETCH;
 }
 
-static bool vmo_is(vmar_handle_t vmo, uint64_t offset, size_t len,
-                   uint8_t byte) {
-  unsigned char* buf = malloc(len);
-  assert_non_null(buf);
-  assert_status(VMAR_OK, vmar_vmo_read(vmo, buf, offset, len));
-  bool same = true;
-  for (size_t i = 0; i < len && same; i++) {
-    same = buf[i] == byte;
-  }
-  free(buf);
-  return same;
-}
-
 // True iff fx->vmo still holds its pattern everywhere.
 static bool vmo_intact(const fixture_t* fx) {
   for (size_t p = 0; p < VMO_PAGES; p++) {
-    if (!vmo_is(fx->vmo, p * PAGE, PAGE, pat(0x40, p))) {
+    if (!vmo_bytes_are(fx->vmo, p * PAGE, PAGE, pat(0x40, p))) {
       return false;
     }
   }
   return true;
 }
 
-// Maps |vmo| pages [page, page + pages) at the same fixture page.
-static vmar_vaddr_t map_at(const fixture_t* fx, vmar_vm_option_t perms,
-                           vmar_handle_t vmo, size_t page, size_t pages) {
-  vmar_vaddr_t a = map_ok(fx->vmar, perms | VMAR_VM_SPECIFIC, page * PAGE, vmo,
-                          page * PAGE, pages * PAGE);
-  assert_int_equal(a, fx->base + page * PAGE);
-  return a;
-}
-
-static vmar_vaddr_t page_addr(const fixture_t* fx, size_t page) {
-  return fx->base + page * PAGE;
-}
-
-// op_range must fail with |expected| and leave fx->vmo's contents alone.
+// op_range must fail with |expected|, leave fx->vmo's contents alone and
+// change nothing else (unchanged_assert).
 static void expect_op_fails(const fixture_t* fx, vmar_status_t expected,
                             vmar_handle_t vmar, uint32_t op, vmar_vaddr_t addr,
                             size_t len) {
+  unchanged_t before = fixture_unchanged(fx);
   assert_status(expected, vmar_op_range(vmar, op, addr, len));
   assert_true(vmo_intact(fx));
-}
-
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count();
-  return 0;
-}
-
-static int setup(void** state) {
-  fixture_t* fx = calloc(1, sizeof(*fx));
-  if (fx == NULL) {
-    return -1;
-  }
-  fx->len = FIX_PAGES * PAGE;
-  if (vmar_allocate(vmar_root_self(), CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                    fx->len, &fx->vmar, &fx->base) != VMAR_OK) {
-    free(fx);
-    return -1;
-  }
-  fx->vmo = vmo_patterned(VMO_PAGES, 0x40);
-  fx->dead = alloc_ok(fx->vmar, CAN_RW | VMAR_VM_SPECIFIC,
-                      (FIX_PAGES - 8) * PAGE, 8 * PAGE, &fx->dead_base);
-  map_ok(fx->dead, PERM_RW, 0, fx->vmo, 0, 8 * PAGE);
-  assert_status(VMAR_OK, vmar_destroy(fx->dead));
-  *state = fx;
-  return 0;
-}
-
-static int teardown(void** state) {
-  fixture_t* fx = *state;
-  int rc = 0;
-  rc |= vmar_handle_close(fx->dead) != VMAR_OK;
-  rc |= vmar_handle_close(fx->vmo) != VMAR_OK;
-  rc |= vmar_destroy(fx->vmar) != VMAR_OK;
-  rc |= vmar_handle_close(fx->vmar) != VMAR_OK;
-  free(fx);
-  return rc ? -1 : 0;
+  unchanged_assert(&before);
 }
 
 // ---------------------------------------------------------------------------
@@ -153,19 +89,19 @@ static void op_range__decommit_zero_read_zero_everywhere(void** state) {
       uint8_t want = (p == 1 || p == 2) ? 0 : pat(0x50, p);
       assert_true(mem_is(m1 + p * PAGE, PAGE, want));
       assert_true(mem_is(m2 + p * PAGE, PAGE, want));
-      assert_true(vmo_is(v, p * PAGE, PAGE, want));
+      assert_true(vmo_bytes_are(v, p * PAGE, PAGE, want));
     }
     assert_true(mem_is(m3, PAGE, 0));
     // Through a read-only mapping (its ceiling has WRITE) it works too.
     assert_status(VMAR_OK,
                   vmar_op_range(fx->vmar, kZeroing[i], m2 + 3 * PAGE, PAGE));
     assert_true(mem_is(m1 + 3 * PAGE, PAGE, 0));
-    assert_true(vmo_is(v, 3 * PAGE, PAGE, 0));
+    assert_true(vmo_bytes_are(v, 3 * PAGE, PAGE, 0));
     assert_true(mem_is(m1, PAGE, pat(0x50, 0)));
     // The pages are usable again afterwards.
     ((volatile unsigned char*)m1)[PAGE + 5] = 0x99;
     assert_int_equal(((const volatile unsigned char*)m2)[PAGE + 5], 0x99);
-    assert_status(VMAR_OK, vmar_unmap(fx->vmar, fx->base, fx->len));
+    unmap_ok(fx->vmar, fx->base, fx->len);
     close_ok(v);
   }
 }
@@ -173,42 +109,42 @@ static void op_range__decommit_zero_read_zero_everywhere(void** state) {
 // The length is rounded up: one byte zeroes a whole page, no more.
 static void op_range__len_rounded_up(void** state) {
   fixture_t* fx = *state;
-  vmar_vaddr_t a = map_at(fx, PERM_RW, fx->vmo, 0, 3);
+  vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 3);
   assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_ZERO, a, 1));
   assert_true(mem_is(a, PAGE, 0));
   assert_true(mem_is(a + PAGE, PAGE, pat(0x40, 1)));
   assert_status(VMAR_OK,
                 vmar_op_range(fx->vmar, VMAR_OP_DECOMMIT, a + PAGE, PAGE + 1));
   assert_true(mem_is(a + PAGE, 2 * PAGE, 0));
-  assert_true(vmo_is(fx->vmo, 3 * PAGE, PAGE, pat(0x40, 3)));
+  assert_true(vmo_bytes_are(fx->vmo, 3 * PAGE, PAGE, pat(0x40, 3)));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, a, 3 * PAGE));
+  unmap_ok(fx->vmar, a, 3 * PAGE);
 }
 
 // A range spanning adjacent mappings of different VMOs zeroes both parts.
 static void op_range__spanning_mappings_ok(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t other = vmo_patterned(VMO_PAGES, 0x40);
-  map_at(fx, PERM_RW, fx->vmo, 2, 2);
-  map_at(fx, PERM_R, other, 4, 2);
-  assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_ZERO, page_addr(fx, 3),
-                                       2 * PAGE));
-  assert_true(mem_is(page_addr(fx, 2), PAGE, pat(0x40, 2)));
-  assert_true(mem_is(page_addr(fx, 3), 2 * PAGE, 0));
-  assert_true(mem_is(page_addr(fx, 5), PAGE, pat(0x40, 5)));
-  assert_true(vmo_is(fx->vmo, 3 * PAGE, PAGE, 0));
-  assert_true(vmo_is(other, 4 * PAGE, PAGE, 0));
-  assert_true(vmo_is(other, 3 * PAGE, PAGE, pat(0x40, 3)));
+  fixture_map_at(fx, PERM_RW, fx->vmo, 2, 2);
+  fixture_map_at(fx, PERM_R, other, 4, 2);
+  assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_ZERO,
+                                       fixture_page(fx, 3), 2 * PAGE));
+  assert_true(mem_is(fixture_page(fx, 2), PAGE, pat(0x40, 2)));
+  assert_true(mem_is(fixture_page(fx, 3), 2 * PAGE, 0));
+  assert_true(mem_is(fixture_page(fx, 5), PAGE, pat(0x40, 5)));
+  assert_true(vmo_bytes_are(fx->vmo, 3 * PAGE, PAGE, 0));
+  assert_true(vmo_bytes_are(other, 4 * PAGE, PAGE, 0));
+  assert_true(vmo_bytes_are(other, 3 * PAGE, PAGE, pat(0x40, 3)));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, fx->base, fx->len));
+  unmap_ok(fx->vmar, fx->base, fx->len);
   close_ok(other);
 }
 
 // COMMIT and the hints keep the contents; on a fresh VMO, COMMIT keeps zeros.
 static void op_range__commit_and_hints_keep_contents(void** state) {
   fixture_t* fx = *state;
-  map_at(fx, PERM_RW, fx->vmo, 0, 4);
-  map_at(fx, PERM_R, fx->vmo, 4, 4);
+  fixture_map_at(fx, PERM_RW, fx->vmo, 0, 4);
+  fixture_map_at(fx, PERM_R, fx->vmo, 4, 4);
   for (size_t i = 0; i < N_OPS; i++) {
     if (op_zeroes(kOps[i])) {
       continue;
@@ -217,17 +153,16 @@ static void op_range__commit_and_hints_keep_contents(void** state) {
                   vmar_op_range(fx->vmar, kOps[i], fx->base, 8 * PAGE));
     assert_true(vmo_intact(fx));
     for (size_t p = 0; p < 8; p++) {
-      assert_true(mem_is(page_addr(fx, p), PAGE, pat(0x40, p)));
+      assert_true(mem_is(fixture_page(fx, p), PAGE, pat(0x40, p)));
     }
   }
-  vmar_handle_t fresh = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(4 * PAGE, 0, &fresh));
+  vmar_handle_t fresh = vmo_new(4 * PAGE, 0);
   vmar_vaddr_t f = map_ok(fx->vmar, PERM_RW, 0, fresh, 0, 4 * PAGE);
   for (size_t i = 0; i < N_OPS; i++) {
     assert_status(VMAR_OK, vmar_op_range(fx->vmar, kOps[i], f, 4 * PAGE));
     assert_true(mem_is(f, 4 * PAGE, 0));
   }
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, fx->base, fx->len));
+  unmap_ok(fx->vmar, fx->base, fx->len);
   close_ok(fresh);
 }
 
@@ -237,7 +172,7 @@ static void op_range__commit_and_hints_keep_contents(void** state) {
 // Step 1: invalid handles are BAD_HANDLE, a VMO is WRONG_TYPE.
 static void op_range__bad_handles(void** state) {
   fixture_t* fx = *state;
-  vmar_vaddr_t a = map_at(fx, PERM_RW, fx->vmo, 0, 2);
+  vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 2);
   for (size_t i = 0; i < N_OPS; i++) {
     expect_op_fails(fx, VMAR_ERR_BAD_HANDLE, VMAR_HANDLE_INVALID, kOps[i], a,
                     PAGE);
@@ -245,13 +180,13 @@ static void op_range__bad_handles(void** state) {
   }
   expect_op_fails(fx, VMAR_ERR_BAD_HANDLE, 0x12345678u, 999u, a + 1, 0);
   expect_op_fails(fx, VMAR_ERR_WRONG_TYPE, fx->vmo, 999u, a + 1, 0);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, a, 2 * PAGE));
+  unmap_ok(fx->vmar, a, 2 * PAGE);
 }
 
 // Step 2: unknown ops (VMO-only codes too): INVALID_ARGS, before rights.
 static void op_range__unknown_op_invalid_args(void** state) {
   fixture_t* fx = *state;
-  vmar_vaddr_t a = map_at(fx, PERM_RW, fx->vmo, 0, 2);
+  vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 2);
   vmar_handle_t none =
       dup_without(fx->vmar, VMAR_RIGHT_READ | VMAR_RIGHT_WRITE);
   // (VMO_OP_LOCK is 3, which is VMAR_OP_MAP_RANGE; the other VMO-only codes
@@ -275,13 +210,13 @@ static void op_range__unknown_op_invalid_args(void** state) {
                     fx->base - PAGE, 0);
   }
   close_ok(none);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, a, 2 * PAGE));
+  unmap_ok(fx->vmar, a, 2 * PAGE);
 }
 
 // Step 3: each op's handle right; ACCESS_DENIED before every later check.
 static void op_range__handle_rights_access_denied(void** state) {
   fixture_t* fx = *state;
-  vmar_vaddr_t a = map_at(fx, PERM_RW, fx->vmo, 0, 4);
+  vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 4);
   vmar_handle_t nw = dup_without(fx->vmar, VMAR_RIGHT_WRITE);
   vmar_handle_t nr = dup_without(fx->vmar, VMAR_RIGHT_READ);
   vmar_handle_t none =
@@ -323,17 +258,14 @@ static void op_range__handle_rights_access_denied(void** state) {
   assert_status(VMAR_OK, vmar_op_range(nr, VMAR_OP_ZERO, a, PAGE));
   assert_true(mem_is(a, PAGE, 0));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
-  close_ok(dead_none);
-  close_ok(none);
-  close_ok(nr);
-  close_ok(nw);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, a, 4 * PAGE));
+  CLOSE_ALL_OK(dead_none, none, nr, nw);
+  unmap_ok(fx->vmar, a, 4 * PAGE);
 }
 
 // Step 5: len rounding to 0 or unaligned: INVALID_ARGS, before 6 and 7.
 static void op_range__len_zero_or_unaligned_invalid_args(void** state) {
   fixture_t* fx = *state;
-  vmar_vaddr_t a = map_at(fx, PERM_RW, fx->vmo, 0, 4);
+  vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 4);
   for (size_t i = 0; i < N_OPS; i++) {
     uint32_t op = kOps[i];
     expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op, a, 0);
@@ -350,13 +282,13 @@ static void op_range__len_zero_or_unaligned_invalid_args(void** state) {
     expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->dead, op, fx->dead_base + 1,
                     PAGE);
   }
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, a, 4 * PAGE));
+  unmap_ok(fx->vmar, a, 4 * PAGE);
 }
 
 // Step 6: a range not inside the VMAR is OUT_OF_RANGE, before BAD_STATE.
 static void op_range__outside_out_of_range(void** state) {
   fixture_t* fx = *state;
-  vmar_vaddr_t a = map_at(fx, PERM_RW, fx->vmo, 0, 4);
+  vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 4);
   for (size_t i = 0; i < N_OPS; i++) {
     uint32_t op = kOps[i];
     expect_op_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->vmar, op, fx->base - PAGE,
@@ -372,7 +304,7 @@ static void op_range__outside_out_of_range(void** state) {
     expect_op_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->dead, op, fx->dead_base,
                     9 * PAGE);
   }
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, a, 4 * PAGE));
+  unmap_ok(fx->vmar, a, 4 * PAGE);
 }
 
 // Step 7: a destroyed VMAR is BAD_STATE.
@@ -392,12 +324,11 @@ static void op_range__hole_bad_state(void** state) {
   for (size_t i = 0; i < N_OPS; i++) {
     expect_op_fails(fx, VMAR_ERR_BAD_STATE, fx->vmar, kOps[i], fx->base, PAGE);
   }
-  map_at(fx, PERM_RW, fx->vmo, 2, 2);
-  map_at(fx, PERM_RW, fx->vmo, 4, 2);
-  map_at(fx, PERM_RW, fx->vmo, 8, 2);
-  vmar_handle_t empty =
-      alloc_ok(fx->vmar, CAN_RW | VMAR_VM_SPECIFIC, 10 * PAGE, 2 * PAGE, NULL);
-  map_at(fx, PERM_RW, fx->vmo, 12, 2);
+  fixture_map_at(fx, PERM_RW, fx->vmo, 2, 2);
+  fixture_map_at(fx, PERM_RW, fx->vmo, 4, 2);
+  fixture_map_at(fx, PERM_RW, fx->vmo, 8, 2);
+  vmar_handle_t empty = fixture_sub(fx, CAN_RW, 10, 2, NULL);
+  fixture_map_at(fx, PERM_RW, fx->vmo, 12, 2);
   const size_t kRange[][2] = {
       {1, 2},  // hole at the start
       {2, 7},  // hole [6, 8) in the middle
@@ -409,76 +340,74 @@ static void op_range__hole_bad_state(void** state) {
   for (size_t i = 0; i < N_OPS; i++) {
     for (size_t r = 0; r < sizeof(kRange) / sizeof(kRange[0]); r++) {
       expect_op_fails(fx, VMAR_ERR_BAD_STATE, fx->vmar, kOps[i],
-                      page_addr(fx, kRange[r][0]), kRange[r][1] * PAGE);
+                      fixture_page(fx, kRange[r][0]), kRange[r][1] * PAGE);
     }
   }
   for (size_t p = 2; p < 14; p++) {
     if (p == 6 || p == 7 || p == 10 || p == 11) {
       continue;
     }
-    assert_true(mem_is(page_addr(fx, p), PAGE, pat(0x40, p)));
+    assert_true(mem_is(fixture_page(fx, p), PAGE, pat(0x40, p)));
   }
   // The mapped run [2, 6) on its own is fine.
   assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_COMMIT,
-                                       page_addr(fx, 2), 4 * PAGE));
+                                       fixture_page(fx, 2), 4 * PAGE));
   destroy_close(empty);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, fx->base, fx->len));
+  unmap_ok(fx->vmar, fx->base, fx->len);
 }
 
 // Step 9: into a sub-VMAR: never COMMIT/DECOMMIT/PREFETCH; OP_CHILDREN.
 static void op_range__sub_vmar_mapping(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t sa = 0;
-  vmar_handle_t sub =
-      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 4 * PAGE, 4 * PAGE, &sa);
-  vmar_vaddr_t inner = map_ok(sub, PERM_RW, 0, fx->vmo, 4 * PAGE, 4 * PAGE);
-  assert_int_equal(inner, sa);
-  map_at(fx, PERM_RW, fx->vmo, 2, 2);
+  vmar_handle_t sub = fixture_sub(fx, CAN_RW, 4, 4, &sa);
+  fixture_map_sub(fx, sub, sa, 4, 4);
+  fixture_map_at(fx, PERM_RW, fx->vmo, 2, 2);
   vmar_handle_t weak = dup_without(fx->vmar, VMAR_RIGHT_OP_CHILDREN);
   for (size_t i = 0; i < N_OPS; i++) {
     uint32_t op = kOps[i];
     bool never = op == VMAR_OP_COMMIT || op == VMAR_OP_DECOMMIT ||
                  op == VMAR_OP_PREFETCH;
     expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, weak, op, sa, PAGE);
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, weak, op, page_addr(fx, 2),
+    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, weak, op, fixture_page(fx, 2),
                     6 * PAGE);
     if (never) {
       expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op, sa, PAGE);
-      expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op, page_addr(fx, 2),
-                      6 * PAGE);
+      expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op,
+                      fixture_page(fx, 2), 6 * PAGE);
     } else if (!op_zeroes(op)) {
       assert_status(VMAR_OK,
-                    vmar_op_range(fx->vmar, op, page_addr(fx, 2), 6 * PAGE));
+                    vmar_op_range(fx->vmar, op, fixture_page(fx, 2), 6 * PAGE));
     }
     // The direct mapping alone never needs OP_CHILDREN.
     if (!op_zeroes(op)) {
       assert_status(VMAR_OK,
-                    vmar_op_range(weak, op, page_addr(fx, 2), 2 * PAGE));
+                    vmar_op_range(weak, op, fixture_page(fx, 2), 2 * PAGE));
       assert_status(VMAR_OK, vmar_op_range(sub, op, sa, 4 * PAGE));
     }
     assert_true(vmo_intact(fx));
   }
   // ZERO through the parent reaches into the sub-VMAR.
-  assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_ZERO, page_addr(fx, 3),
-                                       2 * PAGE));
-  assert_true(mem_is(page_addr(fx, 2), PAGE, pat(0x40, 2)));
-  assert_true(mem_is(page_addr(fx, 3), 2 * PAGE, 0));
-  assert_true(mem_is(page_addr(fx, 5), PAGE, pat(0x40, 5)));
+  assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_ZERO,
+                                       fixture_page(fx, 3), 2 * PAGE));
+  assert_true(mem_is(fixture_page(fx, 2), PAGE, pat(0x40, 2)));
+  assert_true(mem_is(fixture_page(fx, 3), 2 * PAGE, 0));
+  assert_true(mem_is(fixture_page(fx, 5), PAGE, pat(0x40, 5)));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
   // DECOMMIT through the sub-VMAR's handle.
   assert_status(VMAR_OK, vmar_op_range(sub, VMAR_OP_DECOMMIT, sa, PAGE));
-  assert_true(vmo_is(fx->vmo, 4 * PAGE, PAGE, 0));
+  assert_true(vmo_bytes_are(fx->vmo, 4 * PAGE, PAGE, 0));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
   close_ok(weak);
   destroy_close(sub);
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, fx->base, fx->len));
+  unmap_ok(fx->vmar, fx->base, fx->len);
 }
 
 // Step 10: the mapping's ceiling, not its current protection, decides.
 static void op_range__mapping_ceiling_access_denied(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t ro = dup_without(fx->vmo, VMAR_RIGHT_WRITE);
-  vmar_vaddr_t a = map_at(fx, PERM_R, ro, 0, 2);
+  vmar_vaddr_t a = fixture_map_at(fx, PERM_R, ro, 0, 2);
   close_ok(ro);
   for (size_t i = 0; i < N_OPS; i++) {
     if (op_needs_write(kOps[i])) {
@@ -490,34 +419,34 @@ static void op_range__mapping_ceiling_access_denied(void** state) {
   }
   assert_true(mem_is(a, PAGE, pat(0x40, 0)));
   // Mapped RW, then protected read-only: the ceiling still has WRITE.
-  vmar_vaddr_t b = map_at(fx, PERM_RW, fx->vmo, 4, 2);
+  vmar_vaddr_t b = fixture_map_at(fx, PERM_RW, fx->vmo, 4, 2);
   assert_status(VMAR_OK, vmar_protect(fx->vmar, PERM_R, b, 2 * PAGE));
   assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_DECOMMIT, b, PAGE));
   assert_true(mem_is(b, PAGE, 0));
   assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_ZERO, b + PAGE, PAGE));
-  assert_true(vmo_is(fx->vmo, 5 * PAGE, PAGE, 0));
+  assert_true(vmo_bytes_are(fx->vmo, 5 * PAGE, PAGE, 0));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
   // Mapped with no permissions from a handle without READ: the ceiling has
   // WRITE only. PREFETCH is refused; the WRITE ops are fine.
   vmar_handle_t wo = dup_without(fx->vmo, VMAR_RIGHT_READ);
-  vmar_vaddr_t c = map_at(fx, 0, wo, 8, 2);
+  vmar_vaddr_t c = fixture_map_at(fx, 0, wo, 8, 2);
   close_ok(wo);
   expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, fx->vmar, VMAR_OP_PREFETCH, c,
                   2 * PAGE);
   assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_COMMIT, c, 2 * PAGE));
   assert_true(vmo_intact(fx));
   assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_ZERO, c, PAGE));
-  assert_true(vmo_is(fx->vmo, 8 * PAGE, PAGE, 0));
-  assert_true(vmo_is(fx->vmo, 9 * PAGE, PAGE, pat(0x40, 9)));
+  assert_true(vmo_bytes_are(fx->vmo, 8 * PAGE, PAGE, 0));
+  assert_true(vmo_bytes_are(fx->vmo, 9 * PAGE, PAGE, pat(0x40, 9)));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
   // A range over a fine mapping and then a ceiling-limited one: the call
   // fails as a whole and the fine mapping is not zeroed either (design.md §2:
   // all or nothing).
-  vmar_vaddr_t d = map_at(fx, PERM_RW, fx->vmo, 2, 2);
+  vmar_vaddr_t d = fixture_map_at(fx, PERM_RW, fx->vmo, 2, 2);
   expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, fx->vmar, VMAR_OP_ZERO, a,
                   4 * PAGE);
   vmar_handle_t ro2 = dup_without(fx->vmo, VMAR_RIGHT_WRITE);
-  map_at(fx, PERM_R, ro2, 10, 2);
+  fixture_map_at(fx, PERM_R, ro2, 10, 2);
   close_ok(ro2);
   expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, fx->vmar, VMAR_OP_ZERO, c,
                   4 * PAGE);
@@ -525,11 +454,52 @@ static void op_range__mapping_ceiling_access_denied(void** state) {
                   4 * PAGE);
   assert_true(mem_is(d, PAGE, pat(0x40, 2)));
   assert_true(mem_is(d + PAGE, PAGE, pat(0x40, 3)));
-  assert_status(VMAR_OK, vmar_unmap(fx->vmar, fx->base, fx->len));
+  unmap_ok(fx->vmar, fx->base, fx->len);
+}
+
+// Bad input, as a table (bad_input.h): h1 the VMAR, opt the op, a the
+// address (top-relative), b len.
+
+static const bad_row_t kOpRangeBad[] = {
+    NOT_LIVE("vmar", H_NONE, VMAR_OP_COMMIT, PG(0), PG(1), V0, 0),
+    {"a VMO", WRONG_TYPE, H_VMO, H_NONE, VMAR_OP_COMMIT, PG(0), PG(1), V0, 0},
+    {"unknown op", INVALID_ARGS, H_TOP, H_NONE, BAD_OP, PG(0), PG(1), V0, 0},
+    {"VMO op UNLOCK (no VMAR twin)", INVALID_ARGS, H_TOP, H_NONE,
+     VMAR_VMO_OP_UNLOCK, PG(0), PG(1), V0, 0},
+    {"COMMIT, handle lacks WRITE", ACCESS_DENIED, H_TOP_RO, H_NONE,
+     VMAR_OP_COMMIT, PG(0), PG(1), V0, 0},
+    {"ZERO, handle lacks WRITE", ACCESS_DENIED, H_TOP_RO, H_NONE, VMAR_OP_ZERO,
+     PG(0), PG(1), V0, 0},
+    {"missing right checked before len 0", ACCESS_DENIED, H_TOP_RO, H_NONE,
+     VMAR_OP_DECOMMIT, PG(0), V0, V0, 0},
+    {"len 0", INVALID_ARGS, H_TOP, H_NONE, VMAR_OP_COMMIT, PG(0), V0, V0, 0},
+    {"addr not page-aligned", INVALID_ARGS, H_TOP, H_NONE, VMAR_OP_COMMIT,
+     PGB(0, 1), PG(1), V0, 0},
+    {"range past the end", OUT_OF_RANGE, H_TOP, H_NONE, VMAR_OP_COMMIT,
+     PG(TOP_PAGES - 1), PG(2), V0, 0},
+    {"range before the start", OUT_OF_RANGE, H_TOP, H_NONE, VMAR_OP_DONT_NEED,
+     PG(-1), PG(2), V0, 0},
+    {"outside checked before destroyed", OUT_OF_RANGE, H_DEAD, H_NONE,
+     VMAR_OP_COMMIT, PG(0), PG(2), V0, 0},
+    {"vmar destroyed", BAD_STATE, H_DEAD, H_NONE, VMAR_OP_COMMIT, PG(12), PG(1),
+     V0, 0},
+    {"a hole", BAD_STATE, H_TOP, H_NONE, VMAR_OP_COMMIT, PG(5), PG(1), V0, 0},
+    {"range running into a hole", BAD_STATE, H_TOP, H_NONE, VMAR_OP_DONT_NEED,
+     PG(4), PG(2), V0, 0},
+    {"COMMIT into a sub-VMAR", INVALID_ARGS, H_TOP, H_NONE, VMAR_OP_COMMIT,
+     PG(SUB_AT), PG(1), V0, 0},
+    {"DONT_NEED into a sub-VMAR without OP_CHILDREN", INVALID_ARGS,
+     H_TOP_NOOPCH, H_NONE, VMAR_OP_DONT_NEED, PG(SUB_AT), PG(1), V0, 0},
+    {"COMMIT on a mapping whose ceiling lacks WRITE", ACCESS_DENIED, H_TOP,
+     H_NONE, VMAR_OP_COMMIT, PG(4), PG(1), V0, 0},
+};
+
+static vmar_status_t op_range_row(const bad_call_t* c) {
+  return vmar_op_range(c->h1, (uint32_t)c->row->opt, c->addr, c->bz);
 }
 
 int main(void) {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) FIXTURE_TEST(f, &kFixture)
   const struct CMUnitTest tests[] = {
       T(op_range__decommit_zero_read_zero_everywhere),
       T(op_range__len_rounded_up),
@@ -544,7 +514,10 @@ int main(void) {
       T(op_range__hole_bad_state),
       T(op_range__sub_vmar_mapping),
       T(op_range__mapping_ceiling_access_denied),
+      BAD_INPUT_TEST(op_range__bad_input_exact_status, "vmar_op_range",
+                     kOpRangeBad, op_range_row),
   };
 #undef T
-  return cmocka_run_group_tests_name("api.op_range", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("api.op_range", tests, maps_group_setup,
+                                     bad_input_group_teardown);
 }

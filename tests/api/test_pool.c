@@ -13,10 +13,13 @@
 
 #include <stdlib.h>
 
+#include "bad_input.h"
+#include "fixture.h"
+
 #define NVMOS 3
 
-// A value no call ever writes: outputs that must stay untouched keep it.
-#define SENTINEL_HANDLE ((vmar_handle_t)0x5a5a5a5bu)
+// Values no call ever writes: outputs that must stay untouched keep them
+// (and SENTINEL_HANDLE, from fixture.h).
 #define SENTINEL_SIZE ((uint64_t)0x5a5a5a5a5a5a5a5au)
 #define SENTINEL_INDEX ((size_t)0x5a5a5a5au)
 
@@ -25,10 +28,10 @@
 typedef struct {
   vmar_vmo_pool_t* pool;
   vmar_handle_t vmos[NVMOS];
-} fixture_t;
+} pool_fixture_t;
 
 static int setup(void** state) {
-  fixture_t* f = calloc(1, sizeof(*f));
+  pool_fixture_t* f = calloc(1, sizeof(*f));
   if (f == NULL) {
     return -1;
   }
@@ -46,7 +49,7 @@ static int setup(void** state) {
 }
 
 static int teardown(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_destroy(f->pool);
   for (size_t i = 0; i < NVMOS; i++) {
     (void)vmar_handle_close(f->vmos[i]);
@@ -101,7 +104,7 @@ static void create__empty_pool_ok(void** state) {
 // Init duplicates the VMOs: counts and sizes are right, and the pool's
 // handles name the same objects but are its own (they survive the caller's).
 static void init__duplicates_vmos_ok(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   assert_int_equal(vmar_vmo_pool_total_buffers(f->pool), NVMOS);
   assert_int_equal(vmar_vmo_pool_free_buffers(f->pool), NVMOS);
   for (size_t i = 0; i < NVMOS; i++) {
@@ -116,7 +119,7 @@ static void init__duplicates_vmos_ok(void** state) {
   assert_int_not_equal(vmo, f->vmos[pages - 1]);
   assert_int_equal(koid_of(vmo), koid_of(f->vmos[pages - 1]));
   // Closing the caller's handle leaves the pool's working.
-  assert_status(VMAR_OK, vmar_handle_close(f->vmos[pages - 1]));
+  close_ok(f->vmos[pages - 1]);
   f->vmos[pages - 1] = VMAR_HANDLE_INVALID;
   uint8_t byte = 0x77;
   assert_status(VMAR_OK, vmar_vmo_write(vmo, &byte, 0, 1));
@@ -126,7 +129,7 @@ static void init__duplicates_vmos_ok(void** state) {
 // NULL pool, or NULL |vmos| with n > 0: INVALID_ARGS; NULL with n == 0
 // empties the pool.
 static void init__bad_args_invalid_args(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_vmo_pool_init(NULL, f->vmos, NVMOS));
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_vmo_pool_init(f->pool, NULL, 1));
@@ -139,7 +142,7 @@ static void init__bad_args_invalid_args(void** state) {
 // A bad handle in the list: its status (BAD_HANDLE, WRONG_TYPE,
 // ACCESS_DENIED from duplicate) and the pool is left empty.
 static void init__bad_handle_leaves_empty(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_handle_t list[2] = {f->vmos[0], VMAR_HANDLE_INVALID};
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_vmo_pool_init(f->pool, list, 2));
   assert_int_equal(vmar_vmo_pool_total_buffers(f->pool), 0);
@@ -167,13 +170,13 @@ static void init__bad_handle_leaves_empty(void** state) {
   // The caller's handles are untouched.
   assert_true(handle_alive(f->vmos[0]));
   assert_true(handle_alive(nodup));
-  assert_status(VMAR_OK, vmar_handle_close(nodup));
+  close_ok(nodup);
 }
 
 // Init again replaces the contents; buffers of the old pool past the new
 // count are invalid.
 static void init__again_replaces(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_buffer_t bufs[NVMOS];
   size_t big = 0;
   for (size_t i = 0; i < NVMOS; i++) {
@@ -189,12 +192,60 @@ static void init__again_replaces(void** state) {
   assert_status(VMAR_ERR_BAD_STATE, vmar_vmo_pool_buffer_release(&bufs[big]));
 }
 
+// Bad input, as tables (bad_input.h). create: NULL1 no output pointer;
+// init: a count of VMOs (RAW), h1 the one VMO, of a pool (NULL1: none) with
+// no buffers; NULL2: no VMO array.
+
+static const bad_row_t kCreateBad[] = {
+    {"out NULL", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, NULL1},
+};
+
+static vmar_status_t create_row(const bad_call_t* c) {
+  vmar_vmo_pool_t* p = NULL;
+  vmar_status_t st = vmar_vmo_pool_create(c->n1 ? NULL : &p);
+  vmar_vmo_pool_destroy(p);
+  return st;
+}
+
+// A pool of |n| buffers, each a duplicate of |vmo|.
+static vmar_vmo_pool_t* make_pool(size_t n, vmar_handle_t vmo) {
+  vmar_vmo_pool_t* p = NULL;
+  assert_status(VMAR_OK, vmar_vmo_pool_create(&p));
+  vmar_handle_t v[2] = {vmo, vmo};
+  assert_status(VMAR_OK, vmar_vmo_pool_init(p, v, n));
+  return p;
+}
+
+static const bad_row_t kInitBad[] = {
+    {"pool NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 1), V0, V0,
+     RAW | NULL1},
+    {"vmos NULL with a count", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 1), V0,
+     V0, RAW | NULL2},
+    {"a stale VMO", BAD_HANDLE, H_STALE, H_NONE, 0, PGB(0, 1), V0, V0, RAW},
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, 0, PGB(0, 1), V0, V0, RAW},
+    {"a VMO without DUPLICATE", ACCESS_DENIED, H_VMO_NODUP, H_NONE, 0,
+     PGB(0, 1), V0, V0, RAW},
+};
+
+// A failing row leaves the pool empty.
+static vmar_status_t init_row(const bad_call_t* c) {
+  vmar_vmo_pool_t* p = make_pool(0, c->fx->h[H_VMO]);
+  vmar_handle_t v[1] = {c->h1};
+  vmar_status_t st =
+      vmar_vmo_pool_init(c->n1 ? NULL : p, c->n2 ? NULL : v, c->az);
+  if (st != VMAR_OK) {
+    assert_int_equal(vmar_vmo_pool_total_buffers(p), 0);
+  }
+  vmar_vmo_pool_destroy(p);
+  return st;
+}
+
 // ---------------------------------------------------------------------------
 // Lending
 
 // The most recently freed buffer is lent next; none free: NO_RESOURCES.
 static void lock__lifo_order(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_buffer_t b[NVMOS];
   bool seen[NVMOS + 1] = {false};
   for (size_t i = 0; i < NVMOS; i++) {
@@ -231,7 +282,7 @@ static void lock__lifo_order(void** state) {
 
 // NULL pool or |out|: INVALID_ARGS, nothing lent.
 static void lock__null_args_invalid_args(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_buffer_t b = VMAR_VMO_POOL_BUFFER_INIT;
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_vmo_pool_lock_buffer_for_write(NULL, &b));
@@ -244,7 +295,7 @@ static void lock__null_args_invalid_args(void** state) {
 // Releasing invalidates the buffer; a stale copy gets NOT_FOUND; the
 // invalidated one BAD_STATE; NULL INVALID_ARGS.
 static void buffer_release__free_buffer_not_found(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_buffer_t b = VMAR_VMO_POOL_BUFFER_INIT;
   assert_status(VMAR_OK, vmar_vmo_pool_lock_buffer_for_write(f->pool, &b));
   vmar_vmo_pool_buffer_t copy = b;
@@ -262,7 +313,7 @@ static void buffer_release__free_buffer_not_found(void** state) {
 // Releasing the write lock keeps the buffer out of the free list until it is
 // released by index.
 static void release_write_lock__keeps_buffer_out(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_buffer_t b = VMAR_VMO_POOL_BUFFER_INIT;
   size_t pages = lock_pages(f->pool, &b);
   size_t index = SENTINEL_INDEX;
@@ -291,7 +342,7 @@ static void release_write_lock__keeps_buffer_out(void** state) {
 
 // Misuse of the write-lock release and of release-by-index.
 static void release_write_lock__bad_args(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   size_t index = SENTINEL_INDEX;
   vmar_vmo_pool_buffer_t invalid = VMAR_VMO_POOL_BUFFER_INIT;
   assert_status(VMAR_ERR_INVALID_ARGS,
@@ -315,7 +366,7 @@ static void release_write_lock__bad_args(void** state) {
 
 // Reset puts every lent and read-locked buffer back; NULL is a no-op.
 static void reset__frees_everything(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_buffer_t a = VMAR_VMO_POOL_BUFFER_INIT;
   vmar_vmo_pool_buffer_t b = VMAR_VMO_POOL_BUFFER_INIT;
   assert_status(VMAR_OK, vmar_vmo_pool_lock_buffer_for_write(f->pool, &a));
@@ -339,13 +390,131 @@ static void reset__frees_everything(void** state) {
   vmar_vmo_pool_reset(f->pool);
 }
 
+// Bad input, as tables (bad_input.h), on pools of duplicates of the
+// fixture's VMO. lock: a pool of a buffers (RAW), all lent out first when
+// BUSY; NULL1 no pool, NULL2 no output buffer.
+
+static const bad_row_t kLockBad[] = {
+    {"pool NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 2), V0, V0,
+     RAW | NULL1},
+    {"out NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 2), V0, V0,
+     RAW | NULL2},
+    {"every buffer lent out", NO_RESOURCES, H_NONE, H_NONE, 0, PGB(0, 2), V0,
+     V0, RAW | BUSY},
+    {"empty pool", NO_RESOURCES, H_NONE, H_NONE, 0, PGB(0, 0), V0, V0, RAW},
+};
+
+// A failing row leaves the output buffer invalid.
+static vmar_status_t lock_row(const bad_call_t* c) {
+  vmar_vmo_pool_t* p = make_pool(c->az, c->fx->h[H_VMO]);
+  vmar_vmo_pool_buffer_t bufs[2] = {VMAR_VMO_POOL_BUFFER_INIT,
+                                    VMAR_VMO_POOL_BUFFER_INIT};
+  if (c->row->flags & BUSY) {
+    for (size_t i = 0; i < c->az; i++) {
+      assert_status(VMAR_OK, vmar_vmo_pool_lock_buffer_for_write(p, &bufs[i]));
+    }
+  }
+  vmar_vmo_pool_buffer_t out = VMAR_VMO_POOL_BUFFER_INIT;
+  vmar_status_t st = vmar_vmo_pool_lock_buffer_for_write(c->n1 ? NULL : p,
+                                                         c->n2 ? NULL : &out);
+  if (st != VMAR_OK) {
+    assert_null(out.pool);
+  }
+  vmar_vmo_pool_destroy(p);
+  return st;
+}
+
+// The calls on one lent buffer of a pool of 2 (EMPTY: on a buffer that was
+// never lent); NULL1: no buffer, NULL2: no output.
+enum {
+  BUFFER_RELEASE,
+  BUFFER_RELEASE_WRITE_LOCK,
+  BUFFER_SIZE,
+  BUFFER_ADDR,
+  BUFFER_VMO,
+};
+
+static vmar_status_t buffer_row(const bad_call_t* c) {
+  vmar_vmo_pool_t* p = make_pool(2, c->fx->h[H_VMO]);
+  vmar_vmo_pool_buffer_t pb = VMAR_VMO_POOL_BUFFER_INIT;
+  if (!(c->row->flags & EMPTY)) {
+    assert_status(VMAR_OK, vmar_vmo_pool_lock_buffer_for_write(p, &pb));
+  }
+  vmar_vmo_pool_buffer_t* bp = c->n1 ? NULL : &pb;
+  vmar_status_t st;
+  switch (c->call) {
+  case BUFFER_RELEASE:
+    st = vmar_vmo_pool_buffer_release(bp);
+    break;
+  case BUFFER_RELEASE_WRITE_LOCK:
+    st = vmar_vmo_pool_buffer_release_write_lock(bp, c->out2);
+    break;
+  case BUFFER_SIZE:
+    st = vmar_vmo_pool_buffer_size(bp, c->out2);
+    break;
+  case BUFFER_ADDR:
+    st = vmar_vmo_pool_buffer_virtual_address(bp, c->out2);
+    break;
+  default:
+    st = vmar_vmo_pool_buffer_vmo(bp, c->out2);
+    break;
+  }
+  vmar_vmo_pool_destroy(p);
+  return st;
+}
+
+// The rows of every call on a lent buffer with an output |out|: no buffer,
+// no output, a buffer that was never lent.
+#define BUFFER_ROWS(out)                                                       \
+  {"buffer NULL", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, NULL1},         \
+      {out " NULL", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, NULL2}, {     \
+    "buffer not valid", BAD_STATE, H_NONE, H_NONE, 0, V0, V0, V0, EMPTY        \
+  }
+
+static const bad_row_t kBufferReleaseBad[] = {
+    {"buffer NULL", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, NULL1},
+    {"buffer not valid", BAD_STATE, H_NONE, H_NONE, 0, V0, V0, V0, EMPTY},
+};
+
+static const bad_row_t kReleaseWriteLockBad[] = {
+    BUFFER_ROWS("index"),
+};
+
+enum { INDEX_RELEASE, INDEX_SIZE_AT };
+
+// release_buffer and buffer_size_at: a the index (RAW) into a pool of 2
+// whose buffer 0 is lent (FREED: none is); NULL1 no pool, NULL2 no output.
+static vmar_status_t index_row(const bad_call_t* c) {
+  const bool release = c->call == INDEX_RELEASE;
+  vmar_vmo_pool_t* p = make_pool(2, c->fx->h[H_VMO]);
+  vmar_vmo_pool_buffer_t pb = VMAR_VMO_POOL_BUFFER_INIT;
+  if (!(c->row->flags & FREED)) {
+    assert_status(VMAR_OK, vmar_vmo_pool_lock_buffer_for_write(p, &pb));
+  }
+  vmar_vmo_pool_t* arg = c->n1 ? NULL : p;
+  vmar_status_t st = release
+                         ? vmar_vmo_pool_release_buffer(arg, c->az)
+                         : vmar_vmo_pool_buffer_size_at(arg, c->az, c->out2);
+  vmar_vmo_pool_destroy(p);
+  return st;
+}
+
+static const bad_row_t kReleaseBufferBad[] = {
+    {"pool NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 0), V0, V0,
+     RAW | NULL1},
+    {"index out of range", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 2), V0, V0,
+     RAW},
+    {"index already free", NOT_FOUND, H_NONE, H_NONE, 0, PGB(0, 1), V0, V0,
+     RAW | FREED},
+};
+
 // ---------------------------------------------------------------------------
 // Mapping and pinning
 
 // Mapped buffers are writable at their address and the writes are visible
 // through the buffer's VMO and the caller's handle.
 static void map_vmos__writable_visible_in_vmo(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_buffer_t b = VMAR_VMO_POOL_BUFFER_INIT;
   assert_status(VMAR_OK, vmar_vmo_pool_lock_buffer_for_write(f->pool, &b));
   void* addr = &b;
@@ -389,7 +558,7 @@ static void map_vmos__writable_visible_in_vmo(void** state) {
 // Destroy unmaps every mapping and closes the pool's handles, lent buffers
 // included.
 static void destroy__unmaps_and_closes(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   assert_status(VMAR_OK, vmar_vmo_pool_map_vmos(f->pool));
   vmar_vmo_pool_buffer_t b = VMAR_VMO_POOL_BUFFER_INIT;
   size_t pages = lock_pages(f->pool, &b);
@@ -407,7 +576,7 @@ static void destroy__unmaps_and_closes(void** state) {
 // A VMO the pool cannot map (no MAP right): vmar_map's ACCESS_DENIED and the
 // pool is left empty, with nothing mapped.
 static void map_vmos__failure_empties_pool(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_handle_t nomap = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK,
                 vmar_handle_duplicate(f->vmos[2],
@@ -422,15 +591,41 @@ static void map_vmos__failure_empties_pool(void** state) {
   assert_int_equal(vmar_vmo_pool_free_buffers(f->pool), 0);
   assert_vma_count(maps);
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_vmo_pool_map_vmos(NULL));
-  assert_status(VMAR_OK, vmar_handle_close(nomap));
+  close_ok(nomap);
 }
 
 // Pinning needs an IOMMU: NOT_SUPPORTED (INVALID_ARGS for NULL).
 static void pin_vmos__not_supported(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   assert_status(VMAR_ERR_NOT_SUPPORTED, vmar_vmo_pool_pin_vmos(f->pool));
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_vmo_pool_pin_vmos(NULL));
   assert_int_equal(vmar_vmo_pool_total_buffers(f->pool), NVMOS);
+}
+
+// Bad input, as tables (bad_input.h): a pool of one duplicate of h1 (or of
+// the fixture's VMO); NULL1: no pool.
+
+static const bad_row_t kMapVmosBad[] = {
+    {"pool NULL", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, NULL1},
+    {"a VMO without MAP", ACCESS_DENIED, H_VMO_NOMAP, H_NONE, 0, V0, V0, V0, 0},
+};
+
+static const bad_row_t kPinVmosBad[] = {
+    {"pool NULL", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, NULL1},
+    {"no IOMMU on a host", NOT_SUPPORTED, H_NONE, H_NONE, 0, V0, V0, V0, POSIX},
+};
+
+enum { VMOS_MAP, VMOS_PIN };
+
+static vmar_status_t vmos_row(const bad_call_t* c) {
+  const bool map = c->call == VMOS_MAP;
+  vmar_handle_t vmo = c->row->h1 == H_NONE ? c->fx->h[H_VMO] : c->h1;
+  vmar_vmo_pool_t* p = make_pool(1, vmo);
+  vmar_vmo_pool_t* arg = c->n1 ? NULL : p;
+  vmar_status_t st =
+      map ? vmar_vmo_pool_map_vmos(arg) : vmar_vmo_pool_pin_vmos(arg);
+  vmar_vmo_pool_destroy(p);
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -439,7 +634,7 @@ static void pin_vmos__not_supported(void** state) {
 // An invalid buffer: BAD_STATE from every accessor, outputs untouched; NULL
 // arguments: INVALID_ARGS.
 static void accessors__invalid_buffer_bad_state(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   vmar_vmo_pool_buffer_t zero;
   memset(&zero, 0, sizeof(zero));
   assert_buffer_invalid(&zero);
@@ -469,7 +664,7 @@ static void accessors__invalid_buffer_bad_state(void** state) {
 // buffer_size_at: NULL pool or output, or an index out of range:
 // INVALID_ARGS; counts of NULL are 0.
 static void buffer_size_at__bad_args_invalid_args(void** state) {
-  fixture_t* f = *state;
+  pool_fixture_t* f = *state;
   uint64_t size = SENTINEL_SIZE;
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_vmo_pool_buffer_size_at(NULL, 0, &size));
@@ -482,37 +677,86 @@ static void buffer_size_at__bad_args_invalid_args(void** state) {
   assert_int_equal(vmar_vmo_pool_free_buffers(NULL), 0);
 }
 
+// Bad input, as tables (bad_input.h): see buffer_row and index_row.
+
+static const bad_row_t kBufferSizeAtBad[] = {
+    {"pool NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 0), V0, V0,
+     RAW | NULL1},
+    {"size NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 0), V0, V0,
+     RAW | NULL2},
+    {"index out of range", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 2), V0, V0,
+     RAW},
+};
+
+static const bad_row_t kBufferSizeBad[] = {
+    BUFFER_ROWS("size"),
+};
+
+static const bad_row_t kBufferAddrBad[] = {
+    BUFFER_ROWS("addr"),
+    {"VMOs not mapped", BAD_STATE, H_NONE, H_NONE, 0, V0, V0, V0, 0},
+};
+
+static const bad_row_t kBufferVmoBad[] = {
+    BUFFER_ROWS("vmo"),
+};
+
 int main(void) {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(create__empty_pool_ok),
-      cmocka_unit_test_setup_teardown(init__duplicates_vmos_ok, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(init__bad_args_invalid_args, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(init__bad_handle_leaves_empty, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(init__again_replaces, setup, teardown),
-      cmocka_unit_test_setup_teardown(lock__lifo_order, setup, teardown),
-      cmocka_unit_test_setup_teardown(lock__null_args_invalid_args, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(buffer_release__free_buffer_not_found,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(release_write_lock__keeps_buffer_out,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(release_write_lock__bad_args, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(reset__frees_everything, setup, teardown),
-      cmocka_unit_test_setup_teardown(map_vmos__writable_visible_in_vmo, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(destroy__unmaps_and_closes, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(map_vmos__failure_empties_pool, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(pin_vmos__not_supported, setup, teardown),
-      cmocka_unit_test_setup_teardown(accessors__invalid_buffer_bad_state,
-                                      setup, teardown),
-      cmocka_unit_test_setup_teardown(buffer_size_at__bad_args_invalid_args,
-                                      setup, teardown),
+      BAD_INPUT_TEST(create__bad_input_exact_status, "vmar_vmo_pool_create",
+                     kCreateBad, create_row),
+      T(init__duplicates_vmos_ok),
+      T(init__bad_args_invalid_args),
+      T(init__bad_handle_leaves_empty),
+      T(init__again_replaces),
+      BAD_INPUT_TEST(init__bad_input_exact_status, "vmar_vmo_pool_init",
+                     kInitBad, init_row),
+      T(lock__lifo_order),
+      T(lock__null_args_invalid_args),
+      BAD_INPUT_TEST(lock__bad_input_exact_status,
+                     "vmar_vmo_pool_lock_buffer_for_write", kLockBad, lock_row),
+      T(buffer_release__free_buffer_not_found),
+      BAD_INPUT_TEST_OF(buffer_release__bad_input_exact_status,
+                        "vmar_vmo_pool_buffer_release", kBufferReleaseBad,
+                        buffer_row, BUFFER_RELEASE),
+      T(release_write_lock__keeps_buffer_out),
+      T(release_write_lock__bad_args),
+      BAD_INPUT_TEST_OF(release_write_lock__bad_input_exact_status,
+                        "vmar_vmo_pool_buffer_release_write_lock",
+                        kReleaseWriteLockBad, buffer_row,
+                        BUFFER_RELEASE_WRITE_LOCK),
+      BAD_INPUT_TEST_OF(release_buffer__bad_input_exact_status,
+                        "vmar_vmo_pool_release_buffer", kReleaseBufferBad,
+                        index_row, INDEX_RELEASE),
+      T(reset__frees_everything),
+      T(map_vmos__writable_visible_in_vmo),
+      T(destroy__unmaps_and_closes),
+      T(map_vmos__failure_empties_pool),
+      BAD_INPUT_TEST_OF(map_vmos__bad_input_exact_status,
+                        "vmar_vmo_pool_map_vmos", kMapVmosBad, vmos_row,
+                        VMOS_MAP),
+      T(pin_vmos__not_supported),
+      BAD_INPUT_TEST_OF(pin_vmos__bad_input_exact_status,
+                        "vmar_vmo_pool_pin_vmos", kPinVmosBad, vmos_row,
+                        VMOS_PIN),
+      T(accessors__invalid_buffer_bad_state),
+      T(buffer_size_at__bad_args_invalid_args),
+      BAD_INPUT_TEST_OF(buffer_size_at__bad_input_exact_status,
+                        "vmar_vmo_pool_buffer_size_at", kBufferSizeAtBad,
+                        index_row, INDEX_SIZE_AT),
+      BAD_INPUT_TEST_OF(buffer_size__bad_input_exact_status,
+                        "vmar_vmo_pool_buffer_size", kBufferSizeBad, buffer_row,
+                        BUFFER_SIZE),
+      BAD_INPUT_TEST_OF(buffer_virtual_address__bad_input_exact_status,
+                        "vmar_vmo_pool_buffer_virtual_address", kBufferAddrBad,
+                        buffer_row, BUFFER_ADDR),
+      BAD_INPUT_TEST_OF(buffer_vmo__bad_input_exact_status,
+                        "vmar_vmo_pool_buffer_vmo", kBufferVmoBad, buffer_row,
+                        BUFFER_VMO),
   };
-  return cmocka_run_group_tests_name("api.pool", tests, NULL, NULL);
+#undef T
+  return cmocka_run_group_tests_name("api.pool", tests, NULL,
+                                     bad_input_group_teardown);
 }

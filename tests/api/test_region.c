@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-// Sentinels preset into out-parameters: a failing call must leave them alone.
-#define SENTINEL_HANDLE ((vmar_handle_t)0x5EEDF00Du)
-#define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
+#include "bad_input.h"
+#include "fixture.h"
 
 // Size of the per-test parent: room for 1 MiB alignments and many children.
 #define PARENT_BYTES ((size_t)16 << 20)
@@ -18,33 +17,17 @@
 // Default entropy (design.md §6); restored after tests that change it.
 #define DEFAULT_ENTROPY_BITS 30u
 
-#define RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
+// Per-test: a fresh top-level VMAR with CAN_MAP_READ|WRITE|SPECIFIC.
+static const fixture_params_t kFixture = {
+    .bytes = PARENT_BYTES,
+    .options = CAN_RW | CAN_SPEC,
+};
 
-// Per-test state: a fresh top-level VMAR with CAN_MAP_READ|WRITE|SPECIFIC.
-typedef struct fixture {
-  vmar_handle_t parent;
-  vmar_info_t info;
-} fixture_t;
-
-static size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
-
-// The ALIGN_* option that requests 2^shift bytes.
-static vmar_vm_option_t align_option(unsigned shift) {
-  return (vmar_vm_option_t)shift << VMAR_VM_ALIGN_BASE;
-}
-
-static unsigned page_shift(void) {
-  unsigned s = 0;
-  while (((size_t)1 << s) < PAGE) {
-    s++;
-  }
-  return s;
-}
-
-static void assert_inside(vmar_vaddr_t a, size_t size, const vmar_info_t* p) {
-  assert_true(a >= p->base);
+static void assert_inside(vmar_vaddr_t a, size_t size, vmar_vaddr_t base,
+                          size_t len) {
+  assert_true(a >= base);
   assert_true(a + size > a);
-  assert_true(a + size <= p->base + p->len);
+  assert_true(a + size <= base + len);
 }
 
 // Proves |vmar| has no children: the only full-size child fits at its base.
@@ -54,21 +37,6 @@ static void assert_vmar_empty(vmar_handle_t vmar) {
   vmar_handle_t h = alloc_ok(vmar, 0, 0, info.len, &a);
   assert_int_equal(a, info.base);
   destroy_close(h);
-}
-
-// Number of mappings (VMAs) that intersect [start, start + len).
-static size_t maps_count_in(uintptr_t start, size_t len) {
-  size_t cap = test_maps_read(NULL, 0) + 64;
-  test_map_entry_t* all = malloc(cap * sizeof(*all));
-  assert_non_null(all);
-  size_t n = test_maps_read(all, cap);
-  assert_true(n > 0 && n <= cap);
-  size_t hits = 0;
-  for (size_t i = 0; i < n; i++) {
-    hits += all[i].start < start + len && all[i].end > start;
-  }
-  free(all);
-  return hits;
 }
 
 // The running test's fixture, for checks inside helpers.
@@ -81,11 +49,11 @@ static vmar_handle_t misaligned_child(const fixture_t* fx,
                                       vmar_vm_option_t options, size_t size,
                                       vmar_vaddr_t* base) {
   size_t big = (size_t)2 << 20;
-  size_t off = round_up(fx->info.base, big) - fx->info.base + PAGE;
-  assert_true(off + size <= fx->info.len);
-  vmar_handle_t c = alloc_ok(
-      fx->parent, options | VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC, off,
-      size, base);
+  size_t off = round_up(fx->base, big) - fx->base + PAGE;
+  assert_true(off + size <= fx->len);
+  vmar_handle_t c =
+      alloc_ok(fx->vmar, options | VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC,
+               off, size, base);
   assert_int_equal(*base % big, PAGE);
   return c;
 }
@@ -100,8 +68,7 @@ static void expect_alloc_fails(vmar_status_t expected, vmar_handle_t parent,
   vmar_handle_t child = SENTINEL_HANDLE;
   vmar_vaddr_t addr = SENTINEL_ADDR;
   reserved_snapshot_t before = reserved_take();
-  size_t vmas =
-      g_fx != NULL ? maps_count_in(g_fx->info.base, g_fx->info.len) : 0;
+  size_t vmas = g_fx != NULL ? maps_count_in(g_fx->base, g_fx->len) : 0;
   assert_status(expected,
                 vmar_allocate(parent, options, offset, size, &child, &addr));
   assert_int_equal(child, SENTINEL_HANDLE);
@@ -109,8 +76,8 @@ static void expect_alloc_fails(vmar_status_t expected, vmar_handle_t parent,
   assert_int_equal(reserved_new_bytes(&before), 0);
   reserved_free(&before);
   if (g_fx != NULL) {
-    assert_int_equal(maps_count_in(g_fx->info.base, g_fx->info.len), vmas);
-    assert_true(test_maps_range_reserved(g_fx->info.base, g_fx->info.len));
+    assert_int_equal(maps_count_in(g_fx->base, g_fx->len), vmas);
+    assert_true(test_maps_range_reserved(g_fx->base, g_fx->len));
   }
 }
 
@@ -123,44 +90,18 @@ static void expect_alloc_fails_empty(vmar_status_t expected,
   assert_vmar_empty(parent);
 }
 
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count(); // warm up the parser's allocations
-  return 0;
-}
-
+// The fixture, with g_fx set for the checks in helpers.
 static int setup(void** state) {
-  fixture_t* fx = calloc(1, sizeof(*fx));
-  if (fx == NULL) {
-    return -1;
-  }
-  size_t len = round_up(PARENT_BYTES, PAGE);
-  vmar_vaddr_t addr = 0;
-  if (vmar_allocate(vmar_root_self(), RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, len,
-                    &fx->parent, &addr) != VMAR_OK) {
-    free(fx);
-    return -1;
-  }
-  fx->info.base = addr;
-  fx->info.len = len;
-  g_fx = fx;
-  *state = fx;
-  return 0;
+  int rc = fixture_setup(state);
+  g_fx = rc == 0 ? *state : NULL;
+  return rc;
 }
 
+// The fixture's teardown, after the default entropy is back.
 static int teardown(void** state) {
-  fixture_t* fx = *state;
   g_fx = NULL;
   (void)test_set_entropy_bits(DEFAULT_ENTROPY_BITS);
-  int rc = 0;
-  if (vmar_destroy(fx->parent) != VMAR_OK) {
-    rc = -1;
-  }
-  if (vmar_handle_close(fx->parent) != VMAR_OK) {
-    rc = -1;
-  }
-  free(fx);
-  return rc;
+  return fixture_teardown(state);
 }
 
 // ---------------------------------------------------------------------------
@@ -197,8 +138,8 @@ static void root_self__info_contains_children(void** state) {
   assert_int_equal(root.base % PAGE, 0);
   assert_int_equal(root.len % PAGE, 0);
   assert_true(root.len > PARENT_BYTES);
-  assert_true(fx->info.base >= root.base);
-  assert_true(fx->info.base + fx->info.len <= root.base + root.len);
+  assert_true(fx->base >= root.base);
+  assert_true(fx->base + fx->len <= root.base + root.len);
 }
 
 // ---------------------------------------------------------------------------
@@ -208,34 +149,33 @@ static void root_self__info_contains_children(void** state) {
 static void allocate__plain_child_ok(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, 0, 0, 3 * PAGE, &a);
+  vmar_handle_t h = alloc_ok(fx->vmar, 0, 0, 3 * PAGE, &a);
   vmar_info_t info = info_of(h);
   assert_int_equal(info.base, a);
   assert_int_equal(info.len, 3 * PAGE);
-  assert_true(a >= fx->info.base);
-  assert_true(a + 3 * PAGE <= fx->info.base + fx->info.len);
+  assert_true(a >= fx->base);
+  assert_true(a + 3 * PAGE <= fx->base + fx->len);
   vmar_rights_t rights = 0;
   assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
   assert_int_equal(rights, 0x00208003u);
   destroy_close(h);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // A full-size child always lands at the parent's base (random or compact).
 static void allocate__full_size_at_base(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, 0, 0, fx->info.len, &a);
-  assert_int_equal(a, fx->info.base);
+  vmar_handle_t h = alloc_ok(fx->vmar, 0, 0, fx->len, &a);
+  assert_int_equal(a, fx->base);
   // Inside it, a COMPACT grandchild of full size lands at the same base.
   vmar_vaddr_t ga = 0;
-  vmar_handle_t c = alloc_ok(h, VMAR_VM_COMPACT, 0, fx->info.len, &ga);
+  vmar_handle_t c = alloc_ok(h, VMAR_VM_COMPACT, 0, fx->len, &ga);
   vmar_vaddr_t gga = 0;
-  vmar_handle_t g = alloc_ok(c, 0, 0, fx->info.len, &gga);
-  assert_int_equal(ga, fx->info.base);
-  assert_int_equal(gga, fx->info.base);
-  assert_status(VMAR_OK, vmar_handle_close(g));
-  assert_status(VMAR_OK, vmar_handle_close(c));
+  vmar_handle_t g = alloc_ok(c, 0, 0, fx->len, &gga);
+  assert_int_equal(ga, fx->base);
+  assert_int_equal(gga, fx->base);
+  CLOSE_ALL_OK(g, c);
   destroy_close(h);
 }
 
@@ -257,14 +197,13 @@ static void allocate__can_map_bits_set_handle_rights(void** state) {
       opts |= VMAR_VM_CAN_MAP_EXECUTE;
       want |= VMAR_RIGHT_EXECUTE;
     }
-    vmar_handle_t h = alloc_ok(vmar_root_self(), opts, 0, PAGE, NULL);
+    vmar_handle_t h = alloc_top(opts, PAGE, NULL);
     vmar_rights_t rights = 0;
     assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
     assert_int_equal(rights, want);
     // CAN_MAP_SPECIFIC and COMPACT add no right.
-    vmar_handle_t s = alloc_ok(
-        vmar_root_self(), opts | VMAR_VM_CAN_MAP_SPECIFIC | VMAR_VM_COMPACT, 0,
-        PAGE, NULL);
+    vmar_handle_t s = alloc_top(
+        opts | VMAR_VM_CAN_MAP_SPECIFIC | VMAR_VM_COMPACT, PAGE, NULL);
     assert_status(VMAR_OK, vmar_handle_get_rights(s, &rights));
     assert_int_equal(rights, want);
     destroy_close(s);
@@ -275,7 +214,7 @@ static void allocate__can_map_bits_set_handle_rights(void** state) {
 // CAN_MAP_SPECIFIC is exempt from the ceiling: a child may have it anyway.
 static void allocate__can_map_specific_exempt_ok(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t plain = alloc_ok(fx->parent, RW, 0, 64 * PAGE, NULL);
+  vmar_handle_t plain = alloc_ok(fx->vmar, CAN_RW, 0, 64 * PAGE, NULL);
   vmar_handle_t c =
       alloc_ok(plain, VMAR_VM_CAN_MAP_SPECIFIC | VMAR_VM_CAN_MAP_READ, 0,
                16 * PAGE, NULL);
@@ -284,21 +223,20 @@ static void allocate__can_map_specific_exempt_ok(void** state) {
   vmar_vaddr_t ga = 0;
   vmar_handle_t g = alloc_ok(c, VMAR_VM_SPECIFIC, 4 * PAGE, PAGE, &ga);
   assert_int_equal(ga, ci.base + 4 * PAGE);
-  assert_status(VMAR_OK, vmar_handle_close(g));
-  assert_status(VMAR_OK, vmar_handle_close(c));
+  CLOSE_ALL_OK(g, c);
   destroy_close(plain);
 }
 
 // A parent handle with READ but not WRITE may still create CAN_MAP_READ.
 static void allocate__reduced_parent_handle_subset_ok(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t ro = dup_without(fx->parent, VMAR_RIGHT_WRITE);
+  vmar_handle_t ro = dup_without(fx->vmar, VMAR_RIGHT_WRITE);
   vmar_handle_t h = alloc_ok(ro, VMAR_VM_CAN_MAP_READ, 0, PAGE, NULL);
   vmar_rights_t rights = 0;
   assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
   assert_int_equal(rights, 0x00208003u | VMAR_RIGHT_READ);
   destroy_close(h);
-  assert_status(VMAR_OK, vmar_handle_close(ro));
+  close_ok(ro);
 }
 
 // The largest legal alignment field (ALIGN_4GB) is accepted in the root.
@@ -308,7 +246,7 @@ static void allocate__align_4gb_in_root_ok(void** state) {
     skip();
   }
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(vmar_root_self(), VMAR_VM_ALIGN_4GB, 0, PAGE, &a);
+  vmar_handle_t h = alloc_top(VMAR_VM_ALIGN_4GB, PAGE, &a);
   assert_int_equal((uint64_t)a % ((uint64_t)1 << 32), 0);
   destroy_close(h);
 }
@@ -320,51 +258,50 @@ static void allocate__align_4gb_in_root_ok(void** state) {
 static void allocate__bad_parent_handle_bad_handle(void** state) {
   fixture_t* fx = *state;
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, VMAR_HANDLE_INVALID, 0, 0, PAGE);
-  vmar_handle_t d = dup_without(fx->parent, 0);
-  assert_status(VMAR_OK, vmar_handle_close(d));
+  vmar_handle_t d = dup_without(fx->vmar, 0);
+  close_ok(d);
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, d, 0, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, (vmar_handle_t)0x12345678u, 0, 0,
                      PAGE);
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, 0xFFFFFFFFu, 0, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, 0xFFFFFFFCu, 0, 0, PAGE);
-  expect_alloc_fails(VMAR_ERR_BAD_HANDLE, fx->parent & ~(vmar_handle_t)3u, 0, 0,
+  expect_alloc_fails(VMAR_ERR_BAD_HANDLE, fx->vmar & ~(vmar_handle_t)3u, 0, 0,
                      PAGE);
   // BAD_HANDLE comes before every other check.
   expect_alloc_fails(VMAR_ERR_BAD_HANDLE, VMAR_HANDLE_INVALID,
                      VMAR_VM_PERM_READ | VMAR_VM_CAN_MAP_EXECUTE, PAGE + 1, 0);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 1: the parent handle lacks WRITE for CAN_MAP_WRITE (or READ for READ).
 static void allocate__parent_handle_lacks_right_access_denied(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t nw = dup_without(fx->parent, VMAR_RIGHT_WRITE);
+  vmar_handle_t nw = dup_without(fx->vmar, VMAR_RIGHT_WRITE);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nw, VMAR_VM_CAN_MAP_WRITE, 0,
                      PAGE);
-  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nw, RW, 0, PAGE);
-  vmar_handle_t nr = dup_without(fx->parent, VMAR_RIGHT_READ);
+  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nw, CAN_RW, 0, PAGE);
+  vmar_handle_t nr = dup_without(fx->vmar, VMAR_RIGHT_READ);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nr, VMAR_VM_CAN_MAP_READ, 0, PAGE);
   // The parent's handle has no EXECUTE right at all.
-  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, fx->parent,
-                     VMAR_VM_CAN_MAP_EXECUTE, 0, PAGE);
+  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, fx->vmar, VMAR_VM_CAN_MAP_EXECUTE,
+                     0, PAGE);
   // Rights are checked before option decoding and size checks (step 1 < 2, 3).
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nw,
                      VMAR_VM_CAN_MAP_WRITE | VMAR_VM_PERM_READ, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nw,
                      VMAR_VM_CAN_MAP_WRITE | align_option(9), 0, PAGE + 1);
-  assert_status(VMAR_OK, vmar_handle_close(nr));
-  assert_status(VMAR_OK, vmar_handle_close(nw));
-  assert_vmar_empty(fx->parent);
+  CLOSE_ALL_OK(nr, nw);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 2: unused bits 16..23 are INVALID_ARGS.
 static void allocate__unknown_option_bits_invalid_args(void** state) {
   fixture_t* fx = *state;
   for (unsigned bit = 16; bit < 24; bit++) {
-    expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
+    expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar,
                        (vmar_vm_option_t)1u << bit, 0, PAGE);
   }
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 2: alignment fields 1..9 and >= 33 (incl. bit 31 alone) are rejected.
@@ -372,27 +309,27 @@ static void allocate__bad_align_field_invalid_args(void** state) {
   fixture_t* fx = *state;
   static const unsigned kBad[] = {1, 2, 8, 9, 33, 34, 63, 64, 127, 128, 255};
   for (size_t i = 0; i < sizeof(kBad) / sizeof(kBad[0]); i++) {
-    expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, align_option(kBad[i]),
+    expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, align_option(kBad[i]),
                        0, PAGE);
   }
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0x80000000u, 0, PAGE);
-  assert_vmar_empty(fx->parent);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, 0x80000000u, 0, PAGE);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 2: PERM_* bits and MAP_RANGE are not allocate options.
 static void allocate__perm_or_map_range_invalid_args(void** state) {
   fixture_t* fx = *state;
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_PERM_READ, 0,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_PERM_READ, 0,
                      PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_PERM_WRITE, 0,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_PERM_WRITE, 0,
                      PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_PERM_EXECUTE, 0,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_PERM_EXECUTE, 0,
                      PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar,
                      VMAR_VM_PERM_READ | VMAR_VM_CAN_MAP_READ, 0, PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_MAP_RANGE, 0,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_MAP_RANGE, 0,
                      PAGE);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // PERM_READ_IF_XOM_UNSUPPORTED is silently ignored by zx_vmar_allocate (the
@@ -400,9 +337,9 @@ static void allocate__perm_or_map_range_invalid_args(void** state) {
 static void allocate__xom_flag_ignored_ok(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED,
-                             0, 4 * PAGE, &a);
-  assert_inside(a, 4 * PAGE, &fx->info);
+  vmar_handle_t h =
+      alloc_ok(fx->vmar, VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED, 0, 4 * PAGE, &a);
+  assert_inside(a, 4 * PAGE, fx->base, fx->len);
   vmar_rights_t rights = 0;
   assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
   assert_int_equal(rights, 0x00208003u);
@@ -413,40 +350,40 @@ static void allocate__xom_flag_ignored_ok(void** state) {
 // Step 3: size not page-aligned (incl. SIZE_MAX - page + 2) is INVALID_ARGS.
 static void allocate__size_unaligned_invalid_args(void** state) {
   fixture_t* fx = *state;
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, PAGE + 1);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, PAGE - 1);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, 1);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, PAGE / 2);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0, PAGE + 1);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0, PAGE - 1);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0, 1);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0, PAGE / 2);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0,
                      SIZE_MAX - PAGE + 2);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, SIZE_MAX);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0, SIZE_MAX);
   // Allocate never rounds: the unaligned size is refused even with room.
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC, 0,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC, 0,
                      2 * PAGE - 1);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 4: map-only options are INVALID_ARGS for allocate.
 static void allocate__map_only_options_invalid_args(void** state) {
   fixture_t* fx = *state;
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar,
                      VMAR_VM_SPECIFIC_OVERWRITE, 0, PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar,
                      VMAR_VM_REQUIRE_NON_RESIZABLE, 0, PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_ALLOW_FAULTS, 0,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_ALLOW_FAULTS, 0,
                      PAGE);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar,
                      VMAR_VM_FAULT_BEYOND_STREAM_SIZE, 0, PAGE);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 5: a destroyed parent is BAD_STATE; steps 2-4 still come first.
 static void allocate__destroyed_parent_bad_state(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t c = alloc_ok(fx->parent, RW, 0, 64 * PAGE, NULL);
+  vmar_handle_t c = alloc_ok(fx->vmar, CAN_RW, 0, 64 * PAGE, NULL);
   assert_status(VMAR_OK, vmar_destroy(c));
   expect_alloc_fails(VMAR_ERR_BAD_STATE, c, 0, 0, PAGE);
-  expect_alloc_fails(VMAR_ERR_BAD_STATE, c, RW | VMAR_VM_COMPACT, 0, PAGE);
+  expect_alloc_fails(VMAR_ERR_BAD_STATE, c, CAN_RW | VMAR_VM_COMPACT, 0, PAGE);
   // Before step 5: options, size alignment and map-only options.
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, c, VMAR_VM_PERM_READ, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, c, align_option(9), 0, PAGE);
@@ -463,36 +400,35 @@ static void allocate__destroyed_parent_bad_state(void** state) {
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, nw, VMAR_VM_CAN_MAP_WRITE, 0,
                      PAGE);
   expect_alloc_fails(VMAR_ERR_BAD_STATE, nw, VMAR_VM_CAN_MAP_READ, 0, PAGE);
-  assert_status(VMAR_OK, vmar_handle_close(nw));
-  assert_status(VMAR_OK, vmar_handle_close(c));
-  assert_vmar_empty(fx->parent);
+  CLOSE_ALL_OK(nw, c);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 6: size 0 is INVALID_ARGS, and it is checked before steps 7-12.
 static void allocate__size_zero_invalid_args(void** state) {
   fixture_t* fx = *state;
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, 0);
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC, 0, 0);
-  vmar_handle_t plain = alloc_ok(fx->parent, 0, 0, 64 * PAGE, NULL);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0, 0);
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC, 0, 0);
+  vmar_handle_t plain = alloc_ok(fx->vmar, 0, 0, 64 * PAGE, NULL);
   // Would be ACCESS_DENIED (step 9) with a non-zero size.
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, plain, VMAR_VM_SPECIFIC, 0, 0);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, plain,
                      VMAR_VM_OFFSET_IS_UPPER_LIMIT, PAGE, 0);
   destroy_close(plain);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 7: a CAN_MAP bit above the parent's own ceiling is ACCESS_DENIED.
 static void allocate__can_map_above_parent_ceiling_access_denied(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t ro =
-      alloc_ok(fx->parent, VMAR_VM_CAN_MAP_READ, 0, 64 * PAGE, NULL);
+      alloc_ok(fx->vmar, VMAR_VM_CAN_MAP_READ, 0, 64 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, ro, VMAR_VM_CAN_MAP_WRITE, 0,
                      PAGE);
-  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, ro, RW, 0, PAGE);
+  expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, ro, CAN_RW, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, ro, VMAR_VM_CAN_MAP_EXECUTE, 0,
                      PAGE);
-  vmar_handle_t none = alloc_ok(fx->parent, 0, 0, 64 * PAGE, NULL);
+  vmar_handle_t none = alloc_ok(fx->vmar, 0, 0, 64 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, none, VMAR_VM_CAN_MAP_READ, 0,
                      PAGE);
   assert_vmar_empty(ro);
@@ -504,20 +440,20 @@ static void allocate__can_map_above_parent_ceiling_access_denied(void** state) {
 // Step 8: SPECIFIC with UPPER_LIMIT, offset without either, unaligned offset.
 static void allocate__offset_mode_invalid_args(void** state) {
   fixture_t* fx = *state;
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar,
                            VMAR_VM_SPECIFIC | VMAR_VM_OFFSET_IS_UPPER_LIMIT,
                            4 * PAGE, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, 0, PAGE, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_COMPACT,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, PAGE, PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_COMPACT,
                            4 * PAGE, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC,
                            PAGE + PAGE / 2, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
-                           1, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC, 1,
+                           PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar,
                            VMAR_VM_OFFSET_IS_UPPER_LIMIT, 8 * PAGE - 1, PAGE);
   // Step 8 precedes step 9 (parent without CAN_MAP_SPECIFIC).
-  vmar_handle_t plain = alloc_ok(fx->parent, 0, 0, 64 * PAGE, NULL);
+  vmar_handle_t plain = alloc_ok(fx->vmar, 0, 0, 64 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_INVALID_ARGS, plain,
                      VMAR_VM_SPECIFIC | VMAR_VM_OFFSET_IS_UPPER_LIMIT, 4 * PAGE,
                      PAGE);
@@ -531,7 +467,7 @@ static void allocate__offset_mode_invalid_args(void** state) {
 static void
 allocate__specific_without_can_map_specific_access_denied(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t plain = alloc_ok(fx->parent, RW, 0, 64 * PAGE, NULL);
+  vmar_handle_t plain = alloc_ok(fx->vmar, CAN_RW, 0, 64 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain, VMAR_VM_SPECIFIC, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, plain, VMAR_VM_SPECIFIC, 4 * PAGE,
                      PAGE);
@@ -549,30 +485,29 @@ allocate__specific_without_can_map_specific_access_denied(void** state) {
 // Step 10: ranges that do not fit in the parent are INVALID_ARGS.
 static void allocate__out_of_bounds_invalid_args(void** state) {
   fixture_t* fx = *state;
-  size_t len = fx->info.len;
+  size_t len = fx->len;
   size_t huge = SIZE_MAX - PAGE + 1; // page-aligned
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, len + PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, 0, 0, huge);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0, len + PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, 0, 0, huge);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC,
                            len, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC,
                            len - PAGE, 2 * PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC,
                            huge, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC,
                            PAGE, huge);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
-                           0, len + PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC, 0,
+                           len + PAGE);
   // The last page is fine.
   vmar_vaddr_t a = 0;
-  vmar_handle_t h =
-      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, len - PAGE, PAGE, &a);
-  assert_int_equal(a, fx->info.base + len - PAGE);
+  vmar_handle_t h = alloc_ok(fx->vmar, VMAR_VM_SPECIFIC, len - PAGE, PAGE, &a);
+  assert_int_equal(a, fx->base + len - PAGE);
   // Bounds (10) come before overlap (11): reaching past the end over |h|.
-  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails(VMAR_ERR_INVALID_ARGS, fx->vmar, VMAR_VM_SPECIFIC,
                      len - PAGE, 2 * PAGE);
   destroy_close(h);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 11: SPECIFIC|ALIGN_x needs an absolutely aligned address. The test
@@ -584,11 +519,11 @@ static void allocate__specific_misaligned_absolute_invalid_args(void** state) {
   unsigned shift = page_shift() + 1 > 16 ? page_shift() + 1 : 16;
   size_t align = (size_t)1 << shift;
   vmar_vm_option_t opt = align_option(shift);
-  size_t coff = round_up(fx->info.base, align) - fx->info.base + PAGE;
+  size_t coff = round_up(fx->base, align) - fx->base + PAGE;
   size_t clen = 4 * align;
   vmar_vaddr_t cb = 0;
   vmar_handle_t c = alloc_ok(
-      fx->parent, VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC, coff, clen, &cb);
+      fx->vmar, VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC, coff, clen, &cb);
   assert_int_equal(cb % align, PAGE);
   // Offsets: |good| is aligned in absolute terms, |bad| and |rel| are not
   // (|rel| is aligned relative to the base only).
@@ -629,36 +564,33 @@ static void allocate__specific_misaligned_absolute_invalid_args(void** state) {
 static void allocate__specific_overlap_already_exists(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h =
-      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 8 * PAGE, 4 * PAGE, &a);
-  assert_int_equal(a, fx->info.base + 8 * PAGE);
+  vmar_handle_t h = fixture_sub(fx, 0, 8, 4, &a);
+  assert_int_equal(a, fx->base + 8 * PAGE);
   // Same range, head overlap, tail overlap, inside, around.
-  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->vmar, VMAR_VM_SPECIFIC,
                      8 * PAGE, 4 * PAGE);
-  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->vmar, VMAR_VM_SPECIFIC,
                      6 * PAGE, 3 * PAGE);
-  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->vmar, VMAR_VM_SPECIFIC,
                      11 * PAGE, 2 * PAGE);
-  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC,
+  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->vmar, VMAR_VM_SPECIFIC,
                      9 * PAGE, PAGE);
-  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC, 0,
-                     fx->info.len);
+  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->vmar, VMAR_VM_SPECIFIC, 0,
+                     fx->len);
   // Adjacent on both sides is fine: the failures added nothing.
-  vmar_handle_t left =
-      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 6 * PAGE, 2 * PAGE, NULL);
-  vmar_handle_t right =
-      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 12 * PAGE, 2 * PAGE, NULL);
+  vmar_handle_t left = fixture_sub(fx, 0, 6, 2, NULL);
+  vmar_handle_t right = fixture_sub(fx, 0, 12, 2, NULL);
   destroy_close(left);
   destroy_close(right);
   destroy_close(h);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Step 12: no free spot is NO_RESOURCES (full, or only too-small holes).
 static void allocate__no_spot_no_resources(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t c =
-      alloc_ok(fx->parent, VMAR_VM_CAN_MAP_SPECIFIC, 0, 8 * PAGE, NULL);
+      alloc_ok(fx->vmar, VMAR_VM_CAN_MAP_SPECIFIC, 0, 8 * PAGE, NULL);
   vmar_handle_t full = alloc_ok(c, 0, 0, 8 * PAGE, NULL);
   expect_alloc_fails(VMAR_ERR_NO_RESOURCES, c, 0, 0, PAGE);
   expect_alloc_fails(VMAR_ERR_NO_RESOURCES, c, VMAR_VM_COMPACT, 0, 8 * PAGE);
@@ -687,16 +619,15 @@ static void allocate__null_outputs_invalid_args(void** state) {
   vmar_handle_t h = SENTINEL_HANDLE;
   vmar_vaddr_t a = SENTINEL_ADDR;
   assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_allocate(fx->parent, 0, 0, PAGE, NULL, &a));
+                vmar_allocate(fx->vmar, 0, 0, PAGE, NULL, &a));
   assert_int_equal(a, SENTINEL_ADDR);
   assert_status(VMAR_ERR_INVALID_ARGS,
-                vmar_allocate(fx->parent, 0, 0, PAGE, &h, NULL));
+                vmar_allocate(fx->vmar, 0, 0, PAGE, &h, NULL));
   assert_int_equal(h, SENTINEL_HANDLE);
-  assert_status(
-      VMAR_ERR_INVALID_ARGS,
-      vmar_allocate(fx->parent, VMAR_VM_SPECIFIC, 0, PAGE, NULL, NULL));
+  assert_status(VMAR_ERR_INVALID_ARGS,
+                vmar_allocate(fx->vmar, VMAR_VM_SPECIFIC, 0, PAGE, NULL, NULL));
   assert_int_equal(reserved_new_bytes(&before), 0);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
   // Also in the root: no top-level reservation is left behind.
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_allocate(vmar_root_self(), 0, 0, 16 * PAGE, NULL, &a));
@@ -715,18 +646,100 @@ static void allocate__null_outputs_checked_last(void** state) {
   vmar_vaddr_t a = SENTINEL_ADDR;
   assert_status(VMAR_ERR_BAD_HANDLE,
                 vmar_allocate(VMAR_HANDLE_INVALID, 0, 0, PAGE, NULL, NULL));
-  vmar_handle_t full = alloc_ok(fx->parent, 0, 0, fx->info.len, NULL);
+  vmar_handle_t full = alloc_ok(fx->vmar, 0, 0, fx->len, NULL);
   assert_status(VMAR_ERR_NO_RESOURCES,
-                vmar_allocate(fx->parent, 0, 0, PAGE, NULL, &a));
+                vmar_allocate(fx->vmar, 0, 0, PAGE, NULL, &a));
   assert_status(VMAR_ERR_ALREADY_EXISTS,
-                vmar_allocate(fx->parent, VMAR_VM_SPECIFIC, 0, PAGE, &h, NULL));
+                vmar_allocate(fx->vmar, VMAR_VM_SPECIFIC, 0, PAGE, &h, NULL));
   assert_status(VMAR_OK, vmar_destroy(full));
   assert_status(VMAR_ERR_BAD_STATE,
                 vmar_allocate(full, 0, 0, PAGE, NULL, NULL));
-  assert_status(VMAR_OK, vmar_handle_close(full));
+  close_ok(full);
   assert_int_equal(h, SENTINEL_HANDLE);
   assert_int_equal(a, SENTINEL_ADDR);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
+}
+
+// Bad input, as a table (bad_input.h): h1 parent, opt, a offset, b size;
+// NULL1: no child pointer, NULL2: no address pointer.
+
+static const bad_row_t kAllocateBad[] = {
+    NOT_LIVE("parent", H_NONE, CAN_RW, V0, PG(1), V0, 0),
+    {"parent is a VMO", WRONG_TYPE, H_VMO, H_NONE, CAN_RW, V0, PG(1), V0, 0},
+    {"CAN_MAP_WRITE, parent handle lacks WRITE", ACCESS_DENIED, H_TOP_RO,
+     H_NONE, CAN_RW, V0, PG(1), V0, 0},
+    {"missing right checked before unknown bits", ACCESS_DENIED, H_TOP_RO,
+     H_NONE, CAN_RW | UNKNOWN_BIT, V0, PG(1), V0, 0},
+    {"unknown option bit", INVALID_ARGS, H_TOP, H_NONE, CAN_RW | UNKNOWN_BIT,
+     V0, PG(1), V0, 0},
+    {"alignment field below 1KB", INVALID_ARGS, H_TOP, H_NONE,
+     CAN_RW | BAD_ALIGN_LOW, V0, PG(1), V0, 0},
+    {"alignment field above 4GB", INVALID_ARGS, H_TOP, H_NONE,
+     CAN_RW | BAD_ALIGN_HIGH, V0, PG(1), V0, 0},
+    {"PERM_READ", INVALID_ARGS, H_TOP, H_NONE, CAN_RW | PERM_R, V0, PG(1), V0,
+     0},
+    {"MAP_RANGE", INVALID_ARGS, H_TOP, H_NONE, CAN_RW | VMAR_VM_MAP_RANGE, V0,
+     PG(1), V0, 0},
+    {"SPECIFIC_OVERWRITE", INVALID_ARGS, H_TOP, H_NONE, CAN_RW | OVERWRITE,
+     PG(5), PG(1), V0, 0},
+    {"ALLOW_FAULTS", INVALID_ARGS, H_TOP, H_NONE, CAN_RW | VMAR_VM_ALLOW_FAULTS,
+     V0, PG(1), V0, 0},
+    {"size not page-aligned", INVALID_ARGS, H_TOP, H_NONE, CAN_RW, V0,
+     PGB(1, 1), V0, 0},
+    {"size rounds past the top (not rounded: unaligned)", INVALID_ARGS, H_TOP,
+     H_NONE, CAN_RW, V0, VOVF, V0, 0},
+    {"unaligned size checked before destroyed parent", INVALID_ARGS, H_DEAD,
+     H_NONE, CAN_RW, V0, PGB(1, 1), V0, 0},
+    {"parent destroyed", BAD_STATE, H_DEAD, H_NONE, CAN_RW, V0, PG(1), V0, 0},
+    {"destroyed parent checked before size 0", BAD_STATE, H_DEAD, H_NONE,
+     CAN_RW, V0, V0, V0, 0},
+    {"size 0", INVALID_ARGS, H_TOP, H_NONE, CAN_RW, V0, V0, V0, 0},
+    {"CAN_MAP_EXECUTE above sub's ceiling", ACCESS_DENIED, H_SUB, H_NONE,
+     CAN_RW | CAN_X, V0, PG(1), V0, 0},
+    {"SPECIFIC with OFFSET_IS_UPPER_LIMIT", INVALID_ARGS, H_TOP, H_NONE,
+     CAN_RW | SPEC | UPPER, PG(5), PG(1), V0, 0},
+    {"offset without SPECIFIC", INVALID_ARGS, H_TOP, H_NONE, CAN_RW, PG(5),
+     PG(1), V0, 0},
+    {"SPECIFIC offset not page-aligned", INVALID_ARGS, H_TOP, H_NONE,
+     CAN_RW | SPEC, PGB(5, 1), PG(1), V0, 0},
+    {"SPECIFIC in a parent without CAN_MAP_SPECIFIC", ACCESS_DENIED, H_SUB,
+     H_NONE, CAN_RW | SPEC, PG(2), PG(1), V0, 0},
+    {"UPPER_LIMIT in a parent without CAN_MAP_SPECIFIC", ACCESS_DENIED, H_SUB,
+     H_NONE, CAN_RW | UPPER, PG(4), PG(1), V0, 0},
+    {"SPECIFIC offset at the parent's end", INVALID_ARGS, H_TOP, H_NONE,
+     CAN_RW | SPEC, PG(TOP_PAGES), PG(1), V0, 0},
+    {"SPECIFIC range past the parent's end", INVALID_ARGS, H_TOP, H_NONE,
+     CAN_RW | SPEC, PG(TOP_PAGES - 1), PG(2), V0, 0},
+    {"SPECIFIC offset near 2^64", INVALID_ARGS, H_TOP, H_NONE, CAN_RW | SPEC,
+     VTOP, PG(1), V0, 0},
+    {"size larger than the parent", INVALID_ARGS, H_TOP, H_NONE, CAN_RW, V0,
+     PG(TOP_PAGES + 1), V0, 0},
+    {"UPPER_LIMIT above the parent's size", INVALID_ARGS, H_TOP, H_NONE,
+     CAN_RW | UPPER, PG(TOP_PAGES + 1), PG(1), V0, 0},
+    {"UPPER_LIMIT below the size", INVALID_ARGS, H_TOP, H_NONE, CAN_RW | UPPER,
+     PG(1), PG(2), V0, 0},
+    {"SPECIFIC over a mapping", ALREADY_EXISTS, H_TOP, H_NONE, CAN_RW | SPEC,
+     PG(3), PG(2), V0, 0},
+    {"SPECIFIC over a sub-VMAR", ALREADY_EXISTS, H_TOP, H_NONE, CAN_RW | SPEC,
+     PG(SUB_AT), PG(1), V0, 0},
+    {"no spot large enough", NO_RESOURCES, H_TOP, H_NONE, CAN_RW, V0, PG(5), V0,
+     0},
+    {"child pointer NULL", INVALID_ARGS, H_TOP, H_NONE, CAN_RW, V0, PG(1), V0,
+     NULL1},
+    {"address pointer NULL", INVALID_ARGS, H_TOP, H_NONE, CAN_RW, V0, PG(1), V0,
+     NULL2},
+    {"NULL output noticed after no spot", NO_RESOURCES, H_TOP, H_NONE, CAN_RW,
+     V0, PG(5), V0, NULL1},
+};
+
+// A child that is made is destroyed again.
+static vmar_status_t allocate_row(const bad_call_t* c) {
+  vmar_status_t st = vmar_allocate(c->h1, (vmar_vm_option_t)c->row->opt, c->az,
+                                   c->bz, c->out1, c->out2);
+  if (st == VMAR_OK) {
+    destroy_close(BAD_OUT(vmar_handle_t, c->out1));
+  }
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -747,7 +760,7 @@ static void allocate__align_placement_aligned_inside(void** state) {
         vmar_vaddr_t a = 0;
         vmar_handle_t h = alloc_ok(c, align_option(shift), 0, size, &a);
         assert_int_equal(a % eff, 0);
-        assert_inside(a, size, &ci);
+        assert_inside(a, size, ci.base, ci.len);
         destroy_close(h);
       }
     }
@@ -784,9 +797,9 @@ static void allocate__align_unsatisfiable_no_resources(void** state) {
   size_t align = (size_t)1 << shift;
   // A 2-page VMAR whose base is odd in pages: its only 2-page-aligned
   // address is its second page.
-  size_t off = round_up(fx->info.base, align) - fx->info.base + PAGE;
+  size_t off = round_up(fx->base, align) - fx->base + PAGE;
   vmar_vaddr_t cb = 0;
-  vmar_handle_t c = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, off, 2 * PAGE, &cb);
+  vmar_handle_t c = alloc_ok(fx->vmar, VMAR_VM_SPECIFIC, off, 2 * PAGE, &cb);
   assert_int_equal(cb % align, PAGE);
   expect_alloc_fails(VMAR_ERR_NO_RESOURCES, c, align_option(shift), 0,
                      2 * PAGE);
@@ -808,7 +821,7 @@ static void allocate__compact_packed_and_reuses_hole(void** state) {
   size_t offs[2][N];
   for (size_t run = 0; run < 2; run++) {
     vmar_vaddr_t cb = 0;
-    vmar_handle_t c = alloc_ok(fx->parent, VMAR_VM_COMPACT, 0, 64 * PAGE, &cb);
+    vmar_handle_t c = alloc_ok(fx->vmar, VMAR_VM_COMPACT, 0, 64 * PAGE, &cb);
     vmar_handle_t kids[N];
     size_t expect = 0;
     for (size_t i = 0; i < N; i++) {
@@ -860,8 +873,8 @@ static void allocate__random_placement_varies(void** state) {
   size_t distinct = 0;
   for (size_t i = 0; i < ROUNDS; i++) {
     vmar_vaddr_t a = 0;
-    vmar_handle_t h = alloc_ok(fx->parent, 0, 0, PAGE, &a);
-    assert_inside(a, PAGE, &fx->info);
+    vmar_handle_t h = alloc_ok(fx->vmar, 0, 0, PAGE, &a);
+    assert_inside(a, PAGE, fx->base, fx->len);
     destroy_close(h);
     bool dup = false;
     for (size_t j = 0; j < distinct; j++) {
@@ -890,9 +903,8 @@ static void allocate__random_placement_disjoint_inside(void** state) {
   for (size_t i = 0; i < N; i++) {
     size_t size = (i % 4 + 1) * PAGE;
     vmar_vaddr_t a = 0;
-    hs[i] =
-        alloc_ok(fx->parent, (i % 3 == 0) ? VMAR_VM_COMPACT : 0, 0, size, &a);
-    assert_inside(a, size, &fx->info);
+    hs[i] = alloc_ok(fx->vmar, (i % 3 == 0) ? VMAR_VM_COMPACT : 0, 0, size, &a);
+    assert_inside(a, size, fx->base, fx->len);
     spans[i][0] = a;
     spans[i][1] = size;
     total += size;
@@ -906,7 +918,7 @@ static void allocate__random_placement_disjoint_inside(void** state) {
   for (size_t i = 0; i < N; i++) {
     destroy_close(hs[i]);
   }
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Entropy 0: a non-COMPACT VMAR is first fit; restoring 30 re-randomises.
@@ -921,7 +933,7 @@ static void allocate__entropy_zero_first_fit(void** state) {
   assert_status(VMAR_OK, test_set_entropy_bits(36));
   assert_status(VMAR_OK, test_set_entropy_bits(0));
   vmar_vaddr_t cb = 0;
-  vmar_handle_t c = alloc_ok(fx->parent, 0, 0, 256 * PAGE, &cb);
+  vmar_handle_t c = alloc_ok(fx->vmar, 0, 0, 256 * PAGE, &cb);
   vmar_handle_t kids[5];
   size_t expect = 0;
   for (size_t i = 0; i < 5; i++) {
@@ -959,11 +971,11 @@ static void allocate__upper_limit_respected(void** state) {
   size_t lowest = SIZE_MAX, highest = 0;
   for (size_t i = 0; i < 32; i++) {
     vmar_vaddr_t a = 0;
-    vmar_handle_t h = alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit,
-                               2 * PAGE, &a);
-    assert_true(a >= fx->info.base);
-    assert_true(a + 2 * PAGE <= fx->info.base + limit);
-    size_t off = a - fx->info.base;
+    vmar_handle_t h =
+        alloc_ok(fx->vmar, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, 2 * PAGE, &a);
+    assert_true(a >= fx->base);
+    assert_true(a + 2 * PAGE <= fx->base + limit);
+    size_t off = a - fx->base;
     lowest = off < lowest ? off : lowest;
     highest = off > highest ? off : highest;
     destroy_close(h);
@@ -973,51 +985,61 @@ static void allocate__upper_limit_respected(void** state) {
   // size == offset: the only spot is the base.
   vmar_vaddr_t a = 0;
   vmar_handle_t h =
-      alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, limit, &a);
-  assert_int_equal(a, fx->info.base);
+      alloc_ok(fx->vmar, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, limit, &a);
+  assert_int_equal(a, fx->base);
   destroy_close(h);
   // offset == parent size: the whole parent.
-  h = alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, fx->info.len,
-               fx->info.len, &a);
-  assert_int_equal(a, fx->info.base);
+  h = alloc_ok(fx->vmar, VMAR_VM_OFFSET_IS_UPPER_LIMIT, fx->len, fx->len, &a);
+  assert_int_equal(a, fx->base);
   destroy_close(h);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // OFFSET_IS_UPPER_LIMIT: size > offset or offset > parent size: INVALID_ARGS.
 static void allocate__upper_limit_bounds_invalid_args(void** state) {
   fixture_t* fx = *state;
   vmar_vm_option_t ul = VMAR_VM_OFFSET_IS_UPPER_LIMIT;
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, ul, 2 * PAGE,
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, ul, 2 * PAGE,
                            3 * PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, ul, 0, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, ul,
-                           fx->info.len + PAGE, PAGE);
-  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->parent, ul, fx->info.len,
-                           fx->info.len + PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, ul, 0, PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, ul, fx->len + PAGE,
+                           PAGE);
+  expect_alloc_fails_empty(VMAR_ERR_INVALID_ARGS, fx->vmar, ul, fx->len,
+                           fx->len + PAGE);
 }
 
 // OFFSET_IS_UPPER_LIMIT with the space below the limit taken: NO_RESOURCES.
 static void allocate__upper_limit_full_below_no_resources(void** state) {
   fixture_t* fx = *state;
   size_t limit = 8 * PAGE;
-  vmar_handle_t low = alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 0, 7 * PAGE, NULL);
+  vmar_handle_t low = alloc_ok(fx->vmar, VMAR_VM_SPECIFIC, 0, 7 * PAGE, NULL);
   // One page is left below the limit: two pages do not fit, one does.
-  expect_alloc_fails(VMAR_ERR_NO_RESOURCES, fx->parent,
+  expect_alloc_fails(VMAR_ERR_NO_RESOURCES, fx->vmar,
                      VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, 2 * PAGE);
   vmar_vaddr_t a = 0;
   vmar_handle_t one =
-      alloc_ok(fx->parent, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, PAGE, &a);
-  assert_int_equal(a, fx->info.base + 7 * PAGE);
-  expect_alloc_fails(VMAR_ERR_NO_RESOURCES, fx->parent,
+      alloc_ok(fx->vmar, VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, PAGE, &a);
+  assert_int_equal(a, fx->base + 7 * PAGE);
+  expect_alloc_fails(VMAR_ERR_NO_RESOURCES, fx->vmar,
                      VMAR_VM_OFFSET_IS_UPPER_LIMIT, limit, PAGE);
   // The rest of the parent is free all the while.
   vmar_handle_t above =
-      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, limit, fx->info.len - limit, NULL);
+      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC, limit, fx->len - limit, NULL);
   destroy_close(above);
   destroy_close(one);
   destroy_close(low);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
+}
+
+// Bad input (bad_input.h): a raw number of bits.
+
+static const bad_row_t kEntropyBad[] = {
+    {"37 bits", INVALID_ARGS, H_NONE, H_NONE, 0, PGB(0, 37), V0, V0,
+     RAW | POSIX},
+};
+
+static vmar_status_t set_entropy_bits_row(const bad_call_t* c) {
+  return vmar_posix_set_entropy_bits((uint32_t)c->a);
 }
 
 // ---------------------------------------------------------------------------
@@ -1027,29 +1049,27 @@ static void allocate__upper_limit_full_below_no_resources(void** state) {
 static void destroy__range_reusable_in_parent(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h =
-      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 16 * PAGE, 16 * PAGE, &a);
-  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->parent, VMAR_VM_SPECIFIC,
+  vmar_handle_t h = fixture_sub(fx, 0, 16, 16, &a);
+  expect_alloc_fails(VMAR_ERR_ALREADY_EXISTS, fx->vmar, VMAR_VM_SPECIFIC,
                      16 * PAGE, 16 * PAGE);
   assert_status(VMAR_OK, vmar_destroy(h));
   vmar_vaddr_t b = 0;
-  vmar_handle_t again =
-      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 16 * PAGE, 16 * PAGE, &b);
+  vmar_handle_t again = fixture_sub(fx, 0, 16, 16, &b);
   assert_int_equal(b, a);
   destroy_close(again);
-  assert_status(VMAR_OK, vmar_handle_close(h));
-  assert_vmar_empty(fx->parent);
+  close_ok(h);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Destroy needs OP_CHILDREN; without it nothing happens.
 static void destroy__without_op_children_access_denied(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t h = alloc_ok(fx->parent, RW, 0, 16 * PAGE, NULL);
+  vmar_handle_t h = alloc_ok(fx->vmar, CAN_RW, 0, 16 * PAGE, NULL);
   vmar_handle_t weak = dup_without(h, VMAR_RIGHT_OP_CHILDREN);
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_destroy(weak));
   // Still alive and still occupying its range.
   vmar_handle_t g = alloc_ok(h, 0, 0, PAGE, NULL);
-  assert_status(VMAR_OK, vmar_handle_close(g));
+  close_ok(g);
   // A handle with only OP_CHILDREN is enough.
   vmar_handle_t only = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK,
@@ -1058,10 +1078,8 @@ static void destroy__without_op_children_access_denied(void** state) {
   expect_alloc_fails(VMAR_ERR_BAD_STATE, h, 0, 0, PAGE);
   // ACCESS_DENIED is checked before BAD_STATE.
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_destroy(weak));
-  assert_status(VMAR_OK, vmar_handle_close(only));
-  assert_status(VMAR_OK, vmar_handle_close(weak));
-  assert_status(VMAR_OK, vmar_handle_close(h));
-  assert_vmar_empty(fx->parent);
+  CLOSE_ALL_OK(only, weak, h);
+  assert_vmar_empty(fx->vmar);
 }
 
 // The root cannot be destroyed; without OP_CHILDREN it is ACCESS_DENIED first.
@@ -1074,19 +1092,18 @@ static void destroy__root_not_supported(void** state) {
   assert_status(VMAR_ERR_NOT_SUPPORTED, vmar_destroy(root2));
   vmar_handle_t weak = dup_without(vmar_root_self(), VMAR_RIGHT_OP_CHILDREN);
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_destroy(weak));
-  assert_status(VMAR_OK, vmar_handle_close(weak));
-  assert_status(VMAR_OK, vmar_handle_close(root2));
+  CLOSE_ALL_OK(weak, root2);
   // The root and its children are unaffected.
-  vmar_handle_t h = alloc_ok(vmar_root_self(), 0, 0, PAGE, NULL);
+  vmar_handle_t h = alloc_top(0, PAGE, NULL);
   destroy_close(h);
-  assert_vmar_empty(fx->parent);
+  assert_vmar_empty(fx->vmar);
 }
 
 // A second destroy is BAD_STATE; get_info still reports the old range.
 static void destroy__twice_bad_state(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(fx->parent, 0, 0, 8 * PAGE, &a);
+  vmar_handle_t h = alloc_ok(fx->vmar, 0, 0, 8 * PAGE, &a);
   assert_status(VMAR_OK, vmar_destroy(h));
   assert_status(VMAR_ERR_BAD_STATE, vmar_destroy(h));
   vmar_info_t info = info_of(h);
@@ -1095,8 +1112,8 @@ static void destroy__twice_bad_state(void** state) {
   vmar_rights_t rights = 0;
   assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
   assert_int_equal(rights, 0x00208003u);
-  assert_status(VMAR_OK, vmar_handle_close(h));
-  assert_vmar_empty(fx->parent);
+  close_ok(h);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Destroy is recursive: every descendant is BAD_STATE, info still works.
@@ -1104,8 +1121,8 @@ static void destroy__descendants_bad_state(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t ca = 0, ga = 0, gga = 0;
   vmar_handle_t c =
-      alloc_ok(fx->parent, RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, 64 * PAGE, &ca);
-  vmar_handle_t g = alloc_ok(c, RW, 0, 16 * PAGE, &ga);
+      alloc_ok(fx->vmar, CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, 64 * PAGE, &ca);
+  vmar_handle_t g = alloc_ok(c, CAN_RW, 0, 16 * PAGE, &ga);
   vmar_handle_t gg = alloc_ok(g, VMAR_VM_CAN_MAP_READ, 0, 4 * PAGE, &gga);
   vmar_handle_t sib = alloc_ok(c, 0, 0, 4 * PAGE, NULL);
   assert_status(VMAR_OK, vmar_destroy(c));
@@ -1131,24 +1148,20 @@ static void destroy__descendants_bad_state(void** state) {
   vmar_handle_t d = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_handle_duplicate(gg, VMAR_RIGHT_SAME_RIGHTS, &d));
   assert_status(VMAR_ERR_BAD_STATE, vmar_destroy(d));
-  assert_status(VMAR_OK, vmar_handle_close(d));
-  assert_status(VMAR_OK, vmar_handle_close(sib));
-  assert_status(VMAR_OK, vmar_handle_close(gg));
-  assert_status(VMAR_OK, vmar_handle_close(g));
-  assert_status(VMAR_OK, vmar_handle_close(c));
-  assert_vmar_empty(fx->parent);
+  CLOSE_ALL_OK(d, sib, gg, g, c);
+  assert_vmar_empty(fx->vmar);
 }
 
 // Destroying a grandchild leaves the middle VMAR alive and frees the spot.
 static void destroy__grandchild_only(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t c =
-      alloc_ok(fx->parent, VMAR_VM_CAN_MAP_SPECIFIC, 0, 16 * PAGE, NULL);
+      alloc_ok(fx->vmar, VMAR_VM_CAN_MAP_SPECIFIC, 0, 16 * PAGE, NULL);
   vmar_handle_t g = alloc_ok(c, VMAR_VM_SPECIFIC, 4 * PAGE, 4 * PAGE, NULL);
   assert_status(VMAR_OK, vmar_destroy(g));
   vmar_handle_t g2 = alloc_ok(c, VMAR_VM_SPECIFIC, 4 * PAGE, 4 * PAGE, NULL);
   destroy_close(g2);
-  assert_status(VMAR_OK, vmar_handle_close(g));
+  close_ok(g);
   assert_vmar_empty(c);
   destroy_close(c);
 }
@@ -1160,15 +1173,29 @@ static void destroy__bad_handle(void** state) {
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_destroy(0x12345678u));
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_destroy(0xFFFFFFFFu));
   assert_status(VMAR_ERR_BAD_HANDLE,
-                vmar_destroy(fx->parent & ~(vmar_handle_t)1u));
-  vmar_handle_t h = alloc_ok(fx->parent, 0, 0, PAGE, NULL);
+                vmar_destroy(fx->vmar & ~(vmar_handle_t)1u));
+  vmar_handle_t h = alloc_ok(fx->vmar, 0, 0, PAGE, NULL);
   vmar_handle_t d = dup_without(h, 0);
-  assert_status(VMAR_OK, vmar_handle_close(h));
+  close_ok(h);
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_destroy(h));
   // The closed handle's VMAR is still alive through the duplicate.
-  assert_status(VMAR_OK, vmar_destroy(d));
-  assert_status(VMAR_OK, vmar_handle_close(d));
-  assert_vmar_empty(fx->parent);
+  destroy_close(d);
+  assert_vmar_empty(fx->vmar);
+}
+
+// Bad input, as a table (bad_input.h): h1 the VMAR.
+
+static const bad_row_t kDestroyBad[] = {
+    NOT_LIVE("vmar", H_NONE, 0, V0, V0, V0, 0),
+    {"a VMO", WRONG_TYPE, H_VMO, H_NONE, 0, V0, V0, V0, 0},
+    {"handle lacks OP_CHILDREN", ACCESS_DENIED, H_TOP_NOOPCH, H_NONE, 0, V0, V0,
+     V0, 0},
+    {"the root", NOT_SUPPORTED, H_ROOT, H_NONE, 0, V0, V0, V0, 0},
+    {"already destroyed", BAD_STATE, H_DEAD, H_NONE, 0, V0, V0, V0, 0},
+};
+
+static vmar_status_t destroy_row(const bad_call_t* c) {
+  return vmar_destroy(c->h1);
 }
 
 // ---------------------------------------------------------------------------
@@ -1177,37 +1204,37 @@ static void destroy__bad_handle(void** state) {
 // NULL |info| is INVALID_ARGS.
 static void get_info__null_invalid_args(void** state) {
   fixture_t* fx = *state;
-  assert_status(VMAR_ERR_INVALID_ARGS, vmar_get_info(fx->parent, NULL));
+  assert_status(VMAR_ERR_INVALID_ARGS, vmar_get_info(fx->vmar, NULL));
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_get_info(vmar_root_self(), NULL));
 }
 
 // A handle without INSPECT is ACCESS_DENIED, and info is left alone.
 static void get_info__without_inspect_access_denied(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t weak = dup_without(fx->parent, VMAR_RIGHT_INSPECT);
+  vmar_handle_t weak = dup_without(fx->vmar, VMAR_RIGHT_INSPECT);
   vmar_info_t info = {SENTINEL_ADDR, 12345};
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_get_info(weak, &info));
   assert_int_equal(info.base, SENTINEL_ADDR);
   assert_int_equal(info.len, 12345);
   // ACCESS_DENIED precedes INVALID_ARGS for NULL.
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_get_info(weak, NULL));
-  assert_status(VMAR_OK, vmar_handle_close(weak));
+  close_ok(weak);
   // Only INSPECT is needed.
   vmar_handle_t only = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK,
-                vmar_handle_duplicate(fx->parent, VMAR_RIGHT_INSPECT, &only));
+                vmar_handle_duplicate(fx->vmar, VMAR_RIGHT_INSPECT, &only));
   info = info_of(only);
-  assert_int_equal(info.base, fx->info.base);
-  assert_int_equal(info.len, fx->info.len);
-  assert_status(VMAR_OK, vmar_handle_close(only));
+  assert_int_equal(info.base, fx->base);
+  assert_int_equal(info.len, fx->len);
+  close_ok(only);
 }
 
 // Invalid, closed and forged handles are BAD_HANDLE, never a crash.
 static void get_info__bad_handles_bad_handle(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t h = alloc_ok(fx->parent, 0, 0, PAGE, NULL);
+  vmar_handle_t h = alloc_ok(fx->vmar, 0, 0, PAGE, NULL);
   vmar_handle_t closed = h;
-  assert_status(VMAR_OK, vmar_handle_close(h));
+  close_ok(h);
   const vmar_handle_t kBad[] = {
       VMAR_HANDLE_INVALID,
       closed,
@@ -1218,9 +1245,9 @@ static void get_info__bad_handles_bad_handle(void** state) {
       0x10u,
       0x1u,
       0x2u,
-      fx->parent & ~(vmar_handle_t)3u,
-      fx->parent & ~(vmar_handle_t)1u,
-      fx->parent & ~(vmar_handle_t)2u,
+      fx->vmar & ~(vmar_handle_t)3u,
+      fx->vmar & ~(vmar_handle_t)1u,
+      fx->vmar & ~(vmar_handle_t)2u,
       vmar_root_self() & ~(vmar_handle_t)3u,
   };
   for (size_t i = 0; i < sizeof(kBad) / sizeof(kBad[0]); i++) {
@@ -1256,24 +1283,39 @@ static void get_info__bad_handles_bad_handle(void** state) {
 // Info of a child and of a destroyed child (old base/len, still OK).
 static void get_info__child_and_destroyed_ok(void** state) {
   fixture_t* fx = *state;
-  vmar_info_t pi = info_of(fx->parent);
-  assert_int_equal(pi.base, fx->info.base);
-  assert_int_equal(pi.len, fx->info.len);
+  vmar_info_t pi = info_of(fx->vmar);
+  assert_int_equal(pi.base, fx->base);
+  assert_int_equal(pi.len, fx->len);
   vmar_vaddr_t a = 0;
-  vmar_handle_t h =
-      alloc_ok(fx->parent, VMAR_VM_SPECIFIC, 5 * PAGE, 3 * PAGE, &a);
+  vmar_handle_t h = fixture_sub(fx, 0, 5, 3, &a);
   vmar_info_t info = info_of(h);
-  assert_int_equal(info.base, fx->info.base + 5 * PAGE);
+  assert_int_equal(info.base, fx->base + 5 * PAGE);
   assert_int_equal(info.len, 3 * PAGE);
   assert_status(VMAR_OK, vmar_destroy(h));
   info = info_of(h);
   assert_int_equal(info.base, a);
   assert_int_equal(info.len, 3 * PAGE);
-  assert_status(VMAR_OK, vmar_handle_close(h));
+  close_ok(h);
+}
+
+// Bad input, as a table (bad_input.h): h1 the VMAR; NULL1: no info.
+
+static const bad_row_t kGetInfoBad[] = {
+    NOT_LIVE("vmar", H_NONE, 0, V0, V0, V0, 0),
+    {"a VMO", WRONG_TYPE, H_VMO, H_NONE, 0, V0, V0, V0, 0},
+    {"handle lacks INSPECT", ACCESS_DENIED, H_TOP_NOINSP, H_NONE, 0, V0, V0, V0,
+     0},
+    {"info NULL", INVALID_ARGS, H_TOP, H_NONE, 0, V0, V0, V0, NULL1},
+    {"destroyed VMAR still answers", OK, H_DEAD, H_NONE, 0, V0, V0, V0,
+     SAMEBACK},
+};
+
+static vmar_status_t get_info_row(const bad_call_t* c) {
+  return vmar_get_info(c->h1, c->out1);
 }
 
 int main(void) {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) FIXTURE_TEST_WITH(f, &kFixture, setup, teardown)
   const struct CMUnitTest tests[] = {
       T(page_size__matches_host),
       T(root_self__stable_handle_full_rights),
@@ -1303,6 +1345,8 @@ int main(void) {
       T(allocate__no_spot_no_resources),
       T(allocate__null_outputs_invalid_args),
       T(allocate__null_outputs_checked_last),
+      BAD_INPUT_TEST(allocate__bad_input_exact_status, "vmar_allocate",
+                     kAllocateBad, allocate_row),
       T(allocate__align_placement_aligned_inside),
       T(allocate__align_in_compact_first_aligned_fit),
       T(allocate__align_unsatisfiable_no_resources),
@@ -1313,6 +1357,9 @@ int main(void) {
       T(allocate__upper_limit_respected),
       T(allocate__upper_limit_bounds_invalid_args),
       T(allocate__upper_limit_full_below_no_resources),
+      BAD_INPUT_TEST(set_entropy_bits__bad_input_exact_status,
+                     "vmar_posix_set_entropy_bits", kEntropyBad,
+                     set_entropy_bits_row),
       T(destroy__range_reusable_in_parent),
       T(destroy__without_op_children_access_denied),
       T(destroy__root_not_supported),
@@ -1320,11 +1367,16 @@ int main(void) {
       T(destroy__descendants_bad_state),
       T(destroy__grandchild_only),
       T(destroy__bad_handle),
+      BAD_INPUT_TEST(destroy__bad_input_exact_status, "vmar_destroy",
+                     kDestroyBad, destroy_row),
       T(get_info__null_invalid_args),
       T(get_info__without_inspect_access_denied),
       T(get_info__bad_handles_bad_handle),
       T(get_info__child_and_destroyed_ok),
+      BAD_INPUT_TEST(get_info__bad_input_exact_status, "vmar_get_info",
+                     kGetInfoBad, get_info_row),
   };
 #undef T
-  return cmocka_run_group_tests_name("api.region", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("api.region", tests, maps_group_setup,
+                                     bad_input_group_teardown);
 }

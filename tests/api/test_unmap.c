@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // vmar_unmap: rounding, holes, splits, sub-VMARs and every status of
-// zx_vmar_unmap. APIs covered: vmar_unmap (with vmar_map, vmar_allocate,
-// vmar_get_maps and
+// zx_vmar_unmap.
+// APIs covered: vmar_unmap (with vmar_map, vmar_allocate, vmar_get_maps and
 //   vmar_vmo_* as helpers and witnesses).
 
 #include "test.h"
@@ -9,21 +9,17 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
+#include "bad_input.h"
+#include "fixture.h"
 
-#define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
-#define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
 #define SPEC_RW (PERM_RW | VMAR_VM_SPECIFIC)
 
-#define FIX_PAGES 128
-#define VMO_PAGES 16
+enum { FIX_PAGES = 128, VMO_PAGES = 16 };
 
-typedef struct fixture {
-  vmar_handle_t vmar; // top-level, CAN_MAP_READ|WRITE|SPECIFIC
-  vmar_vaddr_t base;
-  size_t len;
-  vmar_handle_t vmo; // VMO_PAGES pages, page i filled with pat(0x20, i)
-} fixture_t;
+// Per-test: a top-level VMAR (CAN_MAP_READ|WRITE|SPECIFIC) and fx->vmo (page
+// i filled with pat(0x20, i)).
+static const fixture_params_t kFixture = {
+    .pages = FIX_PAGES, .options = CAN_RW | CAN_SPEC, .vmo = {VMO_PAGES, 0x20}};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -59,21 +55,13 @@ static bool shows(const fixture_t* fx, size_t page, size_t vmo_page,
   return test_maps_range_perms(fx->base + page * PAGE, pages * PAGE, "rw-s");
 }
 
-// unmap must fail with |expected| and leave the fixture's tree and the
-// process's VMA count exactly as they were.
+// unmap must fail with |expected| and change nothing (unchanged_assert).
 static void expect_unmap_fails(const fixture_t* fx, vmar_status_t expected,
                                vmar_handle_t vmar, vmar_vaddr_t addr,
                                size_t len) {
-  size_t nb = 0;
-  vmar_map_info_t* mb = maps_take(fx->vmar, &nb);
-  size_t count = test_maps_count();
+  unchanged_t before = fixture_unchanged(fx);
   assert_status(expected, vmar_unmap(vmar, addr, len));
-  assert_vma_count(count);
-  size_t na = 0;
-  vmar_map_info_t* ma = maps_take(fx->vmar, &na);
-  maps_assert_equal(mb, nb, ma, na);
-  free(ma);
-  free(mb);
+  unchanged_assert(&before);
 }
 
 // One MAPPING entry of get_maps: where, how long, from which VMO offset.
@@ -84,47 +72,6 @@ static void assert_mapping(const vmar_map_info_t* e, vmar_vaddr_t base,
   assert_int_equal(e->size, size);
   assert_int_equal(e->vmo_id, koid);
   assert_int_equal(e->vmo_offset, off);
-}
-
-static void assert_fixture_empty(const fixture_t* fx) {
-  size_t avail = 0;
-  assert_status(VMAR_OK, vmar_get_maps(fx->vmar, NULL, 0, NULL, &avail));
-  assert_int_equal(avail, 1);
-  assert_true(test_maps_range_reserved(fx->base, fx->len));
-  vmar_vaddr_t a = map_ok(fx->vmar, VMAR_VM_SPECIFIC, 0, fx->vmo, 0, fx->len);
-  unmap_ok(fx->vmar, a, fx->len);
-}
-
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count();
-  return 0;
-}
-
-static int setup(void** state) {
-  fixture_t* fx = calloc(1, sizeof(*fx));
-  if (fx == NULL) {
-    return -1;
-  }
-  fx->len = FIX_PAGES * PAGE;
-  if (vmar_allocate(vmar_root_self(), CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                    fx->len, &fx->vmar, &fx->base) != VMAR_OK) {
-    free(fx);
-    return -1;
-  }
-  fx->vmo = vmo_patterned(VMO_PAGES, 0x20);
-  *state = fx;
-  return 0;
-}
-
-static int teardown(void** state) {
-  fixture_t* fx = *state;
-  int rc = 0;
-  rc |= vmar_handle_close(fx->vmo) != VMAR_OK;
-  rc |= vmar_destroy(fx->vmar) != VMAR_OK;
-  rc |= vmar_handle_close(fx->vmar) != VMAR_OK;
-  free(fx);
-  return rc ? -1 : 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -146,7 +93,7 @@ static void unmap__whole_mapping_faults_rereserved(void** state) {
   vmar_vaddr_t b = map_at(fx, 4, 1, 4);
   assert_true(shows(fx, 4, 1, 4));
   unmap_ok(fx->vmar, b, 4 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // The length is rounded up to whole pages.
@@ -166,7 +113,7 @@ static void unmap__len_rounded_up_ok(void** state) {
   assert_mapping(&m[1], a + 3 * PAGE, PAGE, koid_of(fx->vmo), 3 * PAGE);
   free(m);
   unmap_ok(fx->vmar, a + 3 * PAGE, PAGE - 1);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Unmapping the middle splits a mapping; each piece keeps its VMO offset.
@@ -203,7 +150,7 @@ static void unmap__split_keeps_vmo_offsets(void** state) {
   assert_true(shows(fx, 5, 7, 1));
   assert_true(shows(fx, 7, 9, 1));
   unmap_ok(fx->vmar, a, 8 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Trimming the head or the tail keeps the rest at the right offsets.
@@ -221,7 +168,7 @@ static void unmap__trim_head_and_tail(void** state) {
   assert_mapping(&m[1], a + 2 * PAGE, 3 * PAGE, koid_of(fx->vmo), 2 * PAGE);
   free(m);
   unmap_ok(fx->vmar, a + 2 * PAGE, 3 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Holes are fine: ranges partly or wholly unmapped succeed.
@@ -245,7 +192,7 @@ static void unmap__gaps_ok(void** state) {
   unmap_ok(fx->vmar, fx->base, 20 * PAGE);
   assert_true(pages_fault(a, 2));
   assert_true(pages_fault(b, 2));
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // One call trims one mapping, removes the next and trims a third.
@@ -267,7 +214,7 @@ static void unmap__several_mappings_one_call(void** state) {
                  12 * PAGE);
   free(m);
   unmap_ok(fx->vmar, fx->base, fx->len);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // A sub-VMAR wholly in range is destroyed: BAD_STATE, its pages fault.
@@ -275,8 +222,7 @@ static void unmap__whole_sub_vmar_destroyed(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t sa = 0;
   vmar_handle_t sub =
-      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | VMAR_VM_CAN_MAP_SPECIFIC | CAN_RW,
-               8 * PAGE, 8 * PAGE, &sa);
+      fixture_sub(fx, VMAR_VM_CAN_MAP_SPECIFIC | CAN_RW, 8, 8, &sa);
   vmar_handle_t grand =
       alloc_ok(sub, VMAR_VM_SPECIFIC | CAN_RW, 0, 2 * PAGE, NULL);
   vmar_vaddr_t inner = map_ok(sub, SPEC_RW, 4 * PAGE, fx->vmo, 0, 2 * PAGE);
@@ -291,10 +237,9 @@ static void unmap__whole_sub_vmar_destroyed(void** state) {
   assert_status(VMAR_ERR_BAD_STATE,
                 vmar_map(grand, PERM_RW, 0, fx->vmo, 0, PAGE, &x));
   assert_true(shows(fx, 6, 0, 2));
-  close_ok(grand);
-  close_ok(sub);
+  CLOSE_ALL_OK(grand, sub);
   // A sub-VMAR and a mapping next to it in one range.
-  sub = alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 8 * PAGE, 4 * PAGE, &sa);
+  sub = fixture_sub(fx, CAN_RW, 8, 4, &sa);
   inner = map_ok(sub, PERM_RW, 0, fx->vmo, 0, PAGE);
   unmap_ok(fx->vmar, before, 6 * PAGE);
   assert_true(pages_fault(before, 2));
@@ -303,17 +248,15 @@ static void unmap__whole_sub_vmar_destroyed(void** state) {
                 vmar_map(sub, PERM_RW, 0, fx->vmo, 0, PAGE, &x));
   assert_int_equal(x, SENTINEL_ADDR);
   close_ok(sub);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // Part of a sub-VMAR: INVALID_ARGS even with OP_CHILDREN; no change.
 static void unmap__partial_sub_vmar_invalid_args(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t sa = 0;
-  vmar_handle_t sub =
-      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 8 * PAGE, 8 * PAGE, &sa);
-  vmar_vaddr_t inner = map_ok(sub, PERM_RW, 0, fx->vmo, 3 * PAGE, 8 * PAGE);
-  assert_int_equal(inner, sa);
+  vmar_handle_t sub = fixture_sub(fx, CAN_RW, 8, 8, &sa);
+  fixture_map_sub(fx, sub, sa, 8, 3);
   map_at(fx, 0, 0, 4);
   map_at(fx, 4, 4, 4);
   expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, fx->base, 10 * PAGE);
@@ -331,17 +274,15 @@ static void unmap__partial_sub_vmar_invalid_args(void** state) {
   assert_true(shows(fx, 10, 5, 6));
   destroy_close(sub);
   unmap_ok(fx->vmar, fx->base, 8 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // A whole sub-VMAR needs OP_CHILDREN (INVALID_ARGS); mappings do not.
 static void unmap__sub_vmar_without_op_children_invalid_args(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t sa = 0;
-  vmar_handle_t sub =
-      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 8 * PAGE, 4 * PAGE, &sa);
-  vmar_vaddr_t inner = map_ok(sub, PERM_RW, 0, fx->vmo, 0, 4 * PAGE);
-  assert_int_equal(inner, sa);
+  vmar_handle_t sub = fixture_sub(fx, CAN_RW, 8, 4, &sa);
+  fixture_map_sub(fx, sub, sa, 4, 0);
   map_at(fx, 4, 4, 4);
   map_at(fx, 12, 12, 2);
   vmar_handle_t weak = dup_without(fx->vmar, VMAR_RIGHT_OP_CHILDREN);
@@ -360,7 +301,7 @@ static void unmap__sub_vmar_without_op_children_invalid_args(void** state) {
   unmap_ok(fx->vmar, sa, 4 * PAGE);
   assert_true(pages_fault(sa, 4));
   close_ok(sub);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // ---------------------------------------------------------------------------
@@ -401,7 +342,7 @@ static void unmap__unaligned_or_len_zero_invalid_args(void** state) {
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_unmap(dead, da, 0));
   close_ok(dead);
   unmap_ok(fx->vmar, fx->base, 4 * PAGE);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // A destroyed VMAR is BAD_STATE, before the bounds check.
@@ -414,7 +355,7 @@ static void unmap__destroyed_bad_state(void** state) {
   assert_status(VMAR_ERR_BAD_STATE, vmar_unmap(dead, da, 4 * PAGE));
   assert_status(VMAR_ERR_BAD_STATE, vmar_unmap(dead, da - PAGE, 100 * PAGE));
   close_ok(dead);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 // A range not wholly inside the VMAR is INVALID_ARGS; nothing changes.
@@ -437,13 +378,42 @@ static void unmap__outside_vmar_invalid_args(void** state) {
   assert_true(shows(fx, FIX_PAGES - 2, 0, 2));
   // A sub-VMAR's handle may not reach outside itself.
   vmar_vaddr_t sa = 0;
-  vmar_handle_t sub =
-      alloc_ok(fx->vmar, VMAR_VM_SPECIFIC | CAN_RW, 8 * PAGE, 4 * PAGE, &sa);
+  vmar_handle_t sub = fixture_sub(fx, CAN_RW, 8, 4, &sa);
   expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, sub, sa - PAGE, 2 * PAGE);
   expect_unmap_fails(fx, VMAR_ERR_INVALID_ARGS, sub, fx->base, PAGE);
   destroy_close(sub);
   unmap_ok(fx->vmar, fx->base, fx->len);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
+}
+
+// Bad input, as a table (bad_input.h): h1 the VMAR, a the address
+// (top-relative), b len.
+
+static const bad_row_t kUnmapBad[] = {
+    NOT_LIVE("vmar", H_NONE, 0, PG(0), PG(1), V0, 0),
+    {"a VMO", WRONG_TYPE, H_VMO, H_NONE, 0, PG(0), PG(1), V0, 0},
+    {"addr not page-aligned", INVALID_ARGS, H_TOP, H_NONE, 0, PGB(0, 1), PG(1),
+     V0, 0},
+    {"unaligned addr checked before destroyed vmar", INVALID_ARGS, H_DEAD,
+     H_NONE, 0, PGB(0, 1), PG(1), V0, 0},
+    {"len 0", INVALID_ARGS, H_TOP, H_NONE, 0, PG(0), V0, V0, 0},
+    {"len rounds to 0 (overflow)", INVALID_ARGS, H_TOP, H_NONE, 0, PG(0), VOVF,
+     V0, 0},
+    {"vmar destroyed", BAD_STATE, H_DEAD, H_NONE, 0, PG(12), PG(1), V0, 0},
+    {"range past the end", INVALID_ARGS, H_TOP, H_NONE, 0, PG(TOP_PAGES - 1),
+     PG(2), V0, 0},
+    {"range before the start", INVALID_ARGS, H_TOP, H_NONE, 0, PG(-1), PG(2),
+     V0, 0},
+    {"addr + len wraps", INVALID_ARGS, H_TOP, H_NONE, 0, PG(1), VTOP, V0, 0},
+    {"part of a sub-VMAR", INVALID_ARGS, H_TOP, H_NONE, 0, PG(SUB_AT + 1),
+     PG(1), V0, 0},
+    {"whole sub-VMAR without OP_CHILDREN", INVALID_ARGS, H_TOP_NOOPCH, H_NONE,
+     0, PG(SUB_AT), PG(SUB_PAGES), V0, 0},
+    {"a hole", OK, H_TOP, H_NONE, 0, PG(5), PG(2), V0, SAMEBACK},
+};
+
+static vmar_status_t unmap_row(const bad_call_t* c) {
+  return vmar_unmap(c->h1, c->addr, c->bz);
 }
 
 // ---------------------------------------------------------------------------
@@ -453,8 +423,7 @@ static void unmap__outside_vmar_invalid_args(void** state) {
 static void unmap__root_skips_foreign_memory(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t root = vmar_root_self();
-  vmar_info_t ri;
-  assert_status(VMAR_OK, vmar_get_info(root, &ri));
+  vmar_info_t ri = info_of(root);
   unsigned char* f = mmap(NULL, 5 * PAGE, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   assert_true(f != MAP_FAILED);
@@ -508,11 +477,11 @@ static void unmap__vma_count_restored(void** state) {
   assert_true(test_maps_count() > before);
   unmap_ok(fx->vmar, fx->base, 20 * PAGE);
   assert_vma_count(before);
-  assert_fixture_empty(fx);
+  fixture_assert_empty(fx);
 }
 
 int main(void) {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) FIXTURE_TEST(f, &kFixture)
   const struct CMUnitTest tests[] = {
       T(unmap__whole_mapping_faults_rereserved),
       T(unmap__len_rounded_up_ok),
@@ -527,9 +496,12 @@ int main(void) {
       T(unmap__unaligned_or_len_zero_invalid_args),
       T(unmap__destroyed_bad_state),
       T(unmap__outside_vmar_invalid_args),
+      BAD_INPUT_TEST(unmap__bad_input_exact_status, "vmar_unmap", kUnmapBad,
+                     unmap_row),
       T(unmap__root_skips_foreign_memory),
       T(unmap__vma_count_restored),
   };
 #undef T
-  return cmocka_run_group_tests_name("api.unmap", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("api.unmap", tests, maps_group_setup,
+                                     bad_input_group_teardown);
 }

@@ -2,36 +2,30 @@
 // VMOs: creation, I/O, sizing, names, range ops, EXECUTE and lifetime.
 // APIs covered: vmar_vmo_create, vmar_vmo_read, vmar_vmo_write,
 //   vmar_vmo_get_size, vmar_vmo_set_size, vmar_vmo_op_range,
-//   vmar_vmo_set_name, vmar_vmo_get_name, vmar_vmo_replace_as_executable
-//   (with vmar_map/vmar_unmap where a VMO's effect on mappings is checked).
+//   vmar_vmo_set_name, vmar_vmo_get_name, vmar_vmo_replace_as_executable,
+//   vmar_vmo_get_fd, vmar_vmo_create_from_fd (bad input only; their success
+//   paths are in tests/posix/test_backing.c) (with vmar_map/vmar_unmap where a
+//   VMO's effect on mappings is checked).
 
 #include "test.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
-// Sentinels preset into out-parameters: a failing call must leave them alone.
-#define SENTINEL_HANDLE ((vmar_handle_t)0x5EEDF00Du)
-#define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
-#define SENTINEL_SIZE ((uint64_t)0x0123456789ABCDEFull)
-
-#define CAN_RWX                                                                \
-  (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE | VMAR_VM_CAN_MAP_EXECUTE)
-#define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
-#define PERM_RX (VMAR_VM_PERM_READ | VMAR_VM_PERM_EXECUTE)
+#include "bad_input.h"
+#include "fixture.h"
 
 // Rights of a fresh VMO handle (as zx_vmo_create gives them), and with RESIZE.
 #define VMO_RIGHTS 0x0000D0EFu
 #define VMO_RIGHTS_RESIZABLE 0x0040D0EFu
 
-// Pages in the per-test VMAR that holds mappings.
-#define FIX_PAGES 64
-
-// Per-test state: a top-level VMAR that can hold R/W/X mappings anywhere.
-typedef struct fixture {
-  vmar_handle_t vmar;
-  vmar_vaddr_t base;
-  size_t len;
-} fixture_t;
+// Per-test: a top-level VMAR of 64 pages that can hold R/W/X mappings
+// anywhere.
+static const fixture_params_t kFixture = {
+    .pages = 64,
+    .options = CAN_RWX | CAN_SPEC,
+};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -44,61 +38,9 @@ static vmar_handle_t dup_with(vmar_handle_t h, vmar_rights_t rights) {
 }
 
 static uint64_t size_of(vmar_handle_t vmo) {
-  uint64_t s = SENTINEL_SIZE;
+  uint64_t s = SENTINEL_U64;
   assert_status(VMAR_OK, vmar_vmo_get_size(vmo, &s));
   return s;
-}
-
-// True iff |len| bytes at |offset| of |vmo| all equal |byte| (via vmo_read).
-static bool vmo_bytes_are(vmar_handle_t vmo, uint64_t offset, size_t len,
-                          uint8_t byte) {
-  unsigned char* buf = malloc(len);
-  assert_non_null(buf);
-  memset(buf, (uint8_t)~byte, len);
-  assert_status(VMAR_OK, vmar_vmo_read(vmo, buf, offset, len));
-  bool same = true;
-  for (size_t i = 0; i < len; i++) {
-    if (buf[i] != byte) {
-      same = false;
-      break;
-    }
-  }
-  free(buf);
-  return same;
-}
-
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count(); // warm up the parser's allocations
-  return 0;
-}
-
-static int setup(void** state) {
-  fixture_t* fx = calloc(1, sizeof(*fx));
-  if (fx == NULL) {
-    return -1;
-  }
-  fx->len = FIX_PAGES * PAGE;
-  if (vmar_allocate(vmar_root_self(), CAN_RWX | VMAR_VM_CAN_MAP_SPECIFIC, 0,
-                    fx->len, &fx->vmar, &fx->base) != VMAR_OK) {
-    free(fx);
-    return -1;
-  }
-  *state = fx;
-  return 0;
-}
-
-static int teardown(void** state) {
-  fixture_t* fx = *state;
-  int rc = 0;
-  if (vmar_destroy(fx->vmar) != VMAR_OK) {
-    rc = -1;
-  }
-  if (vmar_handle_close(fx->vmar) != VMAR_OK) {
-    rc = -1;
-  }
-  free(fx);
-  return rc;
 }
 
 // ---------------------------------------------------------------------------
@@ -212,6 +154,30 @@ static void vmo_create__null_out_invalid_args(void** state) {
                 vmar_vmo_create(PAGE, VMAR_VMO_RESIZABLE, NULL));
 }
 
+// Bad input, as a table (bad_input.h): a size, opt the options; NULL1: no
+// handle pointer.
+
+static const bad_row_t kVmoCreateBad[] = {
+    {"unknown option", INVALID_ARGS, H_NONE, H_NONE, 1u << 5, PG(1), V0, V0, 0},
+    {"TRAP_DIRTY (not emulated)", INVALID_ARGS, H_NONE, H_NONE,
+     VMAR_VMO_TRAP_DIRTY, PG(1), V0, V0, 0},
+    {"size 2^64-1", OUT_OF_RANGE, H_NONE, H_NONE, 0, VMAX, V0, V0, 0},
+    {"size rounds past 2^64", OUT_OF_RANGE, H_NONE, H_NONE, 0, VOVF, V0, V0, 0},
+    {"unknown option checked before size", INVALID_ARGS, H_NONE, H_NONE,
+     1u << 5, VMAX, V0, V0, 0},
+    {"out NULL", INVALID_ARGS, H_NONE, H_NONE, 0, PG(1), V0, V0, NULL1},
+    {"size 0 is fine", OK, H_NONE, H_NONE, 0, V0, V0, V0, SAMEBACK},
+};
+
+// A VMO that is made is closed again.
+static vmar_status_t vmo_create_row(const bad_call_t* c) {
+  vmar_status_t st = vmar_vmo_create(c->a, (uint32_t)c->row->opt, c->out1);
+  if (st == VMAR_OK) {
+    close_ok(BAD_OUT(vmar_handle_t, c->out1));
+  }
+  return st;
+}
+
 // ---------------------------------------------------------------------------
 // vmar_vmo_read / vmar_vmo_write
 
@@ -318,9 +284,7 @@ static void vmo_read_write__missing_right_access_denied(void** state) {
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_vmo_write(nw, buf, 9 * PAGE, 4));
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_vmo_read(nr, NULL, 0, 4));
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_vmo_write(nw, NULL, 0, 4));
-  close_ok(nw);
-  close_ok(nr);
-  close_ok(h);
+  CLOSE_ALL_OK(nw, nr, h);
 }
 
 // A VMAR handle is WRONG_TYPE; invalid or closed handles are BAD_HANDLE.
@@ -380,8 +344,7 @@ vmo_read_write__buffer_in_protected_mapping_access_denied(void** state) {
   assert_true(vmo_bytes_are(a, 0, PAGE, pat(0xB0, 0)));
   unmap_ok(fx->vmar, ro, PAGE);
   unmap_ok(fx->vmar, none, PAGE);
-  close_ok(b);
-  close_ok(a);
+  CLOSE_ALL_OK(b, a);
 }
 
 // A buffer in reserved but unmapped address space is NOT_FOUND.
@@ -406,6 +369,67 @@ static void vmo_read_write__buffer_unmapped_not_found(void** state) {
   close_ok(h);
 }
 
+// Bad input, as tables (bad_input.h): h1 the VMO, a the offset, b len. The
+// buffer is a static one, or none (NULL1), or top page 4 (BUF_RO: mapped
+// read-only) or 5 (BUF_GAP: reserved, nothing mapped).
+
+static const bad_row_t kVmoReadBad[] = {
+    NOT_LIVE("vmo", H_NONE, 0, V0, PG(1), V0, 0),
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, 0, V0, PG(1), V0, 0},
+    {"handle lacks READ", ACCESS_DENIED, H_VMO_NOREAD, H_NONE, 0, V0, PG(1), V0,
+     0},
+    {"offset past the end", OUT_OF_RANGE, H_VMO, H_NONE, 0, PG(5), PG(1), V0,
+     0},
+    {"offset + len past the end", OUT_OF_RANGE, H_VMO, H_NONE, 0, PG(3), PG(2),
+     V0, 0},
+    {"offset + len wraps", OUT_OF_RANGE, H_VMO, H_NONE, 0, VMAX, PG(1), V0, 0},
+    {"buffer NULL", INVALID_ARGS, H_VMO, H_NONE, 0, V0, PG(1), V0, NULL1},
+    {"range checked before buffer NULL", OUT_OF_RANGE, H_VMO, H_NONE, 0, PG(4),
+     PG(1), V0, NULL1},
+    {"buffer NULL with len 0", OK, H_VMO, H_NONE, 0, V0, V0, V0,
+     NULL1 | SAMEBACK},
+    {"buffer in a read-only mapping", ACCESS_DENIED, H_VMO, H_NONE, 0, V0,
+     PG(1), V0, BUF_RO},
+    {"buffer in reserved, unmapped space", NOT_FOUND, H_VMO, H_NONE, 0, V0,
+     PG(1), V0, BUF_GAP | POSIX},
+};
+
+static const bad_row_t kVmoWriteBad[] = {
+    NOT_LIVE("vmo", H_NONE, 0, V0, PG(1), V0, 0),
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, 0, V0, PG(1), V0, 0},
+    {"handle lacks WRITE", ACCESS_DENIED, H_VMO_NOWR, H_NONE, 0, V0, PG(1), V0,
+     0},
+    {"offset + len past the end", OUT_OF_RANGE, H_VMO, H_NONE, 0, PGB(3, 1),
+     PG(1), V0, 0},
+    {"offset + len wraps", OUT_OF_RANGE, H_VMO, H_NONE, 0, VTOP, PG(2), V0, 0},
+    {"buffer NULL", INVALID_ARGS, H_VMO, H_NONE, 0, V0, PG(1), V0, NULL1},
+    {"buffer in a read-only mapping is fine", OK, H_VMO, H_NONE, 0, V0, PG(1),
+     V0, BUF_RO | SAMEBACK},
+    {"buffer in reserved, unmapped space", NOT_FOUND, H_VMO, H_NONE, 0, V0,
+     PG(1), V0, BUF_GAP | POSIX},
+};
+
+static void* row_buffer(const bad_call_t* c) {
+  static unsigned char buf[4 * 16384];
+  if (c->n1) {
+    return NULL;
+  }
+  if (c->row->flags & BUF_RO) {
+    return (void*)(c->fx->top_base + 4 * PAGE);
+  }
+  if (c->row->flags & BUF_GAP) {
+    return (void*)(c->fx->top_base + 5 * PAGE);
+  }
+  return buf;
+}
+
+enum { READ, WRITE };
+
+static vmar_status_t vmo_io_row(const bad_call_t* c) {
+  return c->call == READ ? vmar_vmo_read(c->h1, row_buffer(c), c->a, c->bz)
+                         : vmar_vmo_write(c->h1, row_buffer(c), c->a, c->bz);
+}
+
 // ---------------------------------------------------------------------------
 // vmar_vmo_get_size / vmar_vmo_set_size
 
@@ -417,15 +441,15 @@ static void vmo_get_size__no_right_needed_ok(void** state) {
   assert_int_equal(rights_of(none), 0);
   assert_int_equal(size_of(none), 3 * PAGE);
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_vmo_get_size(h, NULL));
-  uint64_t s = SENTINEL_SIZE;
+  uint64_t s = SENTINEL_U64;
   assert_status(VMAR_ERR_WRONG_TYPE, vmar_vmo_get_size(fx->vmar, &s));
-  assert_int_equal(s, SENTINEL_SIZE);
+  assert_int_equal(s, SENTINEL_U64);
   assert_status(VMAR_ERR_BAD_HANDLE,
                 vmar_vmo_get_size(VMAR_HANDLE_INVALID, &s));
-  assert_int_equal(s, SENTINEL_SIZE);
+  assert_int_equal(s, SENTINEL_U64);
   close_ok(none);
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_vmo_get_size(none, &s));
-  assert_int_equal(s, SENTINEL_SIZE);
+  assert_int_equal(s, SENTINEL_U64);
   close_ok(h);
 }
 
@@ -513,12 +537,7 @@ static void vmo_set_size__status_order(void** state) {
   assert_status(VMAR_ERR_WRONG_TYPE, vmar_vmo_set_size(fx->vmar, PAGE));
   assert_status(VMAR_ERR_BAD_HANDLE,
                 vmar_vmo_set_size(VMAR_HANDLE_INVALID, PAGE));
-  close_ok(res_none);
-  close_ok(res_nr);
-  close_ok(res_nw);
-  close_ok(res);
-  close_ok(fixed_nw);
-  close_ok(fixed);
+  CLOSE_ALL_OK(res_none, res_nr, res_nw, res, fixed_nw, fixed);
 }
 
 // Shrink: the tail faults in every mapping; growing back reads zero.
@@ -551,6 +570,37 @@ static void vmo_set_size__shrink_faults_every_mapping(void** state) {
   close_ok(h);
 }
 
+// Bad input, as tables (bad_input.h): h1 the VMO; get_size: NULL1 no size
+// pointer; set_size: a the size.
+
+static const bad_row_t kVmoGetSizeBad[] = {
+    NOT_LIVE("vmo", H_NONE, 0, V0, V0, V0, 0),
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, 0, V0, V0, V0, 0},
+    {"size NULL", INVALID_ARGS, H_VMO, H_NONE, 0, V0, V0, V0, NULL1},
+    {"no right needed", OK, H_VMO_NOREAD, H_NONE, 0, V0, V0, V0, SAMEBACK},
+};
+
+static vmar_status_t vmo_get_size_row(const bad_call_t* c) {
+  return vmar_vmo_get_size(c->h1, c->out1);
+}
+
+static const bad_row_t kVmoSetSizeBad[] = {
+    NOT_LIVE("vmo", H_NONE, 0, PG(2), V0, V0, 0),
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, 0, PG(2), V0, V0, 0},
+    {"handle lacks WRITE", ACCESS_DENIED, H_VMO_NOWR, H_NONE, 0, PG(2), V0, V0,
+     0},
+    {"not resizable", UNAVAILABLE, H_VMO, H_NONE, 0, PG(2), V0, V0, 0},
+    {"handle lacks RESIZE", ACCESS_DENIED, H_VMO_NORSZ, H_NONE, 0, PG(2), V0,
+     V0, 0},
+    {"size 2^64-1", OUT_OF_RANGE, H_VMO_RS, H_NONE, 0, VMAX, V0, V0, 0},
+    {"not resizable checked before size", UNAVAILABLE, H_VMO, H_NONE, 0, VMAX,
+     V0, V0, 0},
+};
+
+static vmar_status_t vmo_set_size_row(const bad_call_t* c) {
+  return vmar_vmo_set_size(c->h1, c->a);
+}
+
 // ---------------------------------------------------------------------------
 // vmar_vmo_set_name / vmar_vmo_get_name
 
@@ -576,8 +626,16 @@ static void vmo_name__default_empty_round_trip_ok(void** state) {
   assert_status(VMAR_OK, vmar_vmo_set_name(h, ""));
   assert_status(VMAR_OK, vmar_vmo_get_name(d, name));
   assert_string_equal(name, "");
-  close_ok(d);
-  close_ok(h);
+  CLOSE_ALL_OK(d, h);
+}
+
+// Sets |h|'s name to |set| and reads it back into |name| (filled with 'X'
+// first), both of which must succeed.
+static void set_get_name(vmar_handle_t h, const char* set,
+                         char name[VMAR_MAX_NAME_LEN]) {
+  assert_status(VMAR_OK, vmar_vmo_set_name(h, set));
+  memset(name, 'X', VMAR_MAX_NAME_LEN);
+  assert_status(VMAR_OK, vmar_vmo_get_name(h, name));
 }
 
 // Names longer than 31 characters are cut to 31 + NUL; 31 fit exactly.
@@ -586,9 +644,7 @@ static void vmo_name__long_truncated_to_31(void** state) {
   vmar_handle_t h = vmo_new(PAGE, 0);
   const char* k40 = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
   char name[VMAR_MAX_NAME_LEN];
-  assert_status(VMAR_OK, vmar_vmo_set_name(h, k40));
-  memset(name, 'X', sizeof(name));
-  assert_status(VMAR_OK, vmar_vmo_get_name(h, name));
+  set_get_name(h, k40, name);
   assert_int_equal(name[31], '\0');
   assert_int_equal(strlen(name), 31);
   assert_memory_equal(name, k40, 31);
@@ -596,16 +652,12 @@ static void vmo_name__long_truncated_to_31(void** state) {
   char k31[32];
   memcpy(k31, k40 + 5, 31);
   k31[31] = '\0';
-  assert_status(VMAR_OK, vmar_vmo_set_name(h, k31));
-  memset(name, 'X', sizeof(name));
-  assert_status(VMAR_OK, vmar_vmo_get_name(h, name));
+  set_get_name(h, k31, name);
   assert_string_equal(name, k31);
   char k32[33];
   memcpy(k32, k40 + 2, 32);
   k32[32] = '\0';
-  assert_status(VMAR_OK, vmar_vmo_set_name(h, k32));
-  memset(name, 'X', sizeof(name));
-  assert_status(VMAR_OK, vmar_vmo_get_name(h, name));
+  set_get_name(h, k32, name);
   assert_int_equal(strlen(name), 31);
   assert_memory_equal(name, k32, 31);
   close_ok(h);
@@ -655,9 +707,33 @@ static void vmo_name__missing_property_right_access_denied(void** state) {
                 vmar_vmo_set_name(VMAR_HANDLE_INVALID, "x"));
   assert_status(VMAR_ERR_BAD_HANDLE,
                 vmar_vmo_get_name(VMAR_HANDLE_INVALID, name));
-  close_ok(nget);
-  close_ok(nset);
-  close_ok(h);
+  CLOSE_ALL_OK(nget, nset, h);
+}
+
+// Bad input, as tables (bad_input.h): h1 the VMO; get_name: NULL1 no
+// buffer.
+
+static const bad_row_t kVmoSetNameBad[] = {
+    NOT_LIVE("vmo", H_NONE, 0, V0, V0, V0, 0),
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, 0, V0, V0, V0, 0},
+    {"handle lacks SET_PROPERTY", ACCESS_DENIED, H_VMO_NOPROP, H_NONE, 0, V0,
+     V0, V0, 0},
+};
+
+static vmar_status_t vmo_set_name_row(const bad_call_t* c) {
+  return vmar_vmo_set_name(c->h1, "bad-input");
+}
+
+static const bad_row_t kVmoGetNameBad[] = {
+    NOT_LIVE("vmo", H_NONE, 0, V0, V0, V0, 0),
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, 0, V0, V0, V0, 0},
+    {"handle lacks GET_PROPERTY", ACCESS_DENIED, H_VMO_NOPROP, H_NONE, 0, V0,
+     V0, V0, 0},
+    {"name NULL", INVALID_ARGS, H_VMO, H_NONE, 0, V0, V0, V0, NULL1},
+};
+
+static vmar_status_t vmo_get_name_row(const bad_call_t* c) {
+  return vmar_vmo_get_name(c->h1, c->out1);
 }
 
 // ---------------------------------------------------------------------------
@@ -674,16 +750,20 @@ static const uint32_t kAllVmoOps[] = {
 };
 
 // Every hint and cache op succeeds and keeps the contents; COMMIT too.
+// CACHE_INVALIDATE is refused, as by a Zircon kernel booted without its
+// debugging system calls.
 static void vmo_op_range__hints_keep_contents_ok(void** state) {
   (void)state;
   vmar_handle_t h = vmo_new(4 * PAGE, 0);
   fill_pages(h, 4, 0x70);
   const uint32_t kKeep[] = {
-      VMAR_VMO_OP_COMMIT,           VMAR_VMO_OP_CACHE_SYNC,
-      VMAR_VMO_OP_CACHE_CLEAN,      VMAR_VMO_OP_CACHE_CLEAN_INVALIDATE,
-      VMAR_VMO_OP_CACHE_INVALIDATE, VMAR_VMO_OP_DONT_NEED,
-      VMAR_VMO_OP_ALWAYS_NEED,      VMAR_VMO_OP_PREFETCH,
+      VMAR_VMO_OP_COMMIT,      VMAR_VMO_OP_CACHE_SYNC,
+      VMAR_VMO_OP_CACHE_CLEAN, VMAR_VMO_OP_CACHE_CLEAN_INVALIDATE,
+      VMAR_VMO_OP_DONT_NEED,   VMAR_VMO_OP_ALWAYS_NEED,
+      VMAR_VMO_OP_PREFETCH,
   };
+  assert_status(VMAR_ERR_NOT_SUPPORTED,
+                vmar_vmo_op_range(h, VMAR_VMO_OP_CACHE_INVALIDATE, 0, PAGE));
   for (size_t i = 0; i < sizeof(kKeep) / sizeof(kKeep[0]); i++) {
     assert_status(VMAR_OK, vmar_vmo_op_range(h, kKeep[i], 0, 4 * PAGE));
     // Unaligned ranges are fine for these.
@@ -696,8 +776,7 @@ static void vmo_op_range__hints_keep_contents_ok(void** state) {
   vmar_handle_t z = vmo_new(2 * PAGE, 0);
   assert_status(VMAR_OK, vmar_vmo_op_range(z, VMAR_VMO_OP_COMMIT, 0, 2 * PAGE));
   assert_true(vmo_bytes_are(z, 0, 2 * PAGE, 0));
-  close_ok(z);
-  close_ok(h);
+  CLOSE_ALL_OK(z, h);
 }
 
 // LOCK, TRY_LOCK and UNLOCK: NOT_SUPPORTED unless the VMO is discardable.
@@ -720,8 +799,7 @@ static void vmo_op_range__lock_needs_discardable(void** state) {
   // Pages of a discardable VMO are never discarded on a host.
   assert_true(vmo_bytes_are(d, 0, PAGE, pat(0x80, 0)));
   assert_true(vmo_bytes_are(d, PAGE, PAGE, pat(0x80, 1)));
-  close_ok(d);
-  close_ok(h);
+  CLOSE_ALL_OK(d, h);
 }
 
 // Unknown ops are INVALID_ARGS, before rights and ranges.
@@ -738,11 +816,11 @@ static void vmo_op_range__unknown_op_invalid_args(void** state) {
     assert_status(VMAR_ERR_INVALID_ARGS,
                   vmar_vmo_op_range(h, kBad[i], UINT64_MAX, UINT64_MAX));
   }
-  close_ok(none);
-  close_ok(h);
+  CLOSE_ALL_OK(none, h);
 }
 
 // Each op's right; ACCESS_DENIED precedes alignment, range, discardable.
+// CACHE_INVALIDATE is NOT_SUPPORTED before any right is looked at.
 static void vmo_op_range__rights_per_op(void** state) {
   (void)state;
   // Discardable, so that the lock ops succeed when the rights allow.
@@ -750,7 +828,7 @@ static void vmo_op_range__rights_per_op(void** state) {
   vmar_handle_t only_r = dup_without(h, VMAR_RIGHT_WRITE);
   vmar_handle_t only_w = dup_without(h, VMAR_RIGHT_READ);
   vmar_handle_t neither = dup_without(h, VMAR_RIGHT_READ | VMAR_RIGHT_WRITE);
-  enum { NEED_W, NEED_R, NEED_RW_ANY, NEED_NONE };
+  enum { NEED_W, NEED_R, NEED_RW_ANY, NEED_NONE, REFUSED };
   for (size_t i = 0; i < sizeof(kAllVmoOps) / sizeof(kAllVmoOps[0]); i++) {
     uint32_t op = kAllVmoOps[i];
     int need;
@@ -758,19 +836,21 @@ static void vmo_op_range__rights_per_op(void** state) {
     case VMAR_VMO_OP_COMMIT:
     case VMAR_VMO_OP_DECOMMIT:
     case VMAR_VMO_OP_ZERO:
-    case VMAR_VMO_OP_CACHE_INVALIDATE:
       need = NEED_W;
       break;
     case VMAR_VMO_OP_CACHE_SYNC:
     case VMAR_VMO_OP_CACHE_CLEAN:
     case VMAR_VMO_OP_CACHE_CLEAN_INVALIDATE:
+    case VMAR_VMO_OP_PREFETCH:
       need = NEED_R;
       break;
     case VMAR_VMO_OP_LOCK:
     case VMAR_VMO_OP_TRY_LOCK:
     case VMAR_VMO_OP_UNLOCK:
-    case VMAR_VMO_OP_PREFETCH:
       need = NEED_RW_ANY;
+      break;
+    case VMAR_VMO_OP_CACHE_INVALIDATE:
+      need = REFUSED;
       break;
     default:
       need = NEED_NONE;
@@ -781,7 +861,11 @@ static void vmo_op_range__rights_per_op(void** state) {
       bool r, w;
     } kHandles[] = {
         {only_r, true, false}, {only_w, false, true}, {neither, false, false}};
-    for (size_t j = 0; j < 3; j++) {
+    for (size_t j = 0; j < 3 && need == REFUSED; j++) {
+      assert_status(VMAR_ERR_NOT_SUPPORTED,
+                    vmar_vmo_op_range(kHandles[j].h, op, 0, 2 * PAGE));
+    }
+    for (size_t j = 0; j < 3 && need != REFUSED; j++) {
       bool allowed = need == NEED_NONE || (need == NEED_W && kHandles[j].w) ||
                      (need == NEED_R && kHandles[j].r) ||
                      (need == NEED_RW_ANY && (kHandles[j].r || kHandles[j].w));
@@ -806,10 +890,7 @@ static void vmo_op_range__rights_per_op(void** state) {
       }
     }
   }
-  close_ok(neither);
-  close_ok(only_w);
-  close_ok(only_r);
-  close_ok(h);
+  CLOSE_ALL_OK(neither, only_w, only_r, h);
 }
 
 // DECOMMIT needs a page-aligned range (INVALID_ARGS, before OUT_OF_RANGE).
@@ -835,27 +916,46 @@ static void vmo_op_range__decommit_unaligned_invalid_args(void** state) {
   close_ok(h);
 }
 
-// A range outside the VMO: OUT_OF_RANGE for every op, nothing changes.
+// A range outside the VMO: OUT_OF_RANGE, nothing changes; except the two
+// hints, which succeed before any range check, CACHE_INVALIDATE, refused
+// first, and the lock ops, which need a discardable VMO first.
 static void vmo_op_range__outside_out_of_range(void** state) {
   (void)state;
   vmar_handle_t h = vmo_new(2 * PAGE, 0);
+  vmar_handle_t d = vmo_new(2 * PAGE, VMAR_VMO_DISCARDABLE);
   fill_pages(h, 2, 0xA0);
+  const struct {
+    uint64_t offset, size;
+  } kOutside[] = {
+      {PAGE, 2 * PAGE},
+      {2 * PAGE, PAGE},
+      {0, 3 * PAGE},
+      {UINT64_MAX - PAGE + 1, 2 * PAGE}, // offset + size overflows
+      {PAGE, UINT64_MAX - PAGE + 1},
+  };
   for (size_t i = 0; i < sizeof(kAllVmoOps) / sizeof(kAllVmoOps[0]); i++) {
-    uint32_t op = kAllVmoOps[i];
-    assert_status(VMAR_ERR_OUT_OF_RANGE,
-                  vmar_vmo_op_range(h, op, PAGE, 2 * PAGE));
-    assert_status(VMAR_ERR_OUT_OF_RANGE,
-                  vmar_vmo_op_range(h, op, 2 * PAGE, PAGE));
-    assert_status(VMAR_ERR_OUT_OF_RANGE, vmar_vmo_op_range(h, op, 0, 3 * PAGE));
-    // offset + size overflows.
-    assert_status(VMAR_ERR_OUT_OF_RANGE,
-                  vmar_vmo_op_range(h, op, UINT64_MAX - PAGE + 1, 2 * PAGE));
-    assert_status(VMAR_ERR_OUT_OF_RANGE,
-                  vmar_vmo_op_range(h, op, PAGE, UINT64_MAX - PAGE + 1));
+    const uint32_t op = kAllVmoOps[i];
+    const bool lock = op == VMAR_VMO_OP_LOCK || op == VMAR_VMO_OP_TRY_LOCK ||
+                      op == VMAR_VMO_OP_UNLOCK;
+    vmar_status_t want = VMAR_ERR_OUT_OF_RANGE;
+    if (op == VMAR_VMO_OP_DONT_NEED || op == VMAR_VMO_OP_ALWAYS_NEED) {
+      want = VMAR_OK;
+    } else if (op == VMAR_VMO_OP_CACHE_INVALIDATE || lock) {
+      want = VMAR_ERR_NOT_SUPPORTED;
+    }
+    for (size_t k = 0; k < sizeof(kOutside) / sizeof(kOutside[0]); k++) {
+      assert_status(
+          want, vmar_vmo_op_range(h, op, kOutside[k].offset, kOutside[k].size));
+      if (lock) { // on a discardable VMO the range is what counts
+        assert_status(
+            VMAR_ERR_OUT_OF_RANGE,
+            vmar_vmo_op_range(d, op, kOutside[k].offset, kOutside[k].size));
+      }
+    }
   }
   assert_true(vmo_bytes_are(h, 0, PAGE, pat(0xA0, 0)));
   assert_true(vmo_bytes_are(h, PAGE, PAGE, pat(0xA0, 1)));
-  close_ok(h);
+  CLOSE_ALL_OK(d, h);
 }
 
 // DECOMMIT/ZERO read zero via vmo_read and every mapping; ZERO byte-exact.
@@ -913,6 +1013,36 @@ static void vmo_op_range__bad_handles(void** state) {
                 vmar_vmo_op_range(0x12345673u, VMAR_VMO_OP_COMMIT, 0, PAGE));
 }
 
+// Bad input, as a table (bad_input.h): h1 the VMO, opt the op, a the
+// offset, b size.
+
+static const bad_row_t kVmoOpRangeBad[] = {
+    NOT_LIVE("vmo", H_NONE, VMAR_VMO_OP_COMMIT, V0, PG(1), V0, 0),
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, VMAR_VMO_OP_COMMIT, V0, PG(1), V0, 0},
+    {"unknown op", INVALID_ARGS, H_VMO, H_NONE, BAD_OP, V0, PG(1), V0, 0},
+    {"op 5 (unassigned)", INVALID_ARGS, H_VMO, H_NONE, 5u, V0, PG(1), V0, 0},
+    {"COMMIT, handle lacks WRITE", ACCESS_DENIED, H_VMO_NOWR, H_NONE,
+     VMAR_VMO_OP_COMMIT, V0, PG(1), V0, 0},
+    {"CACHE_SYNC, handle lacks READ", ACCESS_DENIED, H_VMO_NOREAD, H_NONE,
+     VMAR_VMO_OP_CACHE_SYNC, V0, PG(1), V0, 0},
+    {"DECOMMIT offset not page-aligned", INVALID_ARGS, H_VMO, H_NONE,
+     VMAR_VMO_OP_DECOMMIT, PGB(0, 1), PG(1), V0, 0},
+    {"DECOMMIT size not page-aligned", INVALID_ARGS, H_VMO, H_NONE,
+     VMAR_VMO_OP_DECOMMIT, V0, PGB(0, 1), V0, 0},
+    {"range past the end", OUT_OF_RANGE, H_VMO, H_NONE, VMAR_VMO_OP_ZERO, PG(3),
+     PG(2), V0, 0},
+    {"offset + size wraps", OUT_OF_RANGE, H_VMO, H_NONE, VMAR_VMO_OP_ZERO,
+     PG(1), VMAX, V0, 0},
+    {"LOCK on a VMO that is not discardable", NOT_SUPPORTED, H_VMO, H_NONE,
+     VMAR_VMO_OP_LOCK, V0, PG(1), V0, 0},
+    {"ZERO of an unaligned range is fine", OK, H_VMO, H_NONE, VMAR_VMO_OP_ZERO,
+     PGB(0, 3), PGB(1, 5), V0, SAMEBACK},
+};
+
+static vmar_status_t vmo_op_range_row(const bad_call_t* c) {
+  return vmar_vmo_op_range(c->h1, (uint32_t)c->row->opt, c->a, c->b);
+}
+
 // ---------------------------------------------------------------------------
 // vmar_vmo_replace_as_executable
 
@@ -951,8 +1081,7 @@ static void vmo_replace_as_executable__adds_execute_ok(void** state) {
   vmar_handle_t rsx = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_vmo_replace_as_executable(rs, &rsx));
   assert_int_equal(rights_of(rsx), VMO_RIGHTS_RESIZABLE | VMAR_RIGHT_EXECUTE);
-  close_ok(rsx);
-  close_ok(x);
+  CLOSE_ALL_OK(rsx, x);
 }
 
 // BAD_HANDLE changes nothing; WRONG_TYPE and NULL |out| consume the handle.
@@ -971,8 +1100,7 @@ static void vmo_replace_as_executable__errors(void** state) {
   assert_int_equal(out, SENTINEL_HANDLE);
   vmar_rights_t r = 0;
   assert_status(VMAR_ERR_BAD_HANDLE, vmar_handle_get_rights(vd, &r));
-  vmar_info_t info;
-  assert_status(VMAR_OK, vmar_get_info(fx->vmar, &info));
+  vmar_info_t info = info_of(fx->vmar);
   assert_int_equal(info.base, fx->base);
   // NULL |out|: INVALID_ARGS, and the handle is gone too.
   vmar_handle_t h = vmo_new(PAGE, 0);
@@ -983,6 +1111,110 @@ static void vmo_replace_as_executable__errors(void** state) {
   assert_true(vmo_bytes_are(keep, 0, PAGE, pat(0xD0, 0)));
   assert_int_equal(rights_of(keep) & VMAR_RIGHT_EXECUTE, 0);
   close_ok(keep);
+}
+
+// Bad input, as a table (bad_input.h): h1 the VMO (consumed unless the
+// status is BAD_HANDLE); NULL1: no output pointer.
+
+static const bad_row_t kVmoReplaceExecBad[] = {
+    NOT_LIVE("vmo", H_NONE, 0, V0, V0, V0, 0),
+    {"a VMAR (consumed)", WRONG_TYPE, H_SUB, H_NONE, 0, V0, V0, V0, 0},
+    {"out NULL (consumed)", INVALID_ARGS, H_VMO_NODUP, H_NONE, 0, V0, V0, V0,
+     NULL1},
+};
+
+// The handle is gone unless it was bad; an executable one is closed again.
+static vmar_status_t vmo_replace_as_executable_row(const bad_call_t* c) {
+  vmar_status_t st = vmar_vmo_replace_as_executable(c->h1, c->out1);
+  if (st != VMAR_ERR_BAD_HANDLE) {
+    bad_input_consumed(c);
+  }
+  if (st == VMAR_OK) {
+    close_ok(BAD_OUT(vmar_handle_t, c->out1));
+  }
+  return st;
+}
+
+// ---------------------------------------------------------------------------
+// vmar_vmo_get_fd / vmar_vmo_create_from_fd (POSIX only: every row is marked
+// POSIX)
+
+// Bad input, as a table (bad_input.h): h1 the VMO; NULL1: no fd pointer.
+
+static const bad_row_t kVmoGetFdBad[] = {
+    {"invalid", BAD_HANDLE, H_NONE, H_NONE, 0, V0, V0, V0, POSIX},
+    {"stale", BAD_HANDLE, H_STALE, H_NONE, 0, V0, V0, V0, POSIX},
+    {"a VMAR", WRONG_TYPE, H_TOP, H_NONE, 0, V0, V0, V0, POSIX},
+    {"handle lacks WRITE", ACCESS_DENIED, H_VMO_NOWR, H_NONE, 0, V0, V0, V0,
+     POSIX},
+    {"handle lacks MAP", ACCESS_DENIED, H_VMO_NOMAP, H_NONE, 0, V0, V0, V0,
+     POSIX},
+    {"handle lacks TRANSFER", ACCESS_DENIED, H_VMO_NOXFER, H_NONE, 0, V0, V0,
+     V0, POSIX},
+    {"fd NULL", INVALID_ARGS, H_VMO, H_NONE, 0, V0, V0, V0, NULL1 | POSIX},
+};
+
+// A descriptor that is made is closed again.
+static vmar_status_t vmo_get_fd_row(const bad_call_t* c) {
+  vmar_status_t st = vmar_vmo_get_fd(c->h1, c->out1);
+  if (st == VMAR_OK) {
+    close(BAD_OUT(int, c->out1));
+  }
+  return st;
+}
+
+// Bad input, as a table (bad_input.h): FD_* says which descriptor (else -1),
+// opt the options; NULL1: no handle pointer.
+
+static const bad_row_t kVmoFromFdBad[] = {
+    {"fd -1", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, POSIX},
+    {"fd not open", BAD_HANDLE, H_NONE, H_NONE, 0, V0, V0, V0,
+     FD_CLOSED | POSIX},
+    {"a pipe", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0, FD_PIPE | POSIX},
+    {"a file open read-only", ACCESS_DENIED, H_NONE, H_NONE, 0, V0, V0, V0,
+     FD_RDONLY | POSIX},
+    {"unknown option", INVALID_ARGS, H_NONE, H_NONE, VMAR_VMO_DISCARDABLE, V0,
+     V0, V0, FD_PIPE | POSIX},
+    {"out NULL", INVALID_ARGS, H_NONE, H_NONE, 0, V0, V0, V0,
+     FD_PIPE | NULL1 | POSIX},
+};
+
+// The descriptor of a create_from_fd row; |*other| is a pipe's other end.
+static int row_fd(const bad_call_t* c, int* other) {
+  int fd = -1;
+  *other = -1;
+  if (c->row->flags & FD_PIPE) {
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    fd = p[0];
+    *other = p[1];
+  } else if (c->row->flags & FD_RDONLY) {
+    fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    assert_true(fd >= 0);
+  } else if (c->row->flags & FD_CLOSED) {
+    fd = dup(0);
+    assert_true(fd >= 0);
+    close(fd);
+  }
+  return fd;
+}
+
+// A VMO that is made is closed again, and so are the descriptors.
+static vmar_status_t vmo_create_from_fd_row(const bad_call_t* c) {
+  int other = -1;
+  int fd = row_fd(c, &other);
+  vmar_status_t st =
+      vmar_vmo_create_from_fd(fd, (uint32_t)c->row->opt, c->out1);
+  if (st == VMAR_OK) {
+    close_ok(BAD_OUT(vmar_handle_t, c->out1));
+  }
+  if (fd >= 0 && !(c->row->flags & FD_CLOSED)) {
+    close(fd);
+  }
+  if (other >= 0) {
+    close(other);
+  }
+  return st;
 }
 
 // ---------------------------------------------------------------------------
@@ -1024,7 +1256,7 @@ handle_close__last_vmo_handle_while_mapped_keeps_memory(void** state) {
 }
 
 int main(void) {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) FIXTURE_TEST(f, &kFixture)
   const struct CMUnitTest tests[] = {
       T(vmo_create__size_rounded_up_ok),
       T(vmo_create__contents_zero_ok),
@@ -1032,6 +1264,8 @@ int main(void) {
       T(vmo_create__unknown_options_invalid_args),
       T(vmo_create__too_large_out_of_range),
       T(vmo_create__null_out_invalid_args),
+      BAD_INPUT_TEST(vmo_create__bad_input_exact_status, "vmar_vmo_create",
+                     kVmoCreateBad, vmo_create_row),
       T(vmo_read_write__round_trip_ok),
       T(vmo_read_write__past_end_out_of_range),
       T(vmo_read_write__missing_right_access_denied),
@@ -1039,15 +1273,27 @@ int main(void) {
       T(vmo_read_write__null_buffer_invalid_args),
       T(vmo_read_write__buffer_in_protected_mapping_access_denied),
       T(vmo_read_write__buffer_unmapped_not_found),
+      BAD_INPUT_TEST_OF(vmo_read__bad_input_exact_status, "vmar_vmo_read",
+                        kVmoReadBad, vmo_io_row, READ),
+      BAD_INPUT_TEST_OF(vmo_write__bad_input_exact_status, "vmar_vmo_write",
+                        kVmoWriteBad, vmo_io_row, WRITE),
       T(vmo_get_size__no_right_needed_ok),
       T(vmo_set_size__resizable_grow_shrink_ok),
       T(vmo_set_size__unaligned_shrink_zeroes_page_tail),
       T(vmo_set_size__status_order),
       T(vmo_set_size__shrink_faults_every_mapping),
+      BAD_INPUT_TEST(vmo_get_size__bad_input_exact_status, "vmar_vmo_get_size",
+                     kVmoGetSizeBad, vmo_get_size_row),
+      BAD_INPUT_TEST(vmo_set_size__bad_input_exact_status, "vmar_vmo_set_size",
+                     kVmoSetSizeBad, vmo_set_size_row),
       T(vmo_name__default_empty_round_trip_ok),
       T(vmo_name__long_truncated_to_31),
       T(vmo_name__null_sets_empty_ok),
       T(vmo_name__missing_property_right_access_denied),
+      BAD_INPUT_TEST(vmo_set_name__bad_input_exact_status, "vmar_vmo_set_name",
+                     kVmoSetNameBad, vmo_set_name_row),
+      BAD_INPUT_TEST(vmo_get_name__bad_input_exact_status, "vmar_vmo_get_name",
+                     kVmoGetNameBad, vmo_get_name_row),
       T(vmo_op_range__hints_keep_contents_ok),
       T(vmo_op_range__lock_needs_discardable),
       T(vmo_op_range__unknown_op_invalid_args),
@@ -1056,10 +1302,21 @@ int main(void) {
       T(vmo_op_range__outside_out_of_range),
       T(vmo_op_range__decommit_zero_read_zero_everywhere),
       T(vmo_op_range__bad_handles),
+      BAD_INPUT_TEST(vmo_op_range__bad_input_exact_status, "vmar_vmo_op_range",
+                     kVmoOpRangeBad, vmo_op_range_row),
       T(vmo_replace_as_executable__adds_execute_ok),
       T(vmo_replace_as_executable__errors),
+      BAD_INPUT_TEST(vmo_replace_as_executable__bad_input_exact_status,
+                     "vmar_vmo_replace_as_executable", kVmoReplaceExecBad,
+                     vmo_replace_as_executable_row),
+      BAD_INPUT_TEST(vmo_get_fd__bad_input_exact_status, "vmar_vmo_get_fd",
+                     kVmoGetFdBad, vmo_get_fd_row),
+      BAD_INPUT_TEST(vmo_create_from_fd__bad_input_exact_status,
+                     "vmar_vmo_create_from_fd", kVmoFromFdBad,
+                     vmo_create_from_fd_row),
       T(handle_close__last_vmo_handle_while_mapped_keeps_memory),
   };
 #undef T
-  return cmocka_run_group_tests_name("api.vmo", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("api.vmo", tests, maps_group_setup,
+                                     bad_input_group_teardown);
 }

@@ -63,7 +63,7 @@ static void vmo_create__backing_follows_environment(void** state) {
     assert_null(strstr(path, "memfd:"));
   }
   assert_status(VMAR_OK, vmar_unmap(vmar_root_self(), addr, PAGE));
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // Every backing can be resized repeatedly (the macOS shm limit of one
@@ -84,7 +84,7 @@ static void vmo_set_size__repeated_resizes_keep_contents(void** state) {
   uint64_t size = 0;
   assert_status(VMAR_OK, vmar_vmo_get_size(vmo, &size));
   assert_int_equal(size, PAGE);
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  close_ok(vmo);
 }
 
 // An exported descriptor names the same memory: a VMO made from it sees
@@ -112,8 +112,7 @@ static void vmo_get_fd__round_trip_shares_pages(void** state) {
   vmar_rights_t rights = 0;
   assert_status(VMAR_OK, vmar_handle_get_rights(b, &rights));
   assert_int_equal(rights, VMAR_DEFAULT_VMO_RIGHTS);
-  assert_status(VMAR_OK, vmar_handle_close(a));
-  assert_status(VMAR_OK, vmar_handle_close(b));
+  CLOSE_ALL_OK(a, b);
 }
 
 // Each documented failure, with the output untouched.
@@ -148,8 +147,7 @@ static void vmo_get_fd__errors(void** state) {
   close(fd);
   close(pipefd[0]);
   close(pipefd[1]);
-  assert_status(VMAR_OK, vmar_handle_close(ro));
-  assert_status(VMAR_OK, vmar_handle_close(vmo));
+  CLOSE_ALL_OK(ro, vmo);
 }
 
 int main(void) {

@@ -12,31 +12,10 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-// Number of mappings (VMAs) that intersect [start, start + len).
-static size_t maps_count_in(uintptr_t start, size_t len) {
-  size_t cap = test_maps_read(NULL, 0) + 64;
-  test_map_entry_t* all = malloc(cap * sizeof(*all));
-  assert_non_null(all);
-  size_t n = test_maps_read(all, cap);
-  assert_true(n > 0 && n <= cap);
-  size_t hits = 0;
-  for (size_t i = 0; i < n; i++) {
-    hits += all[i].start < start + len && all[i].end > start;
-  }
-  free(all);
-  return hits;
-}
-
 static size_t root_offset_of(uintptr_t addr) {
   vmar_info_t root = info_of(vmar_root_self());
   assert_true(addr >= root.base);
   return addr - root.base;
-}
-
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count();
-  return 0;
 }
 
 // A child of the root is reserved "---p" over its whole range.
@@ -47,15 +26,13 @@ static void reserve__root_child_reserved(void** state) {
     size_t len = kPages[i] * PAGE;
     vmar_vaddr_t a = 0;
     vmar_handle_t h =
-        alloc_ok(vmar_root_self(), VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE,
-                 0, len, &a);
+        alloc_top(VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE, len, &a);
     assert_true(test_maps_range_reserved(a, len));
     assert_true(test_maps_range_perms(a, len, "---p"));
     // Nothing is accessible in a reservation.
     assert_false(test_probe_read((const volatile void*)a));
     assert_false(test_probe_read((const volatile void*)(a + len - 1)));
-    destroy_close(h);
-    assert_true(test_maps_range_unmapped(a, len));
+    destroy_unmapped(h, a, len);
   }
 }
 
@@ -64,22 +41,19 @@ static void reserve__aligned_root_child_no_leftovers(void** state) {
   (void)state;
   reserved_snapshot_t before = reserved_take();
   vmar_vaddr_t a = 0;
-  vmar_handle_t h =
-      alloc_ok(vmar_root_self(), VMAR_VM_ALIGN_1MB, 0, 4 * PAGE, &a);
+  vmar_handle_t h = alloc_top(VMAR_VM_ALIGN_1MB, 4 * PAGE, &a);
   assert_int_equal(a % ((size_t)1 << 20), 0);
   assert_true(test_maps_range_reserved(a, 4 * PAGE));
   // The over-reservation was trimmed: exactly the child's pages are new.
   assert_int_equal(reserved_new_bytes(&before), 4 * PAGE);
-  destroy_close(h);
-  assert_true(test_maps_range_unmapped(a, 4 * PAGE));
+  destroy_unmapped(h, a, 4 * PAGE);
   assert_int_equal(reserved_new_bytes(&before), 0);
   if (sizeof(void*) >= 8) {
-    h = alloc_ok(vmar_root_self(), VMAR_VM_ALIGN_4GB, 0, PAGE, &a);
+    h = alloc_top(VMAR_VM_ALIGN_4GB, PAGE, &a);
     assert_int_equal((uint64_t)a % ((uint64_t)1 << 32), 0);
     assert_true(test_maps_range_reserved(a, PAGE));
     assert_int_equal(reserved_new_bytes(&before), PAGE);
-    destroy_close(h);
-    assert_true(test_maps_range_unmapped(a, PAGE));
+    destroy_unmapped(h, a, PAGE);
     assert_int_equal(reserved_new_bytes(&before), 0);
   }
   reserved_free(&before);
@@ -90,8 +64,7 @@ static void reserve__sub_vmars_cost_no_vma(void** state) {
   (void)state;
   size_t len = 1024 * PAGE;
   vmar_vaddr_t top = 0;
-  vmar_handle_t t =
-      alloc_ok(vmar_root_self(), VMAR_VM_CAN_MAP_SPECIFIC, 0, len, &top);
+  vmar_handle_t t = alloc_top(VMAR_VM_CAN_MAP_SPECIFIC, len, &top);
   size_t before = maps_count_in(top, len);
   assert_int_equal(before, 1);
   enum { SIBLINGS = 50, DEPTH = 50 };
@@ -139,16 +112,15 @@ static void reserve__sub_vmars_cost_no_vma(void** state) {
   vmar_handle_t g = alloc_ok(chain[DEPTH / 2 - 1], 0, 0, PAGE, NULL);
   destroy_close(g);
   for (size_t i = 0; i < DEPTH; i++) {
-    assert_status(VMAR_OK, vmar_handle_close(chain[i]));
+    close_ok(chain[i]);
   }
-  assert_status(VMAR_OK, vmar_handle_close(holder));
+  close_ok(holder);
   for (size_t i = 1; i < SIBLINGS; i += 2) {
     destroy_close(sib[i]);
   }
   assert_true(test_maps_range_reserved(top, len));
   assert_int_equal(maps_count_in(top, len), before);
-  destroy_close(t);
-  assert_true(test_maps_range_unmapped(top, len));
+  destroy_unmapped(t, top, len);
 }
 
 // Destroying a child of the root returns the range to the host.
@@ -156,7 +128,7 @@ static void reserve__destroy_root_child_unmaps(void** state) {
   (void)state;
   size_t len = 32 * PAGE;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(vmar_root_self(), 0, 0, len, &a);
+  vmar_handle_t h = alloc_top(0, len, &a);
   vmar_handle_t inner = alloc_ok(h, 0, 0, 8 * PAGE, NULL);
   assert_status(VMAR_OK, vmar_destroy(h));
   bool unmapped = test_maps_range_unmapped(a, len);
@@ -172,17 +144,15 @@ static void reserve__destroy_root_child_unmaps(void** state) {
   }
   assert_true(unmapped);
   assert_true(placed);
-  assert_status(VMAR_OK, vmar_handle_close(inner));
-  assert_status(VMAR_OK, vmar_handle_close(h));
+  CLOSE_ALL_OK(inner, h);
 }
 
 // Destroying a sub-VMAR keeps its range reserved inside the parent.
 static void reserve__destroy_sub_vmar_rereserves(void** state) {
   (void)state;
-  size_t len = 64 * PAGE;
   vmar_vaddr_t top = 0;
-  vmar_handle_t t =
-      alloc_ok(vmar_root_self(), VMAR_VM_CAN_MAP_SPECIFIC, 0, len, &top);
+  size_t len = 64 * PAGE;
+  vmar_handle_t t = alloc_top(VMAR_VM_CAN_MAP_SPECIFIC, len, &top);
   size_t before = maps_count_in(top, len);
   vmar_vaddr_t ca = 0;
   vmar_handle_t c = alloc_ok(t, VMAR_VM_SPECIFIC, 8 * PAGE, 16 * PAGE, &ca);
@@ -220,7 +190,7 @@ static void reserve__specific_over_foreign_memory_already_exists(void** state) {
   uintptr_t code_page = (uintptr_t)&root_offset_of / page * page;
   // One of ours.
   vmar_vaddr_t ours = 0;
-  vmar_handle_t h = alloc_ok(vmar_root_self(), 0, 0, 4 * PAGE, &ours);
+  vmar_handle_t h = alloc_top(0, 4 * PAGE, &ours);
   const uintptr_t kTargets[] = {heap_page, stack_page, code_page, ours,
                                 ours + 3 * PAGE};
   reserved_snapshot_t before = reserved_take();
@@ -256,15 +226,13 @@ static void reserve__specific_in_root_free_spot_ok(void** state) {
   (void)state;
   size_t len = 8 * PAGE;
   vmar_vaddr_t a = 0;
-  vmar_handle_t h = alloc_ok(vmar_root_self(), 0, 0, len, &a);
-  destroy_close(h);
-  assert_true(test_maps_range_unmapped(a, len));
+  vmar_handle_t h = alloc_top(0, len, &a);
+  destroy_unmapped(h, a, len);
   vmar_vaddr_t b = 0;
   h = alloc_ok(vmar_root_self(), VMAR_VM_SPECIFIC, root_offset_of(a), len, &b);
   assert_int_equal(b, a);
   assert_true(test_maps_range_reserved(a, len));
-  destroy_close(h);
-  assert_true(test_maps_range_unmapped(a, len));
+  destroy_unmapped(h, a, len);
 }
 
 int main(void) {
@@ -277,5 +245,6 @@ int main(void) {
       cmocka_unit_test(reserve__specific_over_foreign_memory_already_exists),
       cmocka_unit_test(reserve__specific_in_root_free_spot_ok),
   };
-  return cmocka_run_group_tests_name("posix.reserve", tests, group_setup, NULL);
+  return cmocka_run_group_tests_name("posix.reserve", tests, maps_group_setup,
+                                     NULL);
 }

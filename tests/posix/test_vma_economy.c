@@ -187,24 +187,17 @@ static void set_map(set_t* s, vmar_handle_t vmar, vmar_vaddr_t base) {
   }
 }
 
-static int group_setup(void** state) {
-  (void)state;
-  (void)test_maps_count();
-  return 0;
-}
-
 // N one-page maps unmapped one by one: VMA count back to baseline.
 static void unmap__one_by_one_restores_vma_baseline(void** state) {
   (void)state;
   const size_t len = (N_VMOS + 8) * PAGE;
   vmar_vaddr_t base = 0;
-  vmar_handle_t c =
-      alloc_ok(vmar_root_self(), VMAR_VM_COMPACT | CAN_RW, 0, len, &base);
+  vmar_handle_t c = alloc_top(VMAR_VM_COMPACT | CAN_RW, len, &base);
   set_t* s = set_new();
   // Warm-up round: the library's and the allocator's bookkeeping settle.
   set_map(s, c, base);
   for (size_t i = 0; i < N_VMOS; i++) {
-    assert_status(VMAR_OK, vmar_unmap(c, s->addr[i], PAGE));
+    unmap_ok(c, s->addr[i], PAGE);
   }
   baseline_t before = baseline_take();
   assert_int_equal(vmas_in(base, len), 1);
@@ -213,18 +206,17 @@ static void unmap__one_by_one_restores_vma_baseline(void** state) {
   assert_true(test_maps_range_perms(base, N_VMOS * PAGE, "rw-s"));
   assert_true(test_maps_range_reserved(base + N_VMOS * PAGE, 8 * PAGE));
   for (size_t i = 1; i < N_VMOS; i += 2) {
-    assert_status(VMAR_OK, vmar_unmap(c, s->addr[i], PAGE));
+    unmap_ok(c, s->addr[i], PAGE);
     assert_false(test_probe_read((const volatile void*)s->addr[i]));
   }
   for (size_t i = 0; i < N_VMOS; i += 2) {
-    assert_status(VMAR_OK, vmar_unmap(c, s->addr[i], PAGE));
+    unmap_ok(c, s->addr[i], PAGE);
   }
   baseline_check(&before, base, len);
   assert_int_equal(vmas_in(base, len), 1);
   assert_true(test_maps_range_reserved(base, len));
   set_free(s);
-  destroy_close(c);
-  assert_true(test_maps_range_unmapped(base, len));
+  destroy_unmapped(c, base, len);
 }
 
 // The same with one unmap over the whole range, and in reverse order.
@@ -232,21 +224,20 @@ static void unmap__whole_range_restores_vma_baseline(void** state) {
   (void)state;
   const size_t len = N_VMOS * PAGE;
   vmar_vaddr_t base = 0;
-  vmar_handle_t c =
-      alloc_ok(vmar_root_self(), VMAR_VM_COMPACT | CAN_RW, 0, len, &base);
+  vmar_handle_t c = alloc_top(VMAR_VM_COMPACT | CAN_RW, len, &base);
   set_t* s = set_new();
   set_map(s, c, base);
-  assert_status(VMAR_OK, vmar_unmap(c, base, len));
+  unmap_ok(c, base, len);
   baseline_t before = baseline_take();
   set_map(s, c, base);
-  assert_status(VMAR_OK, vmar_unmap(c, base, len));
+  unmap_ok(c, base, len);
   baseline_check(&before, base, len);
   assert_int_equal(vmas_in(base, len), 1);
   assert_true(test_maps_range_reserved(base, len));
   before = baseline_take();
   set_map(s, c, base);
   for (size_t i = N_VMOS; i-- > 0;) {
-    assert_status(VMAR_OK, vmar_unmap(c, s->addr[i], PAGE));
+    unmap_ok(c, s->addr[i], PAGE);
   }
   baseline_check(&before, base, len);
   assert_true(test_maps_range_reserved(base, len));
@@ -259,12 +250,9 @@ static void unmap__after_splits_and_overwrite_no_vma_left(void** state) {
   (void)state;
   const size_t len = 64 * PAGE;
   vmar_vaddr_t base = 0;
-  vmar_handle_t t = alloc_ok(vmar_root_self(),
-                             CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, len, &base);
-  vmar_handle_t vmo = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(16 * PAGE, 0, &vmo));
-  vmar_handle_t other = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(16 * PAGE, 0, &other));
+  vmar_handle_t t = alloc_top(CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, len, &base);
+  vmar_handle_t vmo = vmo_new(16 * PAGE, 0);
+  vmar_handle_t other = vmo_new(16 * PAGE, 0);
   for (int round = 0; round < 2; round++) {
     baseline_t before = baseline_take();
     vmar_vaddr_t a =
@@ -276,9 +264,9 @@ static void unmap__after_splits_and_overwrite_no_vma_left(void** state) {
     assert_true(test_maps_count() > before.count);
     map_ok(t, VMAR_VM_PERM_READ | VMAR_VM_SPECIFIC_OVERWRITE, 8 * PAGE, other,
            0, 4 * PAGE);
-    assert_status(VMAR_OK, vmar_unmap(t, a + 13 * PAGE, PAGE));
+    unmap_ok(t, a + 13 * PAGE, PAGE);
     assert_status(VMAR_OK, vmar_protect(t, PERM_RW, a, 4 * PAGE));
-    assert_status(VMAR_OK, vmar_unmap(t, base, len));
+    unmap_ok(t, base, len);
     if (round == 1) {
       baseline_check(&before, base, len);
     } else {
@@ -287,20 +275,17 @@ static void unmap__after_splits_and_overwrite_no_vma_left(void** state) {
     assert_int_equal(vmas_in(base, len), 1);
     assert_true(test_maps_range_reserved(base, len));
   }
-  close_ok(other);
-  close_ok(vmo);
+  CLOSE_ALL_OK(other, vmo);
   destroy_close(t);
 }
 
 // Nested VMARs: every unmapped page of a live VMAR stays "---p".
 static void unmap__live_vmars_stay_reserved(void** state) {
   (void)state;
-  const size_t len = 128 * PAGE;
   vmar_vaddr_t top = 0;
-  vmar_handle_t t = alloc_ok(vmar_root_self(),
-                             CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, 0, len, &top);
-  vmar_handle_t vmo = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_vmo_create(8 * PAGE, 0, &vmo));
+  const size_t len = 128 * PAGE;
+  vmar_handle_t t = alloc_top(CAN_RW | VMAR_VM_CAN_MAP_SPECIFIC, len, &top);
+  vmar_handle_t vmo = vmo_new(8 * PAGE, 0);
   baseline_t before = baseline_take();
   vmar_handle_t a =
       alloc_ok(t, VMAR_VM_SPECIFIC | CAN_RW, 16 * PAGE, 32 * PAGE, NULL);
@@ -327,22 +312,18 @@ static void unmap__live_vmars_stay_reserved(void** state) {
   assert_true(
       test_maps_range_reserved(m_c + 4 * PAGE, top + len - (m_c + 4 * PAGE)));
   // Unmap and destroy parts: the live VMARs stay entirely reserved.
-  assert_status(VMAR_OK, vmar_unmap(b, m_b, 3 * PAGE));
+  unmap_ok(b, m_b, 3 * PAGE);
   assert_true(test_maps_range_reserved(bi.base, bi.len));
   assert_true(test_maps_range_reserved(ai.base, ai.len));
   assert_status(VMAR_OK, vmar_destroy(c));
   assert_true(test_maps_range_reserved(ci.base, ci.len));
   assert_status(VMAR_OK, vmar_destroy(a));
-  assert_status(VMAR_OK, vmar_unmap(t, m_top, 2 * PAGE));
+  unmap_ok(t, m_top, 2 * PAGE);
   assert_true(test_maps_range_reserved(top, len));
   assert_int_equal(vmas_in(top, len), 1);
   baseline_check(&before, top, len);
-  close_ok(c);
-  close_ok(b);
-  close_ok(a);
-  close_ok(vmo);
-  destroy_close(t);
-  assert_true(test_maps_range_unmapped(top, len));
+  CLOSE_ALL_OK(c, b, a, vmo);
+  destroy_unmapped(t, top, len);
 }
 
 int main(void) {
@@ -352,6 +333,6 @@ int main(void) {
       cmocka_unit_test(unmap__after_splits_and_overwrite_no_vma_left),
       cmocka_unit_test(unmap__live_vmars_stay_reserved),
   };
-  return cmocka_run_group_tests_name("posix.vma_economy", tests, group_setup,
-                                     NULL);
+  return cmocka_run_group_tests_name("posix.vma_economy", tests,
+                                     maps_group_setup, NULL);
 }

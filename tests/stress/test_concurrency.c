@@ -92,6 +92,16 @@ static unsigned rnd(worker_t* w) { return (unsigned)rand_r(&w->seed); }
 
 // ---- own children ---------------------------------------------------------
 
+// Moves a random one of the |*n| elements (|size| bytes each) of |items|
+// to |out| and the last one into its place: |*n| shrinks by one.
+static void take_random(worker_t* w, void* items, size_t size, size_t* n,
+                        void* out) {
+  unsigned char* slot = (unsigned char*)items + rnd(w) % *n * size;
+  memcpy(out, slot, size);
+  --*n;
+  memmove(slot, (unsigned char*)items + *n * size, size);
+}
+
 static void op_allocate(worker_t* w) {
   if (w->nchildren == OWN) {
     return;
@@ -168,9 +178,8 @@ static void op_unmap(worker_t* w) {
   if (w->nmaps == 0) {
     return;
   }
-  size_t i = rnd(w) % w->nmaps;
-  mapping_t m = w->maps[i];
-  w->maps[i] = w->maps[--w->nmaps];
+  mapping_t m;
+  take_random(w, w->maps, sizeof(m), &w->nmaps, &m);
   vmar_status_t st = vmar_unmap(m.in, m.addr, m.pages * page);
   CHECK(st == VMAR_OK, st, 5);
 }
@@ -270,9 +279,8 @@ static void op_close(worker_t* w) {
   if (w->nhandles == 0) {
     return;
   }
-  size_t i = rnd(w) % w->nhandles;
-  vmar_handle_t h = w->handles[i];
-  w->handles[i] = w->handles[--w->nhandles];
+  vmar_handle_t h;
+  take_random(w, w->handles, sizeof(h), &w->nhandles, &h);
   vmar_status_t st;
   switch (rnd(w) % 3) {
   case 0: // give it to a shared slot; close whatever was there
@@ -476,10 +484,9 @@ static void concurrency__mixed_operations_invariants_hold(void** state) {
   vmar_manager_release(S.mgr);
   assert_status(VMAR_OK, vmar_destroy(S.a));
   assert_status(VMAR_OK, vmar_destroy(S.b));
-  assert_status(VMAR_OK, vmar_handle_close(S.a));
-  assert_status(VMAR_OK, vmar_handle_close(S.b));
+  CLOSE_ALL_OK(S.a, S.b);
   for (int i = 0; i < VMOS; i++) {
-    assert_status(VMAR_OK, vmar_handle_close(S.vmo[i]));
+    close_ok(S.vmo[i]);
   }
   assert_int_equal(vmar__handle_count(), handles);
   assert_int_equal(root_entries(), entries);

@@ -283,9 +283,7 @@ static void threads__concurrent_allocate_destroy_no_leaks(void** state) {
   assert_int_equal(info.len, shared->info.len);
   assert_status(VMAR_OK, check_empty(shared));
   assert_true(test_maps_range_reserved(shared->info.base, shared->info.len));
-  assert_status(VMAR_OK, vmar_destroy(shared->vmar));
-  assert_status(VMAR_OK, vmar_handle_close(shared->vmar));
-  assert_true(test_maps_range_unmapped(shared->info.base, shared->info.len));
+  destroy_unmapped(shared->vmar, shared->info.base, shared->info.len);
   free(own);
   free(shared);
 }

@@ -14,6 +14,12 @@
 
 void close_ok(vmar_handle_t h) { assert_status(VMAR_OK, vmar_handle_close(h)); }
 
+void close_all_ok(const vmar_handle_t* h, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    close_ok(h[i]);
+  }
+}
+
 vmar_rights_t rights_of(vmar_handle_t h) {
   vmar_rights_t r = HELPERS_SENTINEL_RIGHTS;
   assert_status(VMAR_OK, vmar_handle_get_rights(h, &r));
@@ -62,9 +68,19 @@ vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
   return h;
 }
 
+vmar_handle_t alloc_top(vmar_vm_option_t options, size_t size,
+                        vmar_vaddr_t* addr) {
+  return alloc_ok(vmar_root_self(), options, 0, size, addr);
+}
+
 void destroy_close(vmar_handle_t h) {
   assert_status(VMAR_OK, vmar_destroy(h));
   close_ok(h);
+}
+
+void destroy_unmapped(vmar_handle_t h, vmar_vaddr_t addr, size_t len) {
+  destroy_close(h);
+  assert_true(test_maps_range_unmapped(addr, len));
 }
 
 vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options, size_t offset,
@@ -107,6 +123,20 @@ uint8_t pat(uint8_t seed, size_t page) {
   return (uint8_t)(seed + 17u * (unsigned)page + 1u);
 }
 
+bool vmo_bytes_are(vmar_handle_t vmo, uint64_t offset, size_t len,
+                   uint8_t byte) {
+  unsigned char* buf = malloc(len);
+  assert_non_null(buf);
+  memset(buf, (uint8_t)~byte, len);
+  assert_status(VMAR_OK, vmar_vmo_read(vmo, buf, offset, len));
+  bool same = true;
+  for (size_t i = 0; i < len && same; i++) {
+    same = buf[i] == byte;
+  }
+  free(buf);
+  return same;
+}
+
 vmar_handle_t vmo_new(uint64_t size, uint32_t options) {
   vmar_handle_t h = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_vmo_create(size, options, &h));
@@ -128,6 +158,32 @@ vmar_handle_t vmo_patterned(size_t pages, uint8_t seed) {
   vmar_handle_t h = vmo_new(pages * PAGE, 0);
   fill_pages(h, pages, seed);
   return h;
+}
+
+size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+unsigned page_shift(void) {
+  unsigned s = 0;
+  while (((size_t)1 << s) < PAGE) {
+    s++;
+  }
+  return s;
+}
+
+vmar_vm_option_t align_option(unsigned shift) {
+  return (vmar_vm_option_t)shift << VMAR_VM_ALIGN_BASE;
+}
+
+size_t maps_count_in(uintptr_t start, size_t len) {
+  size_t n = 0;
+  assert_true(test_maps_count_in(start, len, &n));
+  return n;
+}
+
+int maps_group_setup(void** state) {
+  (void)state;
+  (void)test_maps_count();
+  return 0;
 }
 
 reserved_snapshot_t reserved_take(void) {

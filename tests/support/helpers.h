@@ -18,6 +18,14 @@
 // Closes |h|, which must succeed.
 void close_ok(vmar_handle_t h);
 
+// Closes the |n| handles of |h| in order, each of which must succeed;
+// CLOSE_ALL_OK(a, b, ...) closes a, then b, ...
+void close_all_ok(const vmar_handle_t* h, size_t n);
+#define CLOSE_ALL_OK(...)                                                      \
+  close_all_ok((const vmar_handle_t[]){__VA_ARGS__},                           \
+               sizeof((const vmar_handle_t[]){__VA_ARGS__}) /                  \
+                   sizeof(vmar_handle_t))
+
 // The rights of |h|, read with vmar_handle_get_rights.
 vmar_rights_t rights_of(vmar_handle_t h);
 
@@ -41,8 +49,16 @@ vmar_info_t info_of(vmar_handle_t h);
 vmar_handle_t alloc_ok(vmar_handle_t parent, vmar_vm_option_t options,
                        size_t offset, size_t size, vmar_vaddr_t* addr);
 
+// A top-level VMAR: alloc_ok in the root at no particular offset.
+vmar_handle_t alloc_top(vmar_vm_option_t options, size_t size,
+                        vmar_vaddr_t* addr);
+
 // Destroys the VMAR |h| and closes its handle, both of which must succeed.
 void destroy_close(vmar_handle_t h);
+
+// destroy_close for a top-level VMAR, whose range [addr, addr + len) must
+// then be unmapped (given back to the host).
+void destroy_unmapped(vmar_handle_t h, vmar_vaddr_t addr, size_t len);
 
 // Maps |vmo| into |vmar| and returns the (written, non-zero, page-aligned)
 // address.
@@ -62,6 +78,11 @@ bool mem_is(vmar_vaddr_t addr, size_t len, uint8_t byte);
 // The fill byte of page |page| in a VMO patterned with |seed|.
 uint8_t pat(uint8_t seed, size_t page);
 
+// True iff the |len| bytes at |offset| of |vmo| all equal |byte| (read with
+// vmar_vmo_read).
+bool vmo_bytes_are(vmar_handle_t vmo, uint64_t offset, size_t len,
+                   uint8_t byte);
+
 // Creates a VMO of |size| bytes with |options|, checking the handle.
 vmar_handle_t vmo_new(uint64_t size, uint32_t options);
 
@@ -70,6 +91,23 @@ void fill_pages(vmar_handle_t vmo, size_t pages, uint8_t seed);
 
 // A new VMO of |pages| pages, each filled by fill_pages with |seed|.
 vmar_handle_t vmo_patterned(size_t pages, uint8_t seed);
+
+// |v| rounded up to a multiple of |a|.
+size_t round_up(size_t v, size_t a);
+
+// log2 of the page size.
+unsigned page_shift(void);
+
+// The VMAR_VM_ALIGN_* option that asks for 2^shift bytes.
+vmar_vm_option_t align_option(unsigned shift);
+
+// The number of mappings (VMAs) that intersect [start, start + len), which
+// must be readable.
+size_t maps_count_in(uintptr_t start, size_t len);
+
+// cmocka group setup of suites that count mappings: reads /proc/self/maps
+// once, so the parser's allocations are in place before the first count.
+int maps_group_setup(void** state);
 
 // The process's PROT_NONE ("---p") mappings at one moment. Sanitizer
 // runtimes map and unmap their own memory at any time, so tests compare

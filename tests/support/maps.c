@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-// vmar tests: /proc/self/maps parser behind maps.h.
+// vmar tests: the host's mappings behind maps.h, from what each host offers:
+// Linux's /proc/self/maps; on macOS mach_vm_region_recurse; in the Darwin
+// personality the XNU shim's region lookup, which answers as
+// mach_vm_region would, from the real host's mappings.
 
-#ifndef _GNU_SOURCE
+#if !defined(_GNU_SOURCE) && !defined(__APPLE__)
 #define _GNU_SOURCE
 #endif
 
@@ -13,11 +16,113 @@
 #include <string.h>
 #include <unistd.h>
 
-// All entries of one read of the file, in the kernel's (ascending) order.
+#if defined(__APPLE__)
+#include <mach/mach.h>
+#include <mach/mach_vm.h>
+#endif
+
+// All entries of one read of the host's mappings, in ascending order.
 typedef struct {
   test_map_entry_t* entries;
   size_t count;
 } snapshot_t;
+
+// Appends |e| to |s|, growing it; false when memory runs out.
+static bool snapshot_push(snapshot_t* s, size_t* cap,
+                          const test_map_entry_t* e) {
+  if (s->count == *cap) {
+    size_t new_cap = *cap == 0 ? 256 : *cap * 2;
+    test_map_entry_t* bigger =
+        new_cap <= SIZE_MAX / sizeof(*bigger)
+            ? realloc(s->entries, new_cap * sizeof(*bigger))
+            : NULL;
+    if (bigger == NULL) {
+      return false;
+    }
+    s->entries = bigger;
+    *cap = new_cap;
+  }
+  s->entries[s->count++] = *e;
+  return true;
+}
+
+static void snapshot_free(snapshot_t* s) {
+  free(s->entries);
+  s->entries = NULL;
+  s->count = 0;
+}
+
+#if defined(__APPLE__) || defined(VMAR_EMULATE_DARWIN)
+// "rwxs" or "rwxp" style permissions from host protection bits.
+static void perms_text(bool r, bool w, bool x, bool shared, char out[5]) {
+  out[0] = r ? 'r' : '-';
+  out[1] = w ? 'w' : '-';
+  out[2] = x ? 'x' : '-';
+  out[3] = shared ? 's' : 'p';
+  out[4] = '\0';
+}
+
+#if defined(VMAR_EMULATE_DARWIN)
+// The XNU shim's region lookup (tests/darwin): the first host mapping ending
+// above |addr|. Weak, so a binary run without the shim finds it NULL.
+int xnu_shim_region(uintptr_t addr, uintptr_t* start, uintptr_t* end, int* prot,
+                    int* shared) __attribute__((weak));
+#endif
+
+// The first host mapping that ends above |addr|; false when there is none.
+static bool region_at_or_after(uintptr_t addr, test_map_entry_t* e) {
+#if defined(__APPLE__)
+  mach_vm_address_t a = addr;
+  mach_vm_size_t size = 0;
+  natural_t depth = 0;
+  for (;;) {
+    vm_region_submap_info_data_64_t info;
+    mach_msg_type_number_t count = VM_REGION_SUBMAP_INFO_COUNT_64;
+    if (mach_vm_region_recurse(mach_task_self(), &a, &size, &depth,
+                               (vm_region_recurse_info_t)&info,
+                               &count) != KERN_SUCCESS) {
+      return false;
+    }
+    if (info.is_submap) {
+      depth++;
+      continue;
+    }
+    e->start = (uintptr_t)a;
+    e->end = (uintptr_t)(a + size);
+    // vmar's mappings are shared mappings of files; its reservations are
+    // private anonymous memory.
+    perms_text(info.protection & VM_PROT_READ, info.protection & VM_PROT_WRITE,
+               info.protection & VM_PROT_EXECUTE, info.external_pager != 0,
+               e->perms);
+    return true;
+  }
+#else
+  int prot = 0;
+  int shared = 0;
+  if (xnu_shim_region == NULL ||
+      xnu_shim_region(addr, &e->start, &e->end, &prot, &shared) != 0) {
+    return false;
+  }
+  perms_text(prot & 1, prot & 2, prot & 4, shared != 0, e->perms);
+  return true;
+#endif
+}
+
+// Takes a snapshot by walking the regions from address 0 up.
+static bool snapshot_take(snapshot_t* s) {
+  s->entries = NULL;
+  s->count = 0;
+  size_t cap = 0;
+  test_map_entry_t e;
+  for (uintptr_t addr = 0; region_at_or_after(addr, &e); addr = e.end) {
+    if (!snapshot_push(s, &cap, &e)) {
+      snapshot_free(s);
+      return false;
+    }
+  }
+  return s->count > 0;
+}
+#else
 
 // Reads the whole of |path| with read(2). procfs files report size 0, and a
 // process with many mappings has a long maps file, so the buffer doubles
@@ -112,54 +217,31 @@ static bool parse_line(const char* p, const char* end, test_map_entry_t* e) {
 static bool snapshot_take(snapshot_t* s) {
   s->entries = NULL;
   s->count = 0;
-
   size_t len = 0;
   char* text = read_all("/proc/self/maps", &len);
   if (text == NULL) {
     return false;
   }
-
   size_t cap = 0;
   bool ok = true;
   const char* p = text;
   const char* text_end = text + len;
-  while (p < text_end) {
+  while (p < text_end && ok) {
     const char* nl = memchr(p, '\n', (size_t)(text_end - p));
     const char* line_end = nl != NULL ? nl : text_end;
     test_map_entry_t e;
     if (parse_line(p, line_end, &e)) {
-      if (s->count == cap) {
-        size_t new_cap = cap == 0 ? 256 : cap * 2;
-        test_map_entry_t* bigger =
-            new_cap <= SIZE_MAX / sizeof(*bigger)
-                ? realloc(s->entries, new_cap * sizeof(*bigger))
-                : NULL;
-        if (bigger == NULL) {
-          ok = false;
-          break;
-        }
-        s->entries = bigger;
-        cap = new_cap;
-      }
-      s->entries[s->count++] = e;
+      ok = snapshot_push(s, &cap, &e);
     }
     p = line_end + 1;
   }
-
   free(text);
   if (!ok) {
-    free(s->entries);
-    s->entries = NULL;
-    s->count = 0;
+    snapshot_free(s);
   }
   return ok;
 }
-
-static void snapshot_free(snapshot_t* s) {
-  free(s->entries);
-  s->entries = NULL;
-  s->count = 0;
-}
+#endif
 
 size_t test_maps_read(test_map_entry_t* out, size_t cap) {
   snapshot_t s;
@@ -237,26 +319,20 @@ bool test_maps_range_perms(uintptr_t start, size_t len, const char* perms) {
   return range_covered(start, len, perms);
 }
 
-bool test_maps_range_unmapped(uintptr_t start, size_t len) {
-  if (len == 0) {
-    return true;
-  }
-  if (len > UINTPTR_MAX - start) {
-    return false;
-  }
-  uintptr_t end = start + len;
-
+bool test_maps_count_in(uintptr_t start, size_t len, size_t* count) {
   snapshot_t s;
-  if (!snapshot_take(&s)) {
+  if (len > UINTPTR_MAX - start || !snapshot_take(&s)) {
     return false;
   }
-  bool unmapped = true;
+  *count = 0;
   for (size_t i = 0; i < s.count; ++i) {
-    if (s.entries[i].start < end && s.entries[i].end > start) {
-      unmapped = false;
-      break;
-    }
+    *count += s.entries[i].start < start + len && s.entries[i].end > start;
   }
   snapshot_free(&s);
-  return unmapped;
+  return true;
+}
+
+bool test_maps_range_unmapped(uintptr_t start, size_t len) {
+  size_t n = 0;
+  return len == 0 || (test_maps_count_in(start, len, &n) && n == 0);
 }

@@ -27,6 +27,10 @@ size_t test_maps_read(test_map_entry_t* out, size_t cap);
 // Returns the number of mappings (VMAs) the process has right now.
 size_t test_maps_count(void);
 
+// Stores in |*count| the number of mappings (VMAs) that intersect [start,
+// start + len). False if the file cannot be read or the range wraps.
+bool test_maps_count_in(uintptr_t start, size_t len, size_t* count);
+
 // True iff [start, start + len) is covered without holes by mappings whose
 // perms are exactly "---p": address space reserved, nothing accessible.
 // False when len is 0 or the range wraps.

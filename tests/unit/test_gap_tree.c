@@ -704,29 +704,37 @@ static void first_fit__random_ops_near_top_match_naive_model(void** state) {
 // random_fit.
 
 // Builds several large gaps separated by one-page nodes; n[4] is the owner.
-static void build_spread(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
+// The spread tree's storage.
+typedef struct spread {
+  vmar__gap_tree_t t;
+  vmar__gap_node_t n[5];
+} spread_t;
+
+static vmar__gap_tree_t* build_spread(spread_t* s) {
+  vmar__gap_tree_t* t = &s->t;
+  vmar__gap_node_t* n = s->n;
   init_range(t, &n[4], TBASE, TSIZE);
   // Gaps: [0,16p) [17p,48p) [49p,96p) [97p,160p) and tail [161p,256p).
   add(t, &n[0], TBASE + 16 * PG, PG);
   add(t, &n[1], TBASE + 48 * PG, PG);
   add(t, &n[2], TBASE + 96 * PG, PG);
   add(t, &n[3], TBASE + 160 * PG, PG);
+  return t;
 }
 
 // Window 0 returns exactly the first fit, without calling rand.
 static void random_fit__window_zero_equals_first_fit(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t n[5];
-  build_spread(&t, n);
+  spread_t sp;
+  vmar__gap_tree_t* t = build_spread(&sp);
   uintptr_t out = 0;
-  assert_true(vmar__gap_tree_random_fit(&t, 20 * PG, 4 * PG, UINTPTR_MAX, 0,
+  assert_true(vmar__gap_tree_random_fit(t, 20 * PG, 4 * PG, UINTPTR_MAX, 0,
                                         NULL, NULL, &out));
   assert_int_equal(out, TBASE + 20 * PG);
-  assert_int_equal(out, ff(&t, 20 * PG, 4 * PG, UINTPTR_MAX));
+  assert_int_equal(out, ff(t, 20 * PG, 4 * PG, UINTPTR_MAX));
   rng_t r = {9};
-  assert_true(vmar__gap_tree_random_fit(&t, PG, PG, UINTPTR_MAX, 0, rng_next,
-                                        &r, &out));
+  assert_true(
+      vmar__gap_tree_random_fit(t, PG, PG, UINTPTR_MAX, 0, rng_next, &r, &out));
   assert_int_equal(out, TBASE);
   assert_int_equal(r.s, 9); // rand was not called
 }
@@ -734,20 +742,19 @@ static void random_fit__window_zero_equals_first_fit(void** state) {
 // With an unbounded window, draws spread over several gaps and many spots.
 static void random_fit__unbounded_window_spreads_over_gaps(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t n[5];
-  build_spread(&t, n);
+  spread_t sp;
+  vmar__gap_tree_t* t = build_spread(&sp);
   rng_t r = {11};
   bool seen[256] = {false};
   bool gap_seen[5] = {false};
   int distinct = 0;
   for (int i = 0; i < 2000; i++) {
     uintptr_t a = 0;
-    assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
+    assert_true(vmar__gap_tree_random_fit(t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
                                           rng_next, &r, &a));
     assert_int_equal(a % PG, 0);
     assert_true(a >= TBASE && a + 2 * PG <= TBASE + TSIZE);
-    assert_true(vmar__gap_tree_range_free(&t, a, 2 * PG));
+    assert_true(vmar__gap_tree_range_free(t, a, 2 * PG));
     size_t page = (a - TBASE) / PG;
     if (!seen[page]) {
       seen[page] = true;
@@ -769,14 +776,13 @@ static void random_fit__unbounded_window_spreads_over_gaps(void** state) {
 // Results never start at or beyond lowest candidate + window.
 static void random_fit__small_window_stays_in_window(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t n[5];
-  build_spread(&t, n);
-  rng_t r = {13};
   bool seen[8] = {false};
+  spread_t sp;
+  vmar__gap_tree_t* t = build_spread(&sp);
+  rng_t r = {13};
   for (int i = 0; i < 1000; i++) {
     uintptr_t a = 0;
-    assert_true(vmar__gap_tree_random_fit(&t, 10 * PG, PG, UINTPTR_MAX, 4 * PG,
+    assert_true(vmar__gap_tree_random_fit(t, 10 * PG, PG, UINTPTR_MAX, 4 * PG,
                                           rng_next, &r, &a));
     // Lowest candidate is TBASE (gap of 16 pages); window covers 4 spots.
     assert_true(a >= TBASE && a < TBASE + 4 * PG && a % PG == 0);
@@ -810,23 +816,22 @@ static void random_fit__one_gap_is_uniform_over_candidates(void** state) {
 // The limit also bounds random results.
 static void random_fit__limit_bounds_result(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t n[5];
-  build_spread(&t, n);
+  spread_t sp;
+  vmar__gap_tree_t* t = build_spread(&sp);
   rng_t r = {17};
   uintptr_t limit = TBASE + 60 * PG + 123;
   bool gap_seen[2] = {false};
   for (int i = 0; i < 1000; i++) {
     uintptr_t a = 0;
-    assert_true(vmar__gap_tree_random_fit(&t, 3 * PG, 2 * PG, limit, SIZE_MAX,
+    assert_true(vmar__gap_tree_random_fit(t, 3 * PG, 2 * PG, limit, SIZE_MAX,
                                           rng_next, &r, &a));
     assert_true(a % (2 * PG) == 0 && a + 3 * PG <= limit);
-    assert_true(vmar__gap_tree_range_free(&t, a, 3 * PG));
+    assert_true(vmar__gap_tree_range_free(t, a, 3 * PG));
     gap_seen[a >= TBASE + 17 * PG] = true;
   }
   assert_true(gap_seen[0] && gap_seen[1]);
   uintptr_t a;
-  assert_false(vmar__gap_tree_random_fit(&t, 3 * PG, PG, TBASE + 3 * PG - 1,
+  assert_false(vmar__gap_tree_random_fit(t, 3 * PG, PG, TBASE + 3 * PG - 1,
                                          SIZE_MAX, rng_next, &r, &a));
 }
 
@@ -866,20 +871,33 @@ static void random_fit__draws_past_every_fit_fall_back_to_lowest(void** state) {
   assert_int_equal(a, TBASE);
 }
 
+// A fixed draw |v| and the offset from TBASE random_fit must return.
+typedef struct draw_case {
+  uint64_t v;
+  uintptr_t want;
+} draw_case_t;
+
+// random_fit of |size| bytes aligned to 4 pages, in a window of |window|
+// bytes, returns each case's address for its draw.
+static void assert_draws(vmar__gap_tree_t* t, size_t size, size_t window,
+                         const draw_case_t* cases, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    uint64_t v = cases[i].v;
+    uintptr_t a = 0;
+    assert_true(vmar__gap_tree_random_fit(t, size, 4 * PG, UINTPTR_MAX, window,
+                                          const_rand, &v, &a));
+    assert_int_equal(a, TBASE + cases[i].want);
+  }
+}
+
 // A fixed draw r (rounded down to the alignment) maps to the first candidate
 // at or after it.
 static void random_fit__fixed_draw_returns_next_candidate(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t n[5];
-  build_spread(&t, n);
   // size 2p, align 4p: lo = TBASE; window 50p, so draws are taken modulo
   // 50p. Candidates in the window: 0..12p in [0, 16p), 20p..44p in
   // [17p, 48p); the next one (52p) is outside.
-  struct {
-    uint64_t v;
-    uintptr_t want;
-  } cases[] = {
+  const draw_case_t cases[] = {
       {0, 0},
       {5 * PG + 17, 4 * PG},
       {16 * PG - 1, 12 * PG},
@@ -890,25 +908,22 @@ static void random_fit__fixed_draw_returns_next_candidate(void** state) {
       {47 * PG - 1, 44 * PG},
       {50 * PG + 10 * PG, 8 * PG}, // wraps modulo 50p
   };
-  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    uintptr_t a = 0;
-    assert_true(vmar__gap_tree_random_fit(
-        &t, 2 * PG, 4 * PG, UINTPTR_MAX, 50 * PG, const_rand, &cases[i].v, &a));
-    assert_int_equal(a, TBASE + cases[i].want);
-  }
+  spread_t sp;
+  vmar__gap_tree_t* t = build_spread(&sp);
+  assert_draws(t, 2 * PG, 50 * PG, cases, sizeof(cases) / sizeof(cases[0]));
   // A draw at 48p + 7 is followed only by 52p, outside the window: the
   // fallback picks candidate v % 4 among {0, 4p, 8p, 12p} of the lowest gap.
   uint64_t v = 48 * PG + 7;
   uintptr_t a = 0;
-  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, 4 * PG, UINTPTR_MAX,
-                                        50 * PG, const_rand, &v, &a));
+  assert_true(vmar__gap_tree_random_fit(t, 2 * PG, 4 * PG, UINTPTR_MAX, 50 * PG,
+                                        const_rand, &v, &a));
   assert_int_equal(a, TBASE + (v % 4) * 4 * PG);
   // The window's edge: 52p is refused with a 52p window (the same fallback)
   // and taken with one byte more.
-  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, 4 * PG, UINTPTR_MAX,
-                                        52 * PG, const_rand, &v, &a));
+  assert_true(vmar__gap_tree_random_fit(t, 2 * PG, 4 * PG, UINTPTR_MAX, 52 * PG,
+                                        const_rand, &v, &a));
   assert_int_equal(a, TBASE + (v % 4) * 4 * PG);
-  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, 4 * PG, UINTPTR_MAX,
+  assert_true(vmar__gap_tree_random_fit(t, 2 * PG, 4 * PG, UINTPTR_MAX,
                                         52 * PG + 1, const_rand, &v, &a));
   assert_int_equal(a, TBASE + 52 * PG);
 }
@@ -917,15 +932,11 @@ static void random_fit__fixed_draw_returns_next_candidate(void** state) {
 // that candidate, not at the gap's start.
 static void random_fit__unaligned_gap_start_counts_from_lowest(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t n[5];
-  build_spread(&t, n);
+  spread_t sp;
+  vmar__gap_tree_t* t = build_spread(&sp);
   // size 20p, align 4p: lo = 20p inside [17p, 48p), candidates 20p, 24p,
   // 28p; window 30p: draws in [20p, 50p).
-  struct {
-    uint64_t v;
-    uintptr_t want;
-  } cases[] = {
+  const draw_case_t cases[] = {
       {0, 20 * PG},           // draw 20p, the lowest candidate
       {4 * PG - 1, 20 * PG},  // draw 24p - 1
       {8 * PG - 1, 24 * PG},  // draw 28p - 1
@@ -933,19 +944,13 @@ static void random_fit__unaligned_gap_start_counts_from_lowest(void** state) {
       {10 * PG + 5, 28 * PG}, // draw 30p + 5, rounded down to 28p
       {30 * PG, 20 * PG},     // wraps modulo 30p
   };
-  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-    uintptr_t a = 0;
-    assert_true(vmar__gap_tree_random_fit(&t, 20 * PG, 4 * PG, UINTPTR_MAX,
-                                          30 * PG, const_rand, &cases[i].v,
-                                          &a));
-    assert_int_equal(a, TBASE + cases[i].want);
-  }
+  assert_draws(t, 20 * PG, 30 * PG, cases, sizeof(cases) / sizeof(cases[0]));
   // A draw at 32p + 6: 32p + 20p passes the node at 48p and the third gap's
   // first candidate (52p) is outside the window: fallback among
   // {20p, 24p, 28p}.
   uint64_t v = 12 * PG + 6;
   uintptr_t a = 0;
-  assert_true(vmar__gap_tree_random_fit(&t, 20 * PG, 4 * PG, UINTPTR_MAX,
+  assert_true(vmar__gap_tree_random_fit(t, 20 * PG, 4 * PG, UINTPTR_MAX,
                                         30 * PG, const_rand, &v, &a));
   assert_int_equal(a, TBASE + 20 * PG + (v % 3) * 4 * PG);
 }
@@ -1051,12 +1056,12 @@ static void kind__survives_tree_operations_and_links(void** state) {
 static void detach_all__many_nodes_returns_each_once(void** state) {
   (void)state;
   enum { N = 100000 };
+  rng_t r = {23};
   static vmar__gap_node_t n[N];
   memset(n, 0, sizeof(n));
   vmar__gap_tree_t t;
   vmar__gap_node_t o;
   init_range(&t, &o, 0, (size_t)N * 2 * PG);
-  rng_t r = {23};
   for (size_t i = 0; i < N; i++) {
     // Interleave two halves so the shape is not a plain ascending build.
     size_t slot = i % 2 ? i / 2 : N - 1 - i / 2;
