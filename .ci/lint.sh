@@ -40,9 +40,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-# Every C/C++ file git knows or would add (build trees are ignored).
+# Every C/C++ file git knows or would add (build trees are ignored), as it
+# is in the working tree (a file deleted there is not looked at).
 mapfile -t sources < <(git ls-files --cached --others --exclude-standard -- \
-  '*.c' '*.h' '*.cpp' '*.hpp')
+  '*.c' '*.h' '*.cpp' '*.hpp' | while read -r f; do [ -e "$f" ] && echo "$f"; done)
 [ "${#sources[@]}" -gt 0 ] || die "no sources found (not a git checkout?)"
 
 banner "Lint: clang-format ($(clang-format --version | grep -o '[0-9][0-9.]*' | head -n 1)), ${#sources[@]} files"

@@ -6,10 +6,15 @@
 #
 # 1. Compile src/zircon/*.c and every shared source the Zircon build uses for
 #    x86_64-unknown-fuchsia and aarch64-unknown-fuchsia (clang -fsyntax-only,
-#    -Wall -Wextra -Werror, strict C11) against the host Zircon headers and
-#    the ISO C stand-ins of tests/fake_zircon/libc/include (README there).
-# 2. Configure and build the vmar library with cmake/FuchsiaToolchain.cmake
-#    against a stand-in SDK made of the same headers (compile and archive
+#    -Wall -Wextra -Werror, strict C11) against the host Zircon headers
+#    (zx_host/include) and the ISO C stand-ins of .ci/fuchsia_libc/include
+#    (README there).
+# 2. The same against a real Fuchsia sysroot's headers (Zircon's and the C
+#    library's), when an archive of them is at $VMAR_FUCHSIA_SYSROOT_ARCHIVE
+#    or ../shared/sdk/fuchsia-sysroot-headers.tar.xz (x64/ and arm64/
+#    sysroots inside); skipped, saying so, when there is none.
+# 3. Configure and build the vmar library with cmake/FuchsiaToolchain.cmake
+#    against a stand-in SDK made of the stand-in headers (compile and archive
 #    only; nothing is linked), so the toolchain file keeps working.
 set -euo pipefail
 
@@ -46,20 +51,44 @@ fi
 
 flags=(-fsyntax-only -std=c11 -Wall -Wextra -Wpedantic -Wshadow
   -Wstrict-prototypes -Wmissing-prototypes -Werror
-  -Iinclude -Isrc -Itests/fake_zircon/include
-  -Itests/fake_zircon/libc/include)
+  -Iinclude -Isrc)
 
 for triple in x86_64-unknown-fuchsia aarch64-unknown-fuchsia; do
-  printf 'syntax check (%s): %d files\n' "$triple" "${#sources[@]}"
+  printf 'syntax check, stand-in headers (%s): %d files\n' "$triple" \
+    "${#sources[@]}"
   for src in "${sources[@]}"; do
-    clang --target="$triple" "${flags[@]}" "$src"
+    clang --target="$triple" "${flags[@]}" -Izx_host/include \
+      -I.ci/fuchsia_libc/include "$src"
   done
 done
 
-# ---- The toolchain file against a stand-in SDK -----------------------------
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# ---- Real sysroot headers, when there are some -----------------------------
+archive=${VMAR_FUCHSIA_SYSROOT_ARCHIVE:-../shared/sdk/fuchsia-sysroot-headers.tar.xz}
+if [ -f "$archive" ]; then
+  mkdir -p "$work/real"
+  tar -C "$work/real" -xJf "$archive"
+  for pair in x64:x86_64 arm64:aarch64; do
+    sysroot="$work/real/${pair%%:*}"
+    triple="${pair##*:}-unknown-fuchsia"
+    [ -f "$sysroot/include/zircon/syscalls.h" ] || {
+      echo "zircon.sh: $archive has no ${pair%%:*}/include/zircon" >&2
+      exit 1
+    }
+    printf 'syntax check, real sysroot headers (%s): %d files\n' "$triple" \
+      "${#sources[@]}"
+    for src in "${sources[@]}"; do
+      clang --target="$triple" --sysroot="$sysroot" "${flags[@]}" "$src"
+    done
+  done
+else
+  echo "zircon.sh: skipped the real-sysroot check: no $archive" \
+    "(set VMAR_FUCHSIA_SYSROOT_ARCHIVE to a sysroot-headers archive)"
+fi
+
+# ---- The toolchain file against a stand-in SDK -----------------------------
 ar_tool=ar
 if command -v llvm-ar >/dev/null 2>&1; then
   ar_tool=$(command -v llvm-ar)
@@ -72,8 +101,8 @@ fi
 for arch in "${arches[@]}"; do
   sysroot="$work/sdk/arch/$arch/sysroot"
   mkdir -p "$sysroot/include"
-  cp -R tests/fake_zircon/include/zircon "$sysroot/include/"
-  cp tests/fake_zircon/libc/include/*.h "$sysroot/include/"
+  cp -R zx_host/include/zircon "$sysroot/include/"
+  cp .ci/fuchsia_libc/include/*.h "$sysroot/include/"
   printf 'toolchain file (%s): configure and build vmar\n' "$arch"
   cmake -S . -B "$work/build-$arch" -G Ninja \
     -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/FuchsiaToolchain.cmake" \

@@ -3,7 +3,10 @@
 #
 # Installs the headers, the library, a CMake package (find_package(vmar
 # CONFIG) gives vmar::vmar) and vmar.pc. The build tree is exported too, so a
-# project can point vmar_DIR at a build directory without installing.
+# project can point vmar_DIR at a build directory without installing. With
+# VMAR_ZX_HOST the host zx_* library and its Zircon headers come along as
+# the optional component zx_host (find_package(vmar COMPONENTS zx_host) gives
+# vmar::zx_host; its headers install under include/vmar/zx_host).
 
 include_guard(GLOBAL)
 
@@ -37,6 +40,26 @@ install(EXPORT vmarTargets
 export(EXPORT vmarTargets
   NAMESPACE vmar::
   FILE "${PROJECT_BINARY_DIR}/vmarTargets.cmake")
+
+# The optional component: libvmar_zx_host and <zircon/*.h>, <zx_host.h>.
+if(TARGET vmar_fake_kernel AND VMAR_ZX_HOST)
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/zx_host/include/"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/vmar/zx_host"
+    COMPONENT vmar_zx_host
+    FILES_MATCHING PATTERN "*.h")
+  install(TARGETS vmar_fake_kernel
+    EXPORT vmarZxHostTargets
+    LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT vmar_zx_host
+    RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT vmar_zx_host)
+  install(EXPORT vmarZxHostTargets
+    NAMESPACE vmar::
+    FILE vmarZxHostTargets.cmake
+    DESTINATION "${VMAR_INSTALL_CMAKEDIR}"
+    COMPONENT vmar_zx_host)
+  export(EXPORT vmarZxHostTargets
+    NAMESPACE vmar::
+    FILE "${PROJECT_BINARY_DIR}/vmarZxHostTargets.cmake")
+endif()
 
 configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/vmarConfig.cmake.in"

@@ -41,6 +41,30 @@ option(VMAR_POSIX_PORTABLE
   "POSIX backend: do without memfd_create, MAP_FIXED_NOREPLACE and fallocate even where the host has them, so the paths other hosts take are built and tested"
   OFF)
 
+option(VMAR_EMULATE_DARWIN
+  "Linux only: build the POSIX backend taking every decision it takes on macOS (VMO backing, root range, W^X policy, no /proc, no Linux-only calls), for tests under the XNU rules shim (tests/darwin)"
+  OFF)
+if(VMAR_EMULATE_DARWIN AND NOT CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  message(FATAL_ERROR
+    "vmar: VMAR_EMULATE_DARWIN is for Linux hosts (on macOS the backend "
+    "takes these decisions anyway)")
+endif()
+if(VMAR_EMULATE_DARWIN AND VMAR_POSIX_PORTABLE)
+  message(FATAL_ERROR
+    "vmar: VMAR_EMULATE_DARWIN and VMAR_POSIX_PORTABLE choose different host "
+    "families; pick one")
+endif()
+
+# Compile definitions for every target that builds the POSIX backend's
+# sources (the library, its copy inside the fake kernel, the fuzz build).
+set(VMAR_POSIX_DEFINITIONS "")
+if(VMAR_POSIX_PORTABLE)
+  list(APPEND VMAR_POSIX_DEFINITIONS VMAR_POSIX_PORTABLE=1)
+endif()
+if(VMAR_EMULATE_DARWIN)
+  list(APPEND VMAR_POSIX_DEFINITIONS VMAR_EMULATE_DARWIN=1)
+endif()
+
 option(VMAR_WERROR "Treat compiler warnings as errors (presets and CI turn it on)" OFF)
 
 # Checked in VmarSanitizers.cmake: "", "address,undefined" or "thread".
@@ -48,7 +72,7 @@ set(VMAR_SANITIZE "" CACHE STRING
     "Sanitizers for vmar's own targets: empty, address,undefined or thread")
 set_property(CACHE VMAR_SANITIZE PROPERTY STRINGS "" "address,undefined" "thread")
 
-# Zircon backend tests against the host fake kernel (tests/fake_zircon/):
+# Zircon backend tests against the host fake kernel (zx_host/):
 # the API suite runs once per backend.
 set(_vmar_default_zircon_host OFF)
 if(VMAR_BUILD_TESTS AND NOT CMAKE_SYSTEM_NAME STREQUAL "Fuchsia")

@@ -28,6 +28,14 @@ set(VMAR_SANITIZER_ENVIRONMENT
   "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1"
   "TSAN_OPTIONS=halt_on_error=1")
 
+# The environment every test and example runs in: the sanitizer options,
+# and in the Darwin personality the shim that imposes macOS's kernel rules
+# on the process's host calls (tests/darwin).
+set(VMAR_RUN_ENVIRONMENT ${VMAR_SANITIZER_ENVIRONMENT})
+if(VMAR_EMULATE_DARWIN)
+  list(APPEND VMAR_RUN_ENVIRONMENT "LD_PRELOAD=$<TARGET_FILE:vmar_xnu_shim>")
+endif()
+
 # vmar_set_sanitizers(<target>)
 # Compiles <target> with the sanitizers PRIVATE-ly. Link flags differ by kind:
 # - executables and shared libraries link the runtime themselves (PRIVATE);

@@ -11,7 +11,7 @@ set(VMAR_TEST_KNOWN_BACKENDS posix zircon)
 # Environment of every test: the sanitizer options (fatal findings, stacks,
 # leak checks) and cmocka writing plain text to stdout, which ctest shows.
 set(VMAR_TEST_ENVIRONMENT
-  ${VMAR_SANITIZER_ENVIRONMENT}
+  ${VMAR_RUN_ENVIRONMENT}
   "CMOCKA_MESSAGE_OUTPUT=stdout")
 
 # vmar_add_test(<area> DIR <dir> SOURCES <file>...
@@ -93,12 +93,7 @@ function(vmar_add_test area)
     endif()
     # Tests that check what a host family does see the family the library
     # was built for (src/posix/platform.h).
-    if(VMAR_POSIX_PORTABLE)
-      target_compile_definitions(${exe} PRIVATE VMAR_POSIX_PORTABLE=1)
-    endif()
-    if(VMAR_EMULATE_DARWIN)
-      target_compile_definitions(${exe} PRIVATE VMAR_EMULATE_DARWIN=1)
-    endif()
+    target_compile_definitions(${exe} PRIVATE ${VMAR_POSIX_DEFINITIONS})
     if(arg_INTERNAL)
       target_include_directories(${exe} PRIVATE ${PROJECT_SOURCE_DIR}/src)
     endif()

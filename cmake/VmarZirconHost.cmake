@@ -13,10 +13,14 @@
 # The process then holds two copies of the shared code, one behind the
 # zx_* calls; hidden visibility and --exclude-libs keep them from colliding.
 # Included from the top-level CMakeLists.txt, which defines the source lists.
+# With VMAR_INSTALL and VMAR_ZX_HOST the fake kernel is installed as the
+# optional package component zx_host (cmake/VmarInstall.cmake).
 
 include_guard(GLOBAL)
 
-set(VMAR_FAKE_ZIRCON_DIR "${PROJECT_SOURCE_DIR}/tests/fake_zircon")
+include(GNUInstallDirs)
+
+set(VMAR_FAKE_ZIRCON_DIR "${PROJECT_SOURCE_DIR}/zx_host")
 
 # ---- The private POSIX copy --------------------------------------------------
 add_library(vmar_posix_for_fake STATIC
@@ -32,10 +36,7 @@ set_target_properties(vmar_posix_for_fake PROPERTIES
 # are hidden in this copy (and in the fake kernel that includes our headers).
 target_compile_definitions(vmar_posix_for_fake
   PUBLIC VMAR_STATIC_DEFINE
-  PRIVATE _GNU_SOURCE=)
-if(VMAR_POSIX_PORTABLE)
-  target_compile_definitions(vmar_posix_for_fake PRIVATE VMAR_POSIX_PORTABLE=1)
-endif()
+  PRIVATE _GNU_SOURCE= ${VMAR_POSIX_DEFINITIONS})
 target_include_directories(vmar_posix_for_fake PUBLIC
   "${PROJECT_SOURCE_DIR}/include"
   "${PROJECT_SOURCE_DIR}/src")
@@ -50,11 +51,15 @@ add_library(vmar_fake_kernel SHARED
 add_library(vmar::zx_host ALIAS vmar_fake_kernel)
 set_target_properties(vmar_fake_kernel PROPERTIES
   OUTPUT_NAME vmar_zx_host
+  EXPORT_NAME zx_host
+  VERSION "${PROJECT_VERSION}"
+  SOVERSION "${PROJECT_VERSION_MAJOR}"
   C_STANDARD 11
   C_STANDARD_REQUIRED ON
   C_EXTENSIONS OFF)
 target_include_directories(vmar_fake_kernel PUBLIC
-  "$<BUILD_INTERFACE:${VMAR_FAKE_ZIRCON_DIR}/include>")
+  "$<BUILD_INTERFACE:${VMAR_FAKE_ZIRCON_DIR}/include>"
+  "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/vmar/zx_host>")
 target_link_libraries(vmar_fake_kernel PRIVATE vmar_posix_for_fake)
 if(NOT APPLE AND NOT WIN32)
   # Symbols from the static copy become local to the shared library.

@@ -1096,6 +1096,8 @@ vmar_status_t m_vmo_set_size(model_t* m, int h, uint64_t size) {
   return VMAR_OK;
 }
 
+// zx_vmo_op_range's rules: hints first, CACHE_INVALIDATE refused, then the
+// right of each op, and its own range rule.
 vmar_status_t m_vmo_op_range(model_t* m, int h, uint32_t op, uint64_t off,
                              uint64_t size) {
   int o;
@@ -1105,46 +1107,67 @@ vmar_status_t m_vmo_op_range(model_t* m, int h, uint32_t op, uint64_t off,
     return st;
   }
   uint32_t need;
+  bool lock = false;
   switch (op) {
+  case VMAR_VMO_OP_DONT_NEED:
+  case VMAR_VMO_OP_ALWAYS_NEED:
+    return VMAR_OK;
+  case VMAR_VMO_OP_CACHE_INVALIDATE:
+    return VMAR_ERR_NOT_SUPPORTED;
   case VMAR_VMO_OP_COMMIT:
   case VMAR_VMO_OP_DECOMMIT:
   case VMAR_VMO_OP_ZERO:
-  case VMAR_VMO_OP_CACHE_INVALIDATE:
     need = VMAR_RIGHT_WRITE;
     break;
   case VMAR_VMO_OP_CACHE_SYNC:
   case VMAR_VMO_OP_CACHE_CLEAN:
   case VMAR_VMO_OP_CACHE_CLEAN_INVALIDATE:
+  case VMAR_VMO_OP_PREFETCH:
     need = VMAR_RIGHT_READ;
     break;
   case VMAR_VMO_OP_LOCK:
   case VMAR_VMO_OP_TRY_LOCK:
   case VMAR_VMO_OP_UNLOCK:
-  case VMAR_VMO_OP_PREFETCH:
     need = VMAR_RIGHT_READ | VMAR_RIGHT_WRITE; // either
-    break;
-  case VMAR_VMO_OP_DONT_NEED:
-  case VMAR_VMO_OP_ALWAYS_NEED:
-    need = 0;
+    lock = true;
     break;
   default:
     return VMAR_ERR_INVALID_ARGS;
   }
-  if (need != 0 && !(rights & need)) {
+  if (!(rights & need)) {
     return VMAR_ERR_ACCESS_DENIED;
+  }
+  m_vmo_t* vo = &m->vmo[o];
+  if (lock) {
+    if (!vo->discardable) {
+      return VMAR_ERR_NOT_SUPPORTED;
+    }
+    if (off != 0 || size != vo->size) {
+      return VMAR_ERR_OUT_OF_RANGE;
+    }
+    if (op == VMAR_VMO_OP_UNLOCK) {
+      if (vo->locks == 0) {
+        return VMAR_ERR_BAD_STATE;
+      }
+      vo->locks--;
+    } else {
+      vo->locks++;
+    }
+    return VMAR_OK;
+  }
+  if ((op == VMAR_VMO_OP_CACHE_SYNC || op == VMAR_VMO_OP_CACHE_CLEAN ||
+       op == VMAR_VMO_OP_CACHE_CLEAN_INVALIDATE) &&
+      size == 0) {
+    return VMAR_ERR_INVALID_ARGS;
   }
   if (op == VMAR_VMO_OP_DECOMMIT &&
       (!aligned(off, m->page) || !aligned(size, m->page))) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  m_vmo_t* vo = &m->vmo[o];
+  // The VMO's size is a page multiple: the range rounded out to pages fits
+  // exactly when the range does.
   if (off > vo->size || size > vo->size - off) {
     return VMAR_ERR_OUT_OF_RANGE;
-  }
-  if ((op == VMAR_VMO_OP_LOCK || op == VMAR_VMO_OP_TRY_LOCK ||
-       op == VMAR_VMO_OP_UNLOCK) &&
-      !vo->discardable) {
-    return VMAR_ERR_NOT_SUPPORTED;
   }
   if (op == VMAR_VMO_OP_DECOMMIT || op == VMAR_VMO_OP_ZERO) {
     zero_vmo(m, o, off, size);

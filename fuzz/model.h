@@ -33,6 +33,7 @@ typedef struct m_vmo {
   uint64_t size; // bytes, a page multiple
   bool resizable;
   bool discardable;
+  uint32_t locks; // LOCK count of a discardable VMO
   uint8_t* bytes; // M_MAX_VMO_PAGES pages; only [0, size) is meaningful
   char name[VMAR_MAX_NAME_LEN];
   uint64_t koid; // the library's id, learnt at creation

@@ -49,7 +49,9 @@ vmar_status_t vmar__os_get_maps(vmar_handle_t vmar, vmar_map_info_t* out,
                                 size_t count, size_t* actual, size_t* avail);
 
 // zx_vmo_create, zx_vmo_read/write, zx_vmo_get_size/set_size,
-// zx_vmo_op_range, ZX_PROP_NAME, zx_vmo_replace_as_executable.
+// zx_vmo_op_range (with its buffer), zx_vmo_create_child,
+// zx_object_get_info(ZX_INFO_VMO), ZX_PROP_VMO_CONTENT_SIZE, ZX_PROP_NAME,
+// zx_vmo_replace_as_executable.
 vmar_status_t vmar__os_vmo_create(uint64_t size, uint32_t options,
                                   vmar_handle_t* out);
 vmar_status_t vmar__os_vmo_read(vmar_handle_t vmo, void* buf, uint64_t offset,
@@ -59,7 +61,14 @@ vmar_status_t vmar__os_vmo_write(vmar_handle_t vmo, const void* buf,
 vmar_status_t vmar__os_vmo_get_size(vmar_handle_t vmo, uint64_t* size);
 vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size);
 vmar_status_t vmar__os_vmo_op_range(vmar_handle_t vmo, uint32_t op,
-                                    uint64_t offset, uint64_t size);
+                                    uint64_t offset, uint64_t size,
+                                    void* buffer, size_t buffer_size);
+vmar_status_t vmar__os_vmo_create_child(vmar_handle_t vmo, uint32_t options,
+                                        uint64_t offset, uint64_t size,
+                                        vmar_handle_t* out);
+vmar_status_t vmar__os_vmo_get_info(vmar_handle_t vmo, vmar_vmo_info_t* info);
+vmar_status_t vmar__os_vmo_get_content_size(vmar_handle_t vmo, uint64_t* size);
+vmar_status_t vmar__os_vmo_set_content_size(vmar_handle_t vmo, uint64_t size);
 vmar_status_t vmar__os_vmo_set_name(vmar_handle_t vmo, const char* name);
 vmar_status_t vmar__os_vmo_get_name(vmar_handle_t vmo,
                                     char name[VMAR_MAX_NAME_LEN]);

@@ -119,6 +119,25 @@
 #define VMAR_VMO_TRAP_DIRTY ((uint32_t)1u << 3)
 #define VMAR_VMO_UNBOUNDED ((uint32_t)1u << 4)
 
+// Options of vmar_vmo_create_child (ZX_VMO_CHILD_*): exactly one kind
+// (SNAPSHOT, SNAPSHOT_AT_LEAST_ON_WRITE, SNAPSHOT_MODIFIED, SLICE,
+// REFERENCE), and RESIZABLE or NO_WRITE (not both).
+#define VMAR_VMO_CHILD_SNAPSHOT ((uint32_t)1u << 0)
+#define VMAR_VMO_CHILD_RESIZABLE ((uint32_t)1u << 2)
+#define VMAR_VMO_CHILD_SLICE ((uint32_t)1u << 3)
+#define VMAR_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE ((uint32_t)1u << 4)
+#define VMAR_VMO_CHILD_NO_WRITE ((uint32_t)1u << 5)
+#define VMAR_VMO_CHILD_REFERENCE ((uint32_t)1u << 6)
+#define VMAR_VMO_CHILD_SNAPSHOT_MODIFIED ((uint32_t)1u << 7)
+
+// Bits of vmar_vmo_info_t.flags (ZX_INFO_VMO_*).
+#define VMAR_INFO_VMO_TYPE_PAGED ((uint32_t)1u << 0)
+#define VMAR_INFO_VMO_RESIZABLE ((uint32_t)1u << 1)
+#define VMAR_INFO_VMO_IS_COW_CLONE ((uint32_t)1u << 2)
+#define VMAR_INFO_VMO_VIA_HANDLE ((uint32_t)1u << 3)
+#define VMAR_INFO_VMO_DISCARDABLE ((uint32_t)1u << 7)
+#define VMAR_INFO_VMO_IMMUTABLE ((uint32_t)1u << 8)
+
 #define VMAR_VMO_OP_COMMIT 1u
 #define VMAR_VMO_OP_DECOMMIT 2u
 #define VMAR_VMO_OP_LOCK 3u

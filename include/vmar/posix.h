@@ -43,7 +43,8 @@ VMAR_API vmar_status_t vmar_posix_set_entropy_bits(uint32_t bits);
 //   descriptor gives all of them).
 // VMAR_ERR_INVALID_ARGS: |fd| is NULL.
 // VMAR_ERR_NO_RESOURCES: out of file descriptors.
-// VMAR_ERR_NOT_SUPPORTED: on the Zircon backend.
+// VMAR_ERR_NOT_SUPPORTED: |vmo| is a slice (its file holds its parent's
+//   pages beyond the window too), or on the Zircon backend.
 VMAR_API vmar_status_t vmar_vmo_get_fd(vmar_handle_t vmo, int* fd);
 
 // Creates a VMO backed by the shared-memory or regular file |fd| (which the

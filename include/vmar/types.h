@@ -70,6 +70,34 @@ typedef struct vmar_map_info {
   uint64_t vmo_offset; // mappings: VMO offset of |base|
 } vmar_map_info_t;
 
+// Facts about one VMO, like zx_info_vmo_t (ZX_INFO_VMO_V1, whose layout
+// this is, field for field): what a host can know. Counters a host cannot
+// know are 0.
+typedef struct vmar_vmo_info {
+  vmar_koid_t koid;             // the VMO's id
+  char name[VMAR_MAX_NAME_LEN]; // its name, NUL-terminated
+  uint64_t size_bytes;          // its size (a page multiple)
+  vmar_koid_t parent_koid;      // the VMO it is a child of; 0: none
+  size_t num_children;          // live children made from it
+  size_t num_mappings;          // mappings of it
+  size_t share_count;           // address spaces mapping it: 1 here, as
+                                // Zircon reports below two mappings
+  uint32_t flags;               // VMAR_INFO_VMO_*
+  uint64_t committed_bytes;     // memory behind it (design.md §5)
+  vmar_rights_t handle_rights;  // rights of the handle asked
+  uint32_t cache_policy;        // 0: cached, the only policy a host has
+} vmar_vmo_info_t;
+
+// The lock state LOCK reports (zx_vmo_lock_state_t): the range locked and,
+// inside it, a range covering every page discarded before the lock (both
+// 0 when nothing was, which on a host is always).
+typedef struct vmar_vmo_lock_state {
+  uint64_t offset;
+  uint64_t size;
+  uint64_t discarded_offset;
+  uint64_t discarded_size;
+} vmar_vmo_lock_state_t;
+
 // Facts about one handle, like zx_info_handle_basic_t.
 typedef struct vmar_handle_info {
   vmar_koid_t koid;     // the object's id, unique for the life of the process

@@ -34,14 +34,27 @@ using status_t = vmar_status_t;
 
 // ---- result: a status and, when it is VMAR_OK, a value ----------------------
 
-// The outcome of a factory. Unpack it with structured bindings
-// (auto [status, object] = ...), test it with is_ok(), or convert it to T
-// (an empty T on failure), which is how fzl's pointer-returning factories
-// read.
+// The outcome of a factory. It reads the way fzl's factories, which return
+// a pointer that is null on failure, are used:
+//   auto mgr = vmar::fzl::VmarManager::Create(size);
+//   if (!mgr) { ... }           // failed
+//   mgr->start();               // the object's members
+//   mapper.Map(vmo, 0, 0, flags, mgr);  // wherever a const T& is taken
+//   vmar::fzl::VmarManager copy = mgr;  // a copy of the object
+// and it keeps the status: mgr.status, is_ok(), or structured bindings
+// (auto [status, object] = ...). On failure the object is empty.
 template <typename T> struct result {
   status_t status;
   T object;
 
+  explicit operator bool() const { return status == VMAR_OK; }
+  operator const T&() const& { return object; } // NOLINT: implicit, as a ptr
+  friend bool operator==(const result& r, std::nullptr_t) {
+    return r.object == nullptr;
+  }
+  friend bool operator!=(const result& r, std::nullptr_t) {
+    return r.object != nullptr;
+  }
   bool is_ok() const { return status == VMAR_OK; }
   bool is_error() const { return status != VMAR_OK; }
   status_t status_value() const { return status; }
@@ -53,7 +66,6 @@ template <typename T> struct result {
   const T* operator->() const { return &object; }
   T& operator*() & { return object; }
   const T& operator*() const& { return object; }
-  operator T() && { return std::move(object); }
 };
 
 // ---- Handles ---------------------------------------------------------------
@@ -137,6 +149,12 @@ public:
   status_t op_range(uint32_t op, uint64_t offset, uint64_t size) const {
     return vmar_vmo_op_range(h(), op, offset, size);
   }
+  // With zx::vmo::op_range's buffer (LOCK writes a vmar_vmo_lock_state_t).
+  status_t op_range(uint32_t op, uint64_t offset, uint64_t size, void* buffer,
+                    size_t buffer_size) const {
+    return vmar_vmo_op_range_with_buffer(h(), op, offset, size, buffer,
+                                         buffer_size);
+  }
   status_t set_name(const char* name) const {
     return vmar_vmo_set_name(h(), name);
   }
@@ -144,6 +162,27 @@ public:
     return vmar_vmo_get_name(h(), name);
   }
   inline status_t duplicate(vmar_rights_t rights, vmo* out) const;
+  // A child VMO (zx::vmo::create_child): VMAR_VMO_CHILD_* options.
+  inline status_t create_child(uint32_t options, uint64_t offset, uint64_t size,
+                               vmo* out) const;
+  // ZX_INFO_VMO (the handle's own facts stay available as get_info of
+  // vmar_handle_info_t on owned handles).
+  status_t get_info(vmar_vmo_info_t* info) const {
+    return vmar_vmo_get_info(h(), info);
+  }
+  // ZX_PROP_VMO_CONTENT_SIZE, under both spellings zx::vmo has used.
+  status_t get_content_size(uint64_t* size) const {
+    return vmar_vmo_get_content_size(h(), size);
+  }
+  status_t set_content_size(uint64_t size) const {
+    return vmar_vmo_set_content_size(h(), size);
+  }
+  status_t get_prop_content_size(uint64_t* size) const {
+    return get_content_size(size);
+  }
+  status_t set_prop_content_size(uint64_t size) const {
+    return set_content_size(size);
+  }
 
 private:
   vmar_handle_t h() const { return static_cast<const Derived*>(this)->get(); }
@@ -153,7 +192,9 @@ private:
 class vmo : public handle, public vmo_ops<vmo> {
 public:
   using handle::get;
+  using handle::get_info;
   using handle::handle;
+  using vmo_ops<vmo>::get_info;
 
   static status_t create(uint64_t size, uint32_t options, vmo* out) {
     vmar_handle_t h = VMAR_HANDLE_INVALID;
@@ -189,6 +230,17 @@ public:
   using unowned_handle::unowned_handle;
   unowned_vmo(const vmo& v) : unowned_handle(v.get()) {} // NOLINT: implicit
 };
+
+template <typename Derived>
+status_t vmo_ops<Derived>::create_child(uint32_t options, uint64_t offset,
+                                        uint64_t size, vmo* out) const {
+  vmar_handle_t child = VMAR_HANDLE_INVALID;
+  status_t st = vmar_vmo_create_child(h(), options, offset, size, &child);
+  if (st == VMAR_OK) {
+    out->reset(child);
+  }
+  return st;
+}
 
 template <typename Derived>
 status_t vmo_ops<Derived>::duplicate(vmar_rights_t rights, vmo* out) const {

@@ -44,6 +44,19 @@ static inline void vmar__ref_acquire(vmar__refcount_t* r) {
   atomic_fetch_add_explicit(&r->n, 1, memory_order_relaxed);
 }
 
+// Takes a reference unless the count is already 0 (the object is dying):
+// for lookups that found the object without holding a reference.
+static inline bool vmar__ref_try_acquire(vmar__refcount_t* r) {
+  unsigned n = atomic_load_explicit(&r->n, memory_order_relaxed);
+  while (n != 0) {
+    if (atomic_compare_exchange_weak_explicit(
+            &r->n, &n, n + 1, memory_order_acquire, memory_order_relaxed)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Returns true when this was the last reference. The decrement is
 // acquire-release: every drop publishes the dropper's writes, and the last
 // one sees them all before the object is freed. (A release decrement with a

@@ -22,17 +22,17 @@ vmar_status_t vmar_posix_set_entropy_bits(uint32_t bits) {
 // else a duplicate of the VMO's second description. Only where neither
 // exists (a VMO imported on such a host, or /proc not mounted) is the
 // library's own description shared, and its writes check it from then on.
-static int export_descriptor(vmar__vmo_t* v, int* out) {
-  int err = vmar__sys_reopen(v->fd, out);
+static int export_descriptor(vmar__store_t* s, int* out) {
+  int err = vmar__sys_reopen(s->fd, out);
   if (err != ENOSYS) {
     return err;
   }
-  if (v->export_fd >= 0) {
-    return vmar__sys_dup(v->export_fd, out);
+  if (s->export_fd >= 0) {
+    return vmar__sys_dup(s->export_fd, out);
   }
-  err = vmar__sys_dup(v->fd, out);
+  err = vmar__sys_dup(s->fd, out);
   if (err == 0) {
-    atomic_store(&v->shared_io, true);
+    atomic_store(&s->shared_io, true);
   }
   return err;
 }
@@ -72,8 +72,10 @@ vmar_status_t vmar_vmo_get_fd(vmar_handle_t vmo, int* fd) {
     st = VMAR_ERR_ACCESS_DENIED;
   } else if (fd == NULL) {
     st = VMAR_ERR_INVALID_ARGS;
+  } else if (vmar__vmo_kind(v) == VMAR__VMO_SLICE) {
+    st = VMAR_ERR_NOT_SUPPORTED; // its file holds more than the slice
   } else {
-    st = vmar__status_from_errno(export_descriptor(v, fd));
+    st = vmar__status_from_errno(export_descriptor(v->store, fd));
   }
   vmar__object_release(&v->obj);
   return st;
@@ -110,5 +112,12 @@ vmar_status_t vmar_vmo_create_from_fd(int fd, uint32_t options,
     vmar__sys_close(own);
     return vmar__status_of_resize(err);
   }
-  return vmar__vmo_wrap_file(own, -1, rounded, options, shared, out);
+  vmar__store_t* store = vmar__store_new(
+      own, -1, rounded, size, (options & VMAR_VMO_RESIZABLE) != 0, shared);
+  vmar__vmo_t* v =
+      store != NULL ? vmar__vmo_new(store, VMAR__VMO_PLAIN, options) : NULL;
+  if (v == NULL) {
+    return VMAR_ERR_NO_MEMORY;
+  }
+  return vmar__vmo_publish(v, vmar__vmo_default_rights(options), out);
 }

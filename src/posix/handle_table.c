@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: MIT
 // The handle table: a bounded array of slots, grown in chunks that are never
-// moved or freed, so a lookup of any 32-bit value is a bounds check, one
-// atomic load and one comparison.
+// moved or freed, so a lookup of any 32-bit value is a bounds check, a few
+// atomic loads and comparisons.
 //
-// The chunks are dealt out to 64 stripes (chunk c belongs to stripe c % 64),
+// A lookup takes no lock and writes nothing shared: it reads the slot's
+// value, object and rights, reads the value again (a slot's object and
+// rights never change without its value changing), and takes a reference
+// with a compare-and-swap that fails on a dying object. The object's memory
+// cannot go meanwhile: lookups run in a read section (reclaim.h) and dead
+// objects are freed only after every such section that began earlier ended.
+//
+// Creating, closing and replacing handles change slots under locks. The
+// chunks are dealt out to 64 stripes (chunk c belongs to stripe c % 64),
 // each with its own lock, free list and supply of fresh slots. A thread
 // creates handles in its home stripe, so threads working on unrelated
-// objects share no lock and no cache line, and a lookup locks only the
-// stripe of the handle it looks up.
+// objects share no lock and no cache line.
 
 #include "handle_table.h"
 
 #include <pthread.h>
 
 #include "base/alloc.h"
+#include "reclaim.h"
 
 // Value layout: | generation (10) | slot index (20) | 1 1 |.
 #define IDX_BITS 20u
@@ -36,23 +44,23 @@
 _Static_assert((uint64_t)MIN_FREE_BEFORE_REUSE << GEN_BITS >= 1000000u,
                "a closed value must stay dead for a million creations");
 
-// 16 bytes: a live slot needs its rights, a free one its list link.
+// 16 bytes: a live slot needs its rights, a free one its list link. Written
+// under the stripe's lock, read by lookups without it.
 typedef struct slot {
-  vmar__object_t* obj; // NULL when free
-  vmar_handle_t value; // live: the handle; free: the last value, low bits 0
-  union {
-    vmar_rights_t rights; // live
-    uint32_t next_free;   // free: the next free slot's index + 1, 0 ends
-  } u;
+  _Atomic(vmar__object_t*) obj; // NULL when free
+  _Atomic vmar_handle_t value;  // live: the handle; free: the last value,
+                                // low bits 0
+  _Atomic uint32_t aux;         // live: the rights; free: the next free
+                                // slot's index + 1, 0 ends the list
 } slot_t;
 _Static_assert(sizeof(slot_t) <= 16, "a handle slot must stay small");
 
 // Everything in a stripe is guarded by its lock. Aligned so two stripes never
 // share a cache line.
 typedef struct stripe {
-  _Alignas(64) pthread_rwlock_t lock; // lookups read, the rest write
-  uint32_t free_head;                 // slot index + 1, 0: empty
-  uint32_t free_tail;                 // slot index + 1
+  _Alignas(64) pthread_mutex_t lock;
+  uint32_t free_head; // slot index + 1, 0: empty
+  uint32_t free_tail; // slot index + 1
   uint32_t free_count;
   uint32_t next_fresh; // next never-used slot of this stripe; MAX_SLOTS: none
   size_t live;
@@ -72,7 +80,7 @@ static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void init_stripes(void) {
   for (unsigned i = 0; i < NUM_STRIPES; i++) {
-    pthread_rwlock_init(&stripes[i].lock, NULL);
+    pthread_mutex_init(&stripes[i].lock, NULL);
     stripes[i].next_fresh = i * CHUNK_SLOTS; // the first slot of chunk i
   }
 }
@@ -111,7 +119,8 @@ static vmar_status_t claim_slot(stripe_t* s, uint32_t* out) {
   if (s->free_head != 0 &&
       (s->free_count >= MIN_FREE_BEFORE_REUSE || s->next_fresh == MAX_SLOTS)) {
     uint32_t idx = s->free_head - 1;
-    s->free_head = slot_of(idx)->u.next_free;
+    s->free_head =
+        atomic_load_explicit(&slot_of(idx)->aux, memory_order_relaxed);
     if (s->free_head == 0) {
       s->free_tail = 0;
     }
@@ -144,9 +153,9 @@ static vmar_handle_t next_value(vmar_handle_t old, uint32_t idx) {
 static size_t count_live(void) {
   size_t n = 0;
   for (unsigned i = 0; i < NUM_STRIPES; i++) {
-    pthread_rwlock_rdlock(&stripes[i].lock);
+    pthread_mutex_lock(&stripes[i].lock);
     n += stripes[i].live;
-    pthread_rwlock_unlock(&stripes[i].lock);
+    pthread_mutex_unlock(&stripes[i].lock);
   }
   return n;
 }
@@ -162,18 +171,21 @@ static vmar_status_t create_in_stripes(vmar__object_t* o, vmar_rights_t rights,
   for (unsigned k = 0; k < NUM_STRIPES; k++) {
     stripe_t* s = &stripes[(home_stripe + k) % NUM_STRIPES];
     uint32_t idx;
-    pthread_rwlock_wrlock(&s->lock);
+    pthread_mutex_lock(&s->lock);
     st = claim_slot(s, &idx);
     if (st == VMAR_OK) {
       slot_t* slot = slot_of(idx);
       vmar__object_retain(o);
-      slot->value = next_value(slot->value, idx);
-      slot->obj = o;
-      slot->u.rights = rights;
+      const vmar_handle_t value = next_value(
+          atomic_load_explicit(&slot->value, memory_order_relaxed), idx);
+      // The value last: a lookup that sees it sees the object and rights.
+      atomic_store(&slot->aux, rights);
+      atomic_store(&slot->obj, o);
+      atomic_store(&slot->value, value);
       s->live++;
-      *out = slot->value;
+      *out = value;
     }
-    pthread_rwlock_unlock(&s->lock);
+    pthread_mutex_unlock(&s->lock);
     if (st != VMAR_ERR_NO_RESOURCES) {
       break;
     }
@@ -195,10 +207,9 @@ vmar_status_t vmar__handle_create(vmar__object_t* o, vmar_rights_t rights,
   return st;
 }
 
-// Finds the live slot of |h| and locks its stripe, for reading or |write|;
-// NULL when |h| is not live. Lookups only read, so threads using handles of
-// one stripe (say, created by one thread) do not wait for each other.
-static slot_t* lock_live(vmar_handle_t h, bool write, stripe_t** stripe_out,
+// Finds the live slot of |h| and locks its stripe; NULL when |h| is not
+// live.
+static slot_t* lock_live(vmar_handle_t h, stripe_t** stripe_out,
                          uint32_t* idx_out) {
   if ((h & VMAR_HANDLE_FIXED_BITS_MASK) != VMAR_HANDLE_FIXED_BITS_MASK) {
     return NULL;
@@ -209,13 +220,10 @@ static slot_t* lock_live(vmar_handle_t h, bool write, stripe_t** stripe_out,
     return NULL;
   }
   stripe_t* s = stripe_of(idx);
-  if (write) {
-    pthread_rwlock_wrlock(&s->lock);
-  } else {
-    pthread_rwlock_rdlock(&s->lock);
-  }
-  if (slot->obj == NULL || slot->value != h) {
-    pthread_rwlock_unlock(&s->lock);
+  pthread_mutex_lock(&s->lock);
+  if (atomic_load_explicit(&slot->obj, memory_order_relaxed) == NULL ||
+      atomic_load_explicit(&slot->value, memory_order_relaxed) != h) {
+    pthread_mutex_unlock(&s->lock);
     return NULL;
   }
   *stripe_out = s;
@@ -225,43 +233,62 @@ static slot_t* lock_live(vmar_handle_t h, bool write, stripe_t** stripe_out,
 
 vmar_status_t vmar__handle_get(vmar_handle_t h, vmar__object_t** obj,
                                vmar_rights_t* rights) {
-  stripe_t* s;
-  uint32_t idx;
-  slot_t* slot = lock_live(h, false, &s, &idx);
+  if ((h & VMAR_HANDLE_FIXED_BITS_MASK) != VMAR_HANDLE_FIXED_BITS_MASK) {
+    return VMAR_ERR_BAD_HANDLE;
+  }
+  slot_t* slot = slot_of((h >> 2) & (MAX_SLOTS - 1u));
   if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
-  vmar__object_retain(slot->obj);
-  *obj = slot->obj;
-  *rights = slot->u.rights;
-  pthread_rwlock_unlock(&s->lock);
-  return VMAR_OK;
+  vmar__reclaim_guard_t guard;
+  vmar__reclaim_enter(&guard);
+  vmar_status_t st = VMAR_ERR_BAD_HANDLE;
+  if (atomic_load(&slot->value) == h) {
+    vmar__object_t* o = atomic_load(&slot->obj);
+    const vmar_rights_t r = atomic_load(&slot->aux);
+    // Still |h|: |o| and |r| belong to it (every change of a live slot's
+    // object or rights changes its value). A dying object is refused: its
+    // handle was closed meanwhile.
+    if (o != NULL && atomic_load(&slot->value) == h &&
+        vmar__ref_try_acquire(&o->refs)) {
+      *obj = o;
+      *rights = r;
+      st = VMAR_OK;
+    }
+  }
+  vmar__reclaim_leave(&guard);
+  return st;
 }
 
 // Empties a locked live slot, queues it on its stripe's free list and
 // unlocks; returns the slot's object, whose reference now belongs to the
 // caller.
 static vmar__object_t* empty_slot(stripe_t* s, slot_t* slot, uint32_t idx) {
-  vmar__object_t* o = slot->obj;
-  slot->obj = NULL;
-  slot->value &= ~VMAR_HANDLE_FIXED_BITS_MASK;
-  slot->u.next_free = 0;
+  vmar__object_t* o = atomic_load_explicit(&slot->obj, memory_order_relaxed);
+  // The value first: a lookup that still sees the object then sees the
+  // value changed.
+  atomic_store(&slot->value,
+               atomic_load_explicit(&slot->value, memory_order_relaxed) &
+                   ~VMAR_HANDLE_FIXED_BITS_MASK);
+  atomic_store(&slot->obj, NULL);
+  atomic_store(&slot->aux, 0);
   if (s->free_tail != 0) {
-    slot_of(s->free_tail - 1)->u.next_free = idx + 1;
+    atomic_store_explicit(&slot_of(s->free_tail - 1)->aux, idx + 1,
+                          memory_order_relaxed);
   } else {
     s->free_head = idx + 1;
   }
   s->free_tail = idx + 1;
   s->free_count++;
   s->live--;
-  pthread_rwlock_unlock(&s->lock);
+  pthread_mutex_unlock(&s->lock);
   return o;
 }
 
 vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj) {
   stripe_t* s;
   uint32_t idx;
-  slot_t* slot = lock_live(h, true, &s, &idx);
+  slot_t* slot = lock_live(h, &s, &idx);
   if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
@@ -275,21 +302,25 @@ vmar_status_t vmar__handle_replace(vmar_handle_t h, vmar_rights_t rights,
   *dropped = NULL;
   stripe_t* s;
   uint32_t idx;
-  slot_t* slot = lock_live(h, true, &s, &idx);
+  slot_t* slot = lock_live(h, &s, &idx);
   if (slot == NULL) {
     return VMAR_ERR_BAD_HANDLE;
   }
-  if (!vmar__rights_subset(rights, slot->u.rights) || out == NULL) {
+  const vmar_rights_t have =
+      atomic_load_explicit(&slot->aux, memory_order_relaxed);
+  if (!vmar__rights_subset(rights, have) || out == NULL) {
     *dropped = empty_slot(s, slot, idx);
     return VMAR_ERR_INVALID_ARGS;
   }
-  if (rights != VMAR_RIGHT_SAME_RIGHTS) {
-    slot->u.rights = rights;
-  }
-  slot->u.rights |= add;
-  slot->value = next_value(slot->value, idx);
-  *out = slot->value;
-  pthread_rwlock_unlock(&s->lock);
+  const vmar_rights_t now =
+      (rights == VMAR_RIGHT_SAME_RIGHTS ? have : rights) | add;
+  const vmar_handle_t value = next_value(h, idx);
+  // The value first: a lookup of |h| that reads the new rights then sees
+  // |h| gone.
+  atomic_store(&slot->value, value);
+  atomic_store(&slot->aux, now);
+  *out = value;
+  pthread_mutex_unlock(&s->lock);
   return VMAR_OK;
 }
 

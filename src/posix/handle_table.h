@@ -14,7 +14,10 @@
 // Common header of every object a handle can name: 16 bytes, the last two
 // fields free for the object's type to use.
 typedef struct vmar__object {
-  vmar_koid_t koid;
+  union {
+    vmar_koid_t koid;
+    struct vmar__object* next_retired; // once dead (reclaim.c)
+  };
   vmar__refcount_t refs;
   uint8_t type;   // VMAR_OBJ_TYPE_*
   uint8_t state;  // meaning per type

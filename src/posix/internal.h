@@ -65,26 +65,80 @@ struct vmar__top {
   uintptr_t retired_inline[2 * 4];
 };
 
-// A VMO: one file (design.md §5). |fd|, |export_fd| and |options| never
-// change; |size| changes under |io_lock| (written by set_size, held for
-// reading by read, write and every operation on the file's pages); |name|
-// under |name_lock|. Lock order: reservation locks (root first), then
-// |io_lock|, then |name_lock|.
-typedef struct vmar__vmo {
-  vmar__object_t obj;
-  int fd;           // the library's own descriptor: I/O, mappings, size
-  int export_fd;    // where /proc cannot reopen |fd|: a second open file
-                    // description of the file, duplicated for exports; -1
-  uint32_t options; // VMAR_VMO_RESIZABLE, VMAR_VMO_DISCARDABLE
+// The file behind VMOs (design.md §5): a VMO made by vmar_vmo_create or
+// imported has one of its own, which its slices and references share; a
+// snapshot child gets a new one. |fd|, |export_fd| and |resizable| never
+// change; |size| (the file's, a page multiple) and |content_size| change
+// under |io_lock|, written by set_size, held for reading by read, write and
+// every operation on the file's pages.
+typedef struct vmar__store {
+  vmar__refcount_t refs; // the VMOs on it
+  int fd;                // the library's own descriptor: I/O, mappings, size
+  int export_fd;         // where /proc cannot reopen |fd|: a second open file
+                         // description of the file, duplicated for exports;
+                         // -1 elsewhere
+  bool resizable;
+  bool snapshot_copy; // made for a snapshot child
+  size_t snapshots;   // snapshot children of VMOs on it (family lock)
   // |fd|'s open file description is shared with a descriptor outside vmar
   // (one imported where it could not be reopened): writes first check it is
   // not in append mode, which would move them to the file's end.
   atomic_bool shared_io;
   pthread_rwlock_t io_lock;
   _Atomic uint64_t size; // also read without the lock, as a hint
+  uint64_t content_size; // of the VMOs that use the whole file
+} vmar__store_t;
+
+// What kind of VMO an object is (in obj.state; obj.flags holds the
+// VMAR_VMO_* options it was made with).
+enum {
+  VMAR__VMO_PLAIN = 0,     // made by vmar_vmo_create or imported
+  VMAR__VMO_SNAPSHOT = 1,  // a snapshot child: its own copy
+  VMAR__VMO_SLICE = 2,     // a window onto its parent's pages
+  VMAR__VMO_REFERENCE = 3, // all of its parent's pages and size
+  VMAR__VMO_KIND_MASK = 3,
+  VMAR__VMO_IMMUTABLE = 4, // a snapshot made with NO_WRITE
+};
+
+// A VMO: a window [base, base + size) onto a store's file. Lock order:
+// reservation locks (root first), then the store's |io_lock|, then the
+// family lock (vmo_child.c), then |name_lock|.
+typedef struct vmar__vmo {
+  vmar__object_t obj;
+  vmar__store_t* store;  // a reference
+  uint64_t base;         // slices: where the window starts in the file
+  uint64_t window;       // slices: the window's fixed size
+  uint64_t content_size; // slices: their own content size (under io_lock)
+  uint32_t locks;        // discardable VMOs: LOCK count, under io_lock
+  // Family (vmo_child.c, under its lock): the VMO this is a child of, and
+  // its own children.
+  struct vmar__vmo* parent;
+  struct vmar__vmo* children;
+  struct vmar__vmo* next_sibling;
+  struct vmar__vmo* prev_sibling;
+  size_t num_children;
+  // Mappings of this VMO (runs of adjacent pieces of one mapping: pieces
+  // whose |head| is set), kept by the calls that edit pieces.
+  atomic_size_t mappings;
   pthread_mutex_t name_lock;
   char name[VMAR_MAX_NAME_LEN];
 } vmar__vmo_t;
+
+static inline unsigned vmar__vmo_kind(const vmar__vmo_t* v) {
+  return v->obj.state & VMAR__VMO_KIND_MASK;
+}
+
+// The VMO's size: a slice's fixed window, else its file's size.
+static inline uint64_t vmar__vmo_size(const vmar__vmo_t* v) {
+  return vmar__vmo_kind(v) == VMAR__VMO_SLICE ? v->window
+                                              : atomic_load(&v->store->size);
+}
+
+// Where the VMO's content size lives. Called with the store's io_lock.
+static inline uint64_t* vmar__vmo_content_size(vmar__vmo_t* v) {
+  return vmar__vmo_kind(v) == VMAR__VMO_SLICE ? &v->content_size
+                                              : &v->store->content_size;
+}
 
 // A mapping, or a piece of one: a mapping whose pages carry different
 // permissions is stored as adjacent pieces sharing |id|, each with its own
@@ -97,8 +151,12 @@ typedef struct vmar__mapping {
   uint64_t id;            // shared by the pieces of one mapping
   uint8_t ceiling;        // PERM bits allowed, fixed at map time
   uint8_t perms;          // current PERM bits
-  bool backed;            // false when the host cannot express the offset:
-                          // the range stays reserved and always faults
+  bool backed;            // false when the host cannot express the offset,
+                          // or past a slice's window: the range stays
+                          // reserved and always faults
+  bool split;             // other pieces share |id| (or did)
+  bool head;              // the piece before is not of the same mapping
+                          // (it counts in vmo->mappings)
 } vmar__mapping_t;
 
 // ---- Objects (object.c) ----
@@ -161,13 +219,41 @@ void vmar__vmo_free(vmar__vmo_t* v);
 // file offset is a signed 64-bit number).
 bool vmar__vmo_round_size(uint64_t size, uint64_t* out);
 
-// Wraps the open file |fd| (already |size| bytes; |export_fd| a second open
-// file description of it, or -1) in a new VMO with |options| and returns a
-// handle to it with a new VMO's rights. |shared_io|: |fd|'s description is
-// shared outside vmar. On failure both descriptors are closed.
-vmar_status_t vmar__vmo_wrap_file(int fd, int export_fd, uint64_t size,
-                                  uint32_t options, bool shared_io,
-                                  vmar_handle_t* out);
+// The rights of a new VMO's handle (zx_vmo_create's).
+vmar_rights_t vmar__vmo_default_rights(uint32_t options);
+
+// A new store for the open file |fd| (already |size| bytes, a page multiple;
+// |export_fd| a second open file description of it, or -1; |shared_io|:
+// |fd|'s description is shared outside vmar), with |content_size|. On
+// failure both descriptors are closed and NULL returned.
+vmar__store_t* vmar__store_new(int fd, int export_fd, uint64_t size,
+                               uint64_t content_size, bool resizable,
+                               bool shared_io);
+void vmar__store_release(vmar__store_t* s);
+
+// Opens a new, empty backing file (design.md §5), and where the host needs
+// one a second description of it for exports (else -1).
+int vmar__vmo_open_file(int* fd, int* export_fd);
+
+// Closes both descriptors of a file that never became a store.
+void vmar__vmo_close_file(int fd, int export_fd);
+
+// A new VMO object on |store| (whose reference it takes), of |kind|, with
+// |options| (VMAR_VMO_*). NULL when memory runs out (the reference is
+// dropped then).
+vmar__vmo_t* vmar__vmo_new(vmar__store_t* store, unsigned kind,
+                           uint32_t options);
+
+// Gives |v| a handle with |rights| and drops the caller's reference.
+vmar_status_t vmar__vmo_publish(vmar__vmo_t* v, vmar_rights_t rights,
+                                vmar_handle_t* out);
+
+// Unlinks a dying VMO from its family: its children become its parent's.
+void vmar__vmo_leave_family(vmar__vmo_t* v);
+
+// Whether the pages of |v| have copy-on-write relatives: its store was made
+// for a snapshot child, or a VMO on its store has a snapshot child now.
+bool vmar__vmo_has_snapshot_relatives(const vmar__vmo_t* v);
 
 // Marks |r| and everything below it dead, empties their trees and collects
 // what the caller must drop after unlocking: regions (each with the reference

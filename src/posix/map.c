@@ -31,10 +31,15 @@ typedef struct map_call {
   vmar_vm_option_t options; // PERM_READ added for READ_IF_XOM_UNSUPPORTED
   size_t offset;
   uint64_t vmo_offset;
-  size_t len;   // rounded to pages
-  size_t align; // placement alignment, at least a page
-  bool in_root, overwrite, backed;
+  size_t len;        // rounded to pages
+  size_t align;      // placement alignment, at least a page
+  uint64_t file_off; // where |vmo_offset| is in the VMO's file
+  size_t backed_len; // the first bytes, given to the host: |len|, or less
+                     // (a slice's window ends), or 0 (the host cannot
+                     // express the offset)
+  bool in_root, overwrite;
   vmar__mapping_t* m;     // the new mapping, allocated by the check
+  vmar__mapping_t* tail;  // its unbacked piece, when only part is backed
   vmar__mapping_t* spare; // for SPECIFIC_OVERWRITE splitting a mapping
   uintptr_t addr;
   vmar__graveyard_t g; // what SPECIFIC_OVERWRITE replaced
@@ -42,6 +47,25 @@ typedef struct map_call {
 
 static uint32_t map_perms(const map_call_t* c) {
   return c->options & VMAR__PERM_BITS;
+}
+
+// How much of the mapping the host backs. It takes a file offset as a
+// signed 64-bit number: a mapping past that is tracked but not backed
+// (every access faults, as past the end of the VMO it is). A slice is a
+// window onto a larger file: past the window the range stays reserved, so
+// that touching it faults there too.
+static void set_backing(map_call_t* c) {
+  const uint64_t max = (uint64_t)INT64_MAX;
+  const vmar__vmo_t* v = c->v;
+  c->file_off = v->base + c->vmo_offset;
+  c->backed_len = c->len;
+  if (c->vmo_offset > max - v->base || c->file_off > max - c->len) {
+    c->backed_len = 0;
+  } else if (vmar__vmo_kind(v) == VMAR__VMO_SLICE) {
+    const uint64_t room =
+        c->vmo_offset < v->window ? v->window - c->vmo_offset : 0;
+    c->backed_len = room < c->len ? (size_t)room : c->len;
+  }
 }
 
 // The checks of zx_vmar_map that need no lock, in its order (after the
@@ -75,10 +99,10 @@ static vmar_status_t map_check_args(map_call_t* c, size_t len) {
     return VMAR_ERR_INVALID_ARGS;
   }
   if ((o & VMAR_VM_REQUIRE_NON_RESIZABLE) &&
-      (c->v->options & VMAR_VMO_RESIZABLE)) {
+      (c->v->obj.flags & VMAR_VMO_RESIZABLE)) {
     return VMAR_ERR_NOT_SUPPORTED;
   }
-  if ((c->v->options & VMAR_VMO_DISCARDABLE) && !(o & VMAR_VM_ALLOW_FAULTS)) {
+  if ((c->v->obj.flags & VMAR_VMO_DISCARDABLE) && !(o & VMAR_VM_ALLOW_FAULTS)) {
     return VMAR_ERR_NOT_SUPPORTED;
   }
   if (o & (VMAR_VM_COMPACT | VMAR_VM_CAN_MAP_SPECIFIC)) {
@@ -100,10 +124,10 @@ static vmar_status_t map_check_args(map_call_t* c, size_t len) {
   }
   c->len = (size_t)rounded;
   c->options = o;
-  // The host takes a file offset as a signed 64-bit number; a mapping past
-  // that is tracked but not backed (every access faults, as past the end of
-  // the VMO it is).
-  c->backed = c->vmo_offset <= (uint64_t)INT64_MAX - c->len;
+  if (vmar__check_host_perms(perms) != VMAR_OK) {
+    return VMAR_ERR_ACCESS_DENIED; // after every argument check
+  }
+  set_backing(c);
   c->in_root = c->r == vmar__root_region();
   c->overwrite = (o & VMAR_VM_SPECIFIC_OVERWRITE) != 0;
   return VMAR_OK;
@@ -149,7 +173,9 @@ static vmar_status_t map_check_locked(map_call_t* c) {
   if (st != VMAR_OK) {
     return st;
   }
-  if ((c->m = vmar__calloc(1, sizeof(*c->m))) == NULL) {
+  if ((c->m = vmar__calloc(1, sizeof(*c->m))) == NULL ||
+      (c->backed_len != 0 && c->backed_len < c->len &&
+       (c->tail = vmar__calloc(1, sizeof(*c->tail))) == NULL)) {
     return VMAR_ERR_NO_MEMORY;
   }
   if (c->overwrite) {
@@ -162,37 +188,60 @@ static vmar_status_t map_check_locked(map_call_t* c) {
                             &c->addr);
 }
 
-// In the root: host-placed unless SPECIFIC; aligned or bounded requests
-// reserve the spot first, then lay the file over it.
+// In the root: host-placed unless SPECIFIC; aligned, bounded or partly
+// backed requests reserve the spot first, then lay the file over it.
 static vmar_status_t map_apply_root(map_call_t* c, int prot) {
   const size_t page = vmar__os_page_size();
-  const int fd = c->v->fd;
+  const int fd = c->v->store->fd;
+  const bool whole = c->backed_len == c->len;
   c->addr = c->r->node.base + c->offset;
+  int err = 0;
   if (c->options & VMAR_VM_SPECIFIC) {
     if (!vmar__is_aligned(c->addr, c->align)) {
       return VMAR_ERR_INVALID_ARGS;
     }
-    return vmar__status_from_errno(
-        c->backed ? vmar__sys_map_file(&c->addr, c->len, prot, fd,
-                                       c->vmo_offset, VMAR__SYS_AT_NOREPLACE)
-                  : vmar__sys_reserve_at(c->addr, c->len));
-  }
-  if (c->backed && c->align == page &&
-      !(c->options & VMAR_VM_OFFSET_IS_UPPER_LIMIT)) {
+    if (whole) {
+      return vmar__status_from_errno(vmar__sys_map_file(
+          &c->addr, c->len, prot, fd, c->file_off, VMAR__SYS_AT_NOREPLACE));
+    }
+    err = vmar__sys_reserve_at(c->addr, c->len);
+  } else if (whole && c->align == page &&
+             !(c->options & VMAR_VM_OFFSET_IS_UPPER_LIMIT)) {
     return vmar__status_from_errno(vmar__sys_map_file(
-        &c->addr, c->len, prot, fd, c->vmo_offset, VMAR__SYS_ANYWHERE));
+        &c->addr, c->len, prot, fd, c->file_off, VMAR__SYS_ANYWHERE));
+  } else {
+    vmar_status_t st = vmar__root_reserve(c->r, c->options, c->offset, c->len,
+                                          c->align, &c->addr);
+    if (st != VMAR_OK) {
+      return st;
+    }
   }
-  vmar_status_t st = vmar__root_reserve(c->r, c->options, c->offset, c->len,
-                                        c->align, &c->addr);
-  if (st != VMAR_OK || !c->backed) {
-    return st;
-  }
-  int err = vmar__sys_map_file(&c->addr, c->len, prot, fd, c->vmo_offset,
-                               VMAR__SYS_AT_FIXED);
-  if (err != 0) {
-    vmar__sys_release(c->addr, c->len);
+  if (err == 0 && c->backed_len != 0) {
+    err = vmar__sys_map_file(&c->addr, c->backed_len, prot, fd, c->file_off,
+                             VMAR__SYS_AT_FIXED);
+    if (err != 0) {
+      vmar__sys_release(c->addr, c->len);
+    }
   }
   return vmar__status_from_errno(err);
+}
+
+// Lays the host mappings of the backed pieces in [lo, hi) of |r|'s direct
+// children back (undo, best effort: only a shortage of host mappings can
+// stop it, and those were just given back).
+static void relay_pieces(vmar__region_t* r, uintptr_t lo, uintptr_t hi) {
+  for (vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&r->children, lo);
+       n != NULL && n->base < hi; n = vmar__gap_tree_next(n)) {
+    if (!vmar__is_mapping(n) || !vmar__as_mapping(n)->backed) {
+      continue;
+    }
+    const vmar__mapping_t* m = vmar__as_mapping(n);
+    uintptr_t a = max_addr(n->base, lo);
+    const uintptr_t b = min_addr(vmar__end_of(n), hi);
+    (void)vmar__sys_map_file(
+        &a, b - a, vmar__sys_prot(m->perms), m->vmo->store->fd,
+        m->vmo->base + m->vmo_offset + (a - n->base), VMAR__SYS_AT_FIXED);
+  }
 }
 
 // The host calls. |out_ok| is false when the caller gave no place for the
@@ -212,13 +261,21 @@ static vmar_status_t map_apply(map_call_t* c, bool out_ok) {
     return VMAR_ERR_INVALID_ARGS;
   }
   // Laid over the reservation (or, for SPECIFIC_OVERWRITE, over the old
-  // mappings) in one host call, which replaces atomically.
+  // mappings) in one host call, which replaces atomically. When only a part
+  // is backed and old mappings are replaced, the rest gets a reservation
+  // first, and its old mappings come back if the second call fails.
+  const uintptr_t split = c->addr + c->backed_len;
+  const uintptr_t end = c->addr + c->len;
   int err = 0;
-  if (c->backed) {
-    err = vmar__sys_map_file(&c->addr, c->len, prot, c->v->fd, c->vmo_offset,
-                             VMAR__SYS_AT_FIXED);
-  } else if (c->overwrite) {
-    err = vmar__sys_rereserve(c->addr, c->len);
+  if (c->overwrite && split < end) {
+    err = vmar__sys_rereserve(split, end - split);
+  }
+  if (err == 0 && c->backed_len != 0) {
+    err = vmar__sys_map_file(&c->addr, c->backed_len, prot, c->v->store->fd,
+                             c->file_off, VMAR__SYS_AT_FIXED);
+    if (err != 0 && c->overwrite && split < end) {
+      relay_pieces(c->r, split, end);
+    }
   }
   return vmar__status_from_errno(err);
 }
@@ -232,8 +289,9 @@ static void map_commit(map_call_t* c) {
   }
   vmar__mapping_t* m = c->m;
   c->m = NULL;
+  const bool partial = c->tail != NULL;
   m->node.base = c->addr;
-  m->node.size = c->len;
+  m->node.size = partial ? c->backed_len : c->len;
   vmar__gap_node_set_kind(&m->node, VMAR__NODE_MAPPING);
   m->region = r;
   m->vmo = c->v;
@@ -242,10 +300,19 @@ static void map_commit(map_call_t* c) {
   m->id = atomic_fetch_add_explicit(&next_mapping_id, 1, memory_order_relaxed);
   m->ceiling = (uint8_t)vmar__perms_of_rights(c->rr, c->vr);
   m->perms = (uint8_t)map_perms(c);
-  m->backed = c->backed;
+  m->backed = c->backed_len != 0;
+  m->head = true;
+  atomic_fetch_add_explicit(&c->v->mappings, 1, memory_order_relaxed);
   vmar__gap_tree_insert(&r->children, &m->node);
-  if (c->backed && (c->options & VMAR_VM_MAP_RANGE)) {
-    vmar__sys_will_need(c->addr, c->len);
+  if (partial) {
+    vmar__piece_add(m, c->tail, c->addr + c->backed_len,
+                    c->len - c->backed_len);
+    c->tail->backed = false;
+    c->tail->head = false;
+    c->tail = NULL;
+  }
+  if (m->backed && (c->options & VMAR_VM_MAP_RANGE)) {
+    vmar__sys_will_need(c->addr, c->backed_len);
   }
 }
 
@@ -276,6 +343,7 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
     vmar__graveyard_empty(&c.g);
     vmar__free(c.spare);
     vmar__free(c.m);
+    vmar__free(c.tail);
     vmar__object_release(&c.v->obj);
   }
   vmar__object_release(&c.r->obj);
@@ -346,7 +414,8 @@ static void root_unrelease(const unmap_call_t* c, vmar__gap_node_t* failed,
     const vmar__mapping_t* m = vmar__as_mapping(n);
     if (m->backed) {
       (void)vmar__sys_map_file(&lo, hi - lo, vmar__sys_prot(m->perms),
-                               m->vmo->fd, m->vmo_offset + (lo - n->base),
+                               m->vmo->store->fd,
+                               m->vmo->base + m->vmo_offset + (lo - n->base),
                                VMAR__SYS_AT_NOREPLACE);
     } else {
       (void)vmar__sys_reserve_at(lo, hi - lo);

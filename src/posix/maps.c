@@ -43,9 +43,22 @@ static size_t collect(vmar__region_t* r, vmar_map_info_t* out, size_t count) {
   }
   size_t total = 1;
   vmar__walk_t w;
+  const vmar__mapping_t* last = NULL; // the mapping piece reported last
   for (vmar__gap_node_t* n =
            vmar__walk_first(&w, r, r->node.base, vmar__end_of(&r->node));
        n != NULL; n = vmar__walk_next(&w, n)) {
+    const vmar__mapping_t* m = vmar__is_mapping(n) ? vmar__as_mapping(n) : NULL;
+    // Pieces that differ only in what the host backs (a slice mapped past
+    // its window) are one entry, as on Zircon.
+    if (m != NULL && last != NULL && last->id == m->id &&
+        last->perms == m->perms && vmar__end_of(&last->node) == n->base) {
+      if (total - 1 < count) {
+        out[total - 1].size += n->size;
+      }
+      last = m;
+      continue;
+    }
+    last = m;
     if (total < count) {
       fill_entry(&out[total], n, w.depth);
     }

@@ -117,19 +117,20 @@ static int run_flush(const op_call_t* c, const file_run_t* run) {
     return 0;
   }
   vmar__vmo_t* v = run->vmo;
+  vmar__store_t* s = v->store;
   int err = 0;
-  pthread_rwlock_rdlock(&v->io_lock);
-  const uint64_t size = v->size;
+  pthread_rwlock_rdlock(&s->io_lock);
+  const uint64_t size = vmar__vmo_size(v);
   uint64_t cnt = run->off >= size ? 0 : run->cnt;
   if (cnt > size - run->off) {
     cnt = size - run->off;
   }
   if (cnt != 0) {
-    err = c->rule->action == ACT_COMMIT
-              ? vmar__sys_commit_range(v->fd, run->off, cnt)
-              : vmar__sys_zero_range(v->fd, run->off, cnt);
+    const uint64_t at = v->base + run->off; // in the file
+    err = c->rule->action == ACT_COMMIT ? vmar__sys_commit_range(s->fd, at, cnt)
+                                        : vmar__sys_zero_range(s->fd, at, cnt);
   }
-  pthread_rwlock_unlock(&v->io_lock);
+  pthread_rwlock_unlock(&s->io_lock);
   return err;
 }
 
@@ -151,7 +152,7 @@ static int run_add(const op_call_t* c, file_run_t* run, vmar__vmo_t* v,
 // A read-ahead hint for the part of [lo, hi) that lies inside the VMO (a
 // hint needs no lock: a stale size only makes it less useful).
 static void will_need(const vmar__mapping_t* m, uintptr_t lo, uintptr_t hi) {
-  const uint64_t size = m->vmo->size;
+  const uint64_t size = vmar__vmo_size(m->vmo);
   const uint64_t off = m->vmo_offset + (lo - m->node.base);
   if (!m->backed || off >= size) {
     return;

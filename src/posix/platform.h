@@ -38,7 +38,8 @@
 #endif
 
 #if defined(VMAR__HOST_DARWIN)
-#define VMAR__HAVE_PUNCHHOLE 1 // fcntl(F_PUNCHHOLE)
+#define VMAR__HAVE_PUNCHHOLE 1 // fcntl(F_PUNCHHOLE), whole blocks only
+#define VMAR__VMO_FILES_ONLY 1 // shared-memory objects cannot be VMOs
 #endif
 
 // The user address range the root VMAR spans, [VMAR__ROOT_BASE,

@@ -47,7 +47,7 @@ static vmar_status_t protect_check_args(protect_call_t* c,
   }
   c->a = pr->a;
   c->b = pr->b;
-  return VMAR_OK;
+  return vmar__check_host_perms(c->perms); // after every argument check
 }
 
 // Whether one mapping piece of the range allows the change. |depth| > 1:
@@ -172,12 +172,14 @@ static void protect_commit(protect_call_t* c) {
     const uintptr_t nb = n->base;
     const uintptr_t ne = vmar__end_of(n);
     if (nb < c->a) {
-      vmar__piece_add(m, c->spares[used], nb, c->a - nb);
+      vmar__piece_add(m, c->spares[used], nb, c->a - nb); // keeps m's head
       c->spares[used++] = NULL;
       vmar__piece_trim(m, c->a, ne - c->a);
+      m->head = false;
     }
     if (ne > c->b) {
       vmar__piece_add(m, c->spares[used], c->b, ne - c->b);
+      c->spares[used]->head = false;
       c->spares[used++] = NULL;
       vmar__piece_trim(m, m->node.base, c->b - m->node.base);
     }

@@ -134,6 +134,7 @@ void vmar__piece_trim(vmar__mapping_t* m, uintptr_t base, size_t size) {
 
 void vmar__piece_add(vmar__mapping_t* m, vmar__mapping_t* piece, uintptr_t base,
                      size_t size) {
+  m->split = true;
   *piece = *m;
   piece->node.left = piece->node.right = NULL;
   vmar__gap_node_set_link_next(&piece->node, NULL); // keeps the kind
@@ -150,6 +151,33 @@ static void bury_mapping(vmar__graveyard_t* g, vmar__gap_node_t* n) {
   g->mappings = n;
 }
 
+// Counts a mapping more or less for |m|'s VMO.
+static void count_mappings(const vmar__mapping_t* m, int delta) {
+  if (delta > 0) {
+    atomic_fetch_add_explicit(&m->vmo->mappings, 1, memory_order_relaxed);
+  } else if (delta < 0) {
+    atomic_fetch_sub_explicit(&m->vmo->mappings, 1, memory_order_relaxed);
+  }
+}
+
+// |m| is about to lose its end: a piece of the same mapping right after it
+// starts a mapping of its own from then on.
+static void detach_successor(vmar__mapping_t* m) {
+  if (!m->split) {
+    return; // no other piece shares its id
+  }
+  vmar__gap_node_t* s = vmar__gap_tree_next(&m->node);
+  if (s != NULL && vmar__is_mapping(s) && s->base == vmar__end_of(&m->node)) {
+    vmar__mapping_t* q = vmar__as_mapping(s);
+    if (q->id == m->id && !q->head) {
+      q->head = true;
+      count_mappings(q, +1);
+    }
+  }
+}
+
+// Cutting keeps Zircon's count of mappings: a mapping cut in two is two,
+// and a piece whose neighbour of the same mapping goes starts one.
 void vmar__cut_range(vmar__region_t* r, vmar__gap_node_t* first, uintptr_t a,
                      uintptr_t b, vmar__mapping_t** spare,
                      vmar__graveyard_t* g) {
@@ -163,16 +191,30 @@ void vmar__cut_range(vmar__region_t* r, vmar__gap_node_t* first, uintptr_t a,
     if (!vmar__is_mapping(n)) {
       vmar__gap_tree_remove(&r->children, n);
       vmar__region_kill(vmar__as_region(n), g);
-    } else if (nb < a && ne > b) {
-      vmar__mapping_t* m = vmar__as_mapping(n);
+      n = next;
+      continue;
+    }
+    vmar__mapping_t* m = vmar__as_mapping(n);
+    if (nb < a && ne > b) {
       vmar__piece_add(m, *spare, b, ne - b);
+      (*spare)->head = true; // the part after the hole: a mapping of its own
+      count_mappings(*spare, +1);
       *spare = NULL;
       vmar__piece_trim(m, nb, a - nb);
     } else if (nb < a) {
-      vmar__piece_trim(vmar__as_mapping(n), nb, a - nb);
+      detach_successor(m);
+      vmar__piece_trim(m, nb, a - nb);
     } else if (ne > b) {
-      vmar__piece_trim(vmar__as_mapping(n), b, ne - b);
+      if (!m->head) {
+        m->head = true; // what came before it is gone
+        count_mappings(m, +1);
+      }
+      vmar__piece_trim(m, b, ne - b);
     } else {
+      detach_successor(m);
+      if (m->head) {
+        count_mappings(m, -1);
+      }
       vmar__gap_tree_remove(&r->children, n);
       bury_mapping(g, n);
     }

@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "range.h"
+#include "reclaim.h"
 #include "sys.h"
 #include "validate.h"
 
@@ -41,11 +42,11 @@ void vmar__region_free(vmar__region_t* r) {
       vmar__free(t->retired);
     }
     pthread_mutex_destroy(&t->lock);
-    vmar__free(t);
+    vmar__reclaim_retire(&t->region.obj); // a lookup may still read it
     return;
   }
   vmar__object_release(&r->top->region.obj);
-  vmar__free(r);
+  vmar__reclaim_retire(&r->obj);
 }
 
 // Frees a region that never became visible (no object set up yet).
@@ -224,6 +225,11 @@ void vmar__region_kill(vmar__region_t* r, vmar__graveyard_t* g) {
         vmar__gap_node_set_link_next(n, work);
         work = n;
       } else {
+        if (VMAR__CONTAINER_OF(n, vmar__mapping_t, node)->head) {
+          atomic_fetch_sub_explicit(
+              &VMAR__CONTAINER_OF(n, vmar__mapping_t, node)->vmo->mappings, 1,
+              memory_order_relaxed);
+        }
         n->right = g->mappings;
         g->mappings = n;
       }

@@ -26,6 +26,18 @@
 #define MAP_ANONYMOUS MAP_ANON
 #endif
 
+#if defined(VMAR_EMULATE_DARWIN) && !defined(F_PUNCHHOLE)
+// The Darwin personality builds against Linux's headers: macOS's own values
+// for what it uses, which the test shim (tests/darwin) answers as macOS does.
+#define F_PUNCHHOLE 99
+typedef struct fpunchhole {
+  unsigned int fp_flags;
+  unsigned int reserved;
+  off_t fp_offset;
+  off_t fp_length;
+} fpunchhole_t;
+#endif
+
 // Private, inaccessible, uncommitted: what every reservation is made of.
 #define RESERVE_FLAGS (MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE)
 
@@ -415,6 +427,43 @@ static int zero_through_mapping(int fd, uint64_t off, uint64_t len) {
   return 0;
 }
 
+#if defined(VMAR__HAVE_PUNCHHOLE)
+// macOS frees a file's blocks with F_PUNCHHOLE, on whole blocks (pages are
+// whole blocks). The partial pages at either end are cleared through a
+// temporary mapping taken before the hole is punched: the mapping is the only
+// step that can fail after nothing, the punch the only one after that, so the
+// range is zeroed whole or not at all. ENOTSUP: the file system has no holes.
+static int punch_and_zero(int fd, uint64_t off, uint64_t len) {
+  const uint64_t page = vmar__sys_page_size();
+  const uint64_t start = off & ~(page - 1);
+  const uint64_t lo = (off + page - 1) & ~(page - 1);
+  const uint64_t hi = (off + len) & ~(page - 1);
+  if (lo >= hi) {
+    return ENOTSUP; // no whole page inside
+  }
+  fpunchhole_t hole = {0, 0, (off_t)lo, (off_t)(hi - lo)};
+  if (lo == off && hi == off + len) {
+    return fcntl(fd, F_PUNCHHOLE, &hole) == 0 ? 0 : errno;
+  }
+  if (len > SIZE_MAX - (off - start)) {
+    return EFBIG;
+  }
+  const size_t span = (size_t)(len + (off - start));
+  char* p =
+      mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
+  if (p == MAP_FAILED) {
+    return errno;
+  }
+  int err = fcntl(fd, F_PUNCHHOLE, &hole) == 0 ? 0 : errno;
+  if (err == 0) {
+    memset(p + (off - start), 0, (size_t)(lo - off));
+    memset(p + (hi - start), 0, (size_t)(off + len - hi));
+  }
+  munmap(p, span);
+  return err;
+}
+#endif
+
 int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len) {
   INJECT(VMAR__FAULT_FALLOCATE);
 #if defined(VMAR__HAVE_FALLOCATE)
@@ -424,6 +473,11 @@ int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len) {
   }
   if (errno != EOPNOTSUPP && errno != ENOSYS) {
     return errno;
+  }
+#elif defined(VMAR__HAVE_PUNCHHOLE)
+  int err = punch_and_zero(fd, off, len);
+  if (err != ENOTSUP && err != EINVAL) {
+    return err;
   }
 #endif
   return zero_through_mapping(fd, off, len);
@@ -444,4 +498,96 @@ int vmar__sys_commit_range(int fd, uint64_t off, uint64_t len) {
   (void)len;
 #endif
   return 0; // committed on first touch instead
+}
+
+// The next extent of data at or after |off| in |fd|, up to |end|: its start
+// in |*data| and end in |*hole|; |*data| = |end| when none is left.
+static int next_data(int fd, uint64_t off, uint64_t end, bool find,
+                     uint64_t* data, uint64_t* hole) {
+  *data = off;
+  *hole = end;
+#if defined(SEEK_DATA) && defined(SEEK_HOLE)
+  if (find) {
+    off_t d = lseek(fd, (off_t)off, SEEK_DATA);
+    if (d < 0) {
+      if (errno == ENXIO) {
+        *data = end; // only a hole from here to the end of the file
+        return 0;
+      }
+      return errno == EINVAL ? 0 : errno; // EINVAL: no holes to find here
+    }
+    off_t h = lseek(fd, d, SEEK_HOLE);
+    if (h < 0) {
+      return errno;
+    }
+    *data = (uint64_t)d < end ? (uint64_t)d : end;
+    *hole = (uint64_t)h < end ? (uint64_t)h : end;
+  }
+#else
+  (void)fd;
+  (void)find;
+#endif
+  return 0;
+}
+
+// Copies one extent: the source mapped read-only, written to |dst| with one
+// pwrite per chunk (no buffer of our own, a single copy).
+static int copy_extent(int src, uint64_t off, int dst, uint64_t to,
+                       uint64_t len) {
+  const uint64_t chunk = (uint64_t)16 << 20;
+  while (len > 0) {
+    const size_t n = (size_t)(len < chunk ? len : chunk);
+    void* p = mmap(NULL, n, PROT_READ, MAP_SHARED, src, (off_t)off);
+    if (p == MAP_FAILED) {
+      return errno;
+    }
+    int err = vmar__sys_pwrite_all(dst, p, n, to);
+    munmap(p, n);
+    if (err != 0) {
+      return err;
+    }
+    off += n;
+    to += n;
+    len -= n;
+  }
+  return 0;
+}
+
+int vmar__sys_copy_data(int src, uint64_t src_off, int dst, uint64_t dst_off,
+                        uint64_t len, bool src_shared) {
+  const uint64_t end = src_off + len;
+  const uint64_t page = vmar__sys_page_size();
+  uint64_t off = src_off;
+  while (off < end) {
+    uint64_t data;
+    uint64_t hole;
+    int err = next_data(src, off, end, !src_shared, &data, &hole);
+    if (err != 0) {
+      return err;
+    }
+    // Extents start on pages (the mapping needs it; the source offset is a
+    // page multiple, and holes come in whole pages).
+    data &= ~(page - 1);
+    if (data < off) {
+      data = off;
+    }
+    if (data >= end) {
+      break;
+    }
+    if ((err = copy_extent(src, data, dst, dst_off + (data - src_off),
+                           hole - data)) != 0) {
+      return err;
+    }
+    off = hole;
+  }
+  return 0;
+}
+
+int vmar__sys_file_bytes(int fd, uint64_t* bytes) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    return errno;
+  }
+  *bytes = st.st_blocks > 0 ? (uint64_t)st.st_blocks * 512 : 0;
+  return 0;
 }

@@ -120,4 +120,16 @@ int vmar__sys_zero_range(int fd, uint64_t off, uint64_t len);
 // Backs [off, off + len) of |fd| with memory now, where the host can.
 int vmar__sys_commit_range(int fd, uint64_t off, uint64_t len);
 
+// Copies [src_off, src_off + len) of |src| to |dst| at |dst_off|, skipping
+// the holes of |src| where the host can find them, so a sparse source makes
+// a sparse copy (the holes in |dst| must already read as zero). Finding
+// holes moves the file offset of |src|'s open file description: with
+// |src_shared| (the description is shared with a descriptor outside vmar)
+// everything is copied instead. pre: the range lies inside |src|.
+int vmar__sys_copy_data(int src, uint64_t src_off, int dst, uint64_t dst_off,
+                        uint64_t len, bool src_shared);
+
+// The bytes of memory or storage the file |fd| holds (allocated blocks).
+int vmar__sys_file_bytes(int fd, uint64_t* bytes);
+
 #endif // VMAR_SRC_POSIX_SYS_H_

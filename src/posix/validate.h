@@ -6,6 +6,7 @@
 #define VMAR_SRC_POSIX_VALIDATE_H_
 
 #include "base/util.h"
+#include "platform.h"
 
 // Permission bits and their CAN_MAP twins.
 #define VMAR__PERM_BITS                                                        \
@@ -36,6 +37,14 @@ static inline uint32_t vmar__perms_of_can_map(vmar_vm_option_t flags) {
 // PERM_* bits that both |a| and |b| carry the rights for.
 static inline uint32_t vmar__perms_of_rights(vmar_rights_t a, vmar_rights_t b) {
   return ((a & b) >> 2) & VMAR__PERM_BITS;
+}
+
+// ACCESS_DENIED when the host refuses memory that is writable and
+// executable at once and |perms| asks for both (design.md §10), else OK.
+static inline vmar_status_t vmar__check_host_perms(uint32_t perms) {
+  const uint32_t wx = VMAR_VM_PERM_WRITE | VMAR_VM_PERM_EXECUTE;
+  return VMAR__WX_EXCLUSIVE && (perms & wx) == wx ? VMAR_ERR_ACCESS_DENIED
+                                                  : VMAR_OK;
 }
 
 // Reads the alignment field of |options|: 0 means none, else log2 of the

@@ -158,6 +158,21 @@ VMAR__CHECK(VMO_OP_DONT_NEED);
 VMAR__CHECK(VMO_OP_ALWAYS_NEED);
 VMAR__CHECK(VMO_OP_PREFETCH);
 
+// zx_vmo_create_child options and ZX_INFO_VMO flags.
+VMAR__CHECK(VMO_CHILD_SNAPSHOT);
+VMAR__CHECK(VMO_CHILD_RESIZABLE);
+VMAR__CHECK(VMO_CHILD_SLICE);
+VMAR__CHECK(VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE);
+VMAR__CHECK(VMO_CHILD_NO_WRITE);
+VMAR__CHECK(VMO_CHILD_REFERENCE);
+VMAR__CHECK(VMO_CHILD_SNAPSHOT_MODIFIED);
+VMAR__CHECK(INFO_VMO_TYPE_PAGED);
+VMAR__CHECK(INFO_VMO_RESIZABLE);
+VMAR__CHECK(INFO_VMO_IS_COW_CLONE);
+VMAR__CHECK(INFO_VMO_VIA_HANDLE);
+VMAR__CHECK(INFO_VMO_DISCARDABLE);
+VMAR__CHECK(INFO_VMO_IMMUTABLE);
+
 // zx_info_maps_t entry types.
 _Static_assert(VMAR_MAP_INFO_TYPE_NONE == ZX_INFO_MAPS_TYPE_NONE, "NONE");
 _Static_assert(VMAR_MAP_INFO_TYPE_ASPACE == ZX_INFO_MAPS_TYPE_ASPACE, "ASPACE");
@@ -177,3 +192,31 @@ _Static_assert(sizeof(((vmar_map_info_t*)0)->name) == ZX_MAX_NAME_LEN,
                "map name");
 _Static_assert(sizeof(((zx_info_maps_t*)0)->name) == ZX_MAX_NAME_LEN,
                "zx map name");
+
+// vmar_vmo_info_t is zx_info_vmo_v1_t field for field (ZX_INFO_VMO_V1).
+#define VMAR__SAME_FIELD(vf, zf)                                               \
+  _Static_assert(offsetof(vmar_vmo_info_t, vf) ==                              \
+                         offsetof(zx_info_vmo_v1_t, zf) &&                     \
+                     sizeof(((vmar_vmo_info_t*)0)->vf) ==                      \
+                         sizeof(((zx_info_vmo_v1_t*)0)->zf),                   \
+                 "vmo info " #vf)
+_Static_assert(sizeof(vmar_vmo_info_t) == sizeof(zx_info_vmo_v1_t),
+               "vmo info size");
+VMAR__SAME_FIELD(koid, koid);
+VMAR__SAME_FIELD(name, name);
+VMAR__SAME_FIELD(size_bytes, size_bytes);
+VMAR__SAME_FIELD(parent_koid, parent_koid);
+VMAR__SAME_FIELD(num_children, num_children);
+VMAR__SAME_FIELD(num_mappings, num_mappings);
+VMAR__SAME_FIELD(share_count, share_count);
+VMAR__SAME_FIELD(flags, flags);
+VMAR__SAME_FIELD(committed_bytes, committed_bytes);
+VMAR__SAME_FIELD(handle_rights, handle_rights);
+VMAR__SAME_FIELD(cache_policy, cache_policy);
+
+// vmar_vmo_lock_state_t is zx_vmo_lock_state_t.
+_Static_assert(sizeof(vmar_vmo_lock_state_t) == sizeof(zx_vmo_lock_state_t),
+               "lock state size");
+_Static_assert(offsetof(vmar_vmo_lock_state_t, discarded_size) ==
+                   offsetof(zx_vmo_lock_state_t, discarded_size),
+               "lock state layout");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Zircon backend, VMOs: zx_vmo_* and the ZX_PROP_NAME property.
+// Zircon backend, VMOs: zx_vmo_*, ZX_INFO_VMO and the ZX_PROP_NAME and
+// ZX_PROP_VMO_CONTENT_SIZE properties.
 
 #include <stddef.h>
 
@@ -34,8 +35,32 @@ vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size) {
 }
 
 vmar_status_t vmar__os_vmo_op_range(vmar_handle_t vmo, uint32_t op,
-                                    uint64_t offset, uint64_t size) {
-  return zx_vmo_op_range(vmo, op, offset, size, NULL, 0);
+                                    uint64_t offset, uint64_t size,
+                                    void* buffer, size_t buffer_size) {
+  return zx_vmo_op_range(vmo, op, offset, size, buffer, buffer_size);
+}
+
+vmar_status_t vmar__os_vmo_create_child(vmar_handle_t vmo, uint32_t options,
+                                        uint64_t offset, uint64_t size,
+                                        vmar_handle_t* out) {
+  return zx_vmo_create_child(vmo, options, offset, size, out);
+}
+
+// vmar_vmo_info_t is zx_info_vmo_v1_t (abi.c proves it): the kernel writes
+// the caller's record directly.
+vmar_status_t vmar__os_vmo_get_info(vmar_handle_t vmo, vmar_vmo_info_t* info) {
+  return zx_object_get_info(vmo, ZX_INFO_VMO_V1, info, sizeof(*info), NULL,
+                            NULL);
+}
+
+vmar_status_t vmar__os_vmo_get_content_size(vmar_handle_t vmo, uint64_t* size) {
+  return zx_object_get_property(vmo, ZX_PROP_VMO_CONTENT_SIZE, size,
+                                sizeof(*size));
+}
+
+vmar_status_t vmar__os_vmo_set_content_size(vmar_handle_t vmo, uint64_t size) {
+  return zx_object_set_property(vmo, ZX_PROP_VMO_CONTENT_SIZE, &size,
+                                sizeof(size));
 }
 
 vmar_status_t vmar__os_vmo_set_name(vmar_handle_t vmo, const char* name) {

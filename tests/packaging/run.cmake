@@ -10,6 +10,8 @@
 #   -DMODE=subdir        consumer that add_subdirectory()s the source tree
 #   -DMODE=fetchcontent  consumer that FetchContent()s the source tree
 #   -DMODE=pkgconfig     consumer compiled with pkg-config flags only
+#   -DMODE=zx_host       install with the zx_host component, build a
+#                        Zircon-only program against it
 # Also: -DVMAR_SOURCE_DIR, -DWORK_DIR, -DGENERATOR, -DMAKE_PROGRAM,
 # -DC_COMPILER, optional -DCXX_COMPILER, and -DKIND=static|shared.
 
@@ -103,6 +105,58 @@ if(MODE STREQUAL "install")
     endif()
     message(STATUS "installed ${kind} vmar into ${prefix}")
   endforeach()
+
+elseif(MODE STREQUAL "zx_host")
+  # The optional component: installed with VMAR_ZX_HOST, found with
+  # COMPONENTS zx_host, and a program written against <zircon/*.h> only
+  # builds and runs with it. Without the component, asking for it fails.
+  set(build "${WORK_DIR}/vmar-zx_host")
+  set(prefix "${WORK_DIR}/prefix-zx_host")
+  file(REMOVE_RECURSE "${build}" "${prefix}")
+  run("${CMAKE_COMMAND}" -S "${VMAR_SOURCE_DIR}" -B "${build}"
+      ${toolchain_args} -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+      -DVMAR_BUILD_EXAMPLES=OFF -DVMAR_BUILD_BENCH=OFF -DVMAR_WERROR=ON
+      -DVMAR_ZX_HOST=ON "-DCMAKE_INSTALL_PREFIX=${prefix}")
+  run("${CMAKE_COMMAND}" --build "${build}")
+  run("${CMAKE_COMMAND}" --install "${build}")
+  foreach(file IN ITEMS include/vmar/zx_host/zircon/syscalls.h
+                        include/vmar/zx_host/zx_host.h)
+    if(NOT EXISTS "${prefix}/${file}")
+      message(FATAL_ERROR "the zx_host install lacks ${file}")
+    endif()
+  endforeach()
+  # The library exports the system calls and their controls, nothing else
+  # (its private copy of vmar stays inside).
+  file(GLOB_RECURSE zx_libs "${prefix}/*/libvmar_zx_host.so")
+  find_program(NM nm)
+  if(zx_libs AND NM)
+    list(GET zx_libs 0 lib)
+    run("${NM}" -D --defined-only "${lib}")
+    string(REPLACE "\n" ";" lines "${run_output}")
+    foreach(line IN LISTS lines)
+      if(line MATCHES "^[0-9a-fA-F]* +[A-Za-z] +([^ ]+)$" AND
+         NOT CMAKE_MATCH_1 MATCHES "^zx_")
+        message(FATAL_ERROR "${lib} exports ${CMAKE_MATCH_1}")
+      endif()
+    endforeach()
+  endif()
+  build_and_run_consumer("${here}/zx_host" "${WORK_DIR}/zx_host-consumer"
+    "-DCMAKE_PREFIX_PATH=${prefix}" "-DVMAR_SOURCE_DIR=${VMAR_SOURCE_DIR}")
+  # The plain install has no zx_host: the same consumer must fail to
+  # configure, saying why.
+  set(plain "${WORK_DIR}/zx_host-missing")
+  file(REMOVE_RECURSE "${plain}")
+  execute_process(
+    COMMAND "${CMAKE_COMMAND}" -S "${here}/zx_host" -B "${plain}"
+            ${toolchain_args} "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix-static"
+            "-DVMAR_SOURCE_DIR=${VMAR_SOURCE_DIR}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(rc EQUAL 0 OR NOT out MATCHES "zx_host")
+    message(FATAL_ERROR "find_package(vmar COMPONENTS zx_host) did not fail "
+                        "on an install without it:\n${out}")
+  endif()
+  message(STATUS "zx_host: installed, found, built and ran; refused where "
+                 "missing")
 
 elseif(MODE STREQUAL "symbols")
   file(GLOB_RECURSE libs "${WORK_DIR}/prefix-shared/*.so")

@@ -4,7 +4,8 @@
 // the vmar_* API never exercises.
 // APIs covered: zx_system_get_page_size, zx_vmar_root_self, zx_vmar_allocate,
 //   zx_vmar_map, zx_vmar_op_range, zx_vmar_destroy, zx_vmo_create,
-//   zx_vmo_op_range, zx_vmo_replace_as_executable, zx_handle_close,
+//   zx_vmo_op_range, zx_vmo_create_child, zx_vmo_read, zx_vmo_write,
+//   zx_vmo_replace_as_executable, zx_handle_close, zx_handle_duplicate,
 //   zx_object_get_info, zx_object_get_property, zx_object_set_property.
 
 #include "test.h"
@@ -203,6 +204,131 @@ static void vmo_op_range__lock_state(void** state) {
   assert_status(ZX_OK, zx_handle_close(vmo));
 }
 
+// The kernel's argument checks on zx_vmo_op_range: LOCK needs room for its
+// report (the lock is undone without it), PREFETCH needs READ, the cache
+// operations refuse an empty range, CACHE_INVALIDATE is refused outright.
+static void vmo_op_range__strict_as_the_kernel(void** state) {
+  fixture_t* fx = *state;
+  size_t page = zx_system_get_page_size();
+  zx_handle_t vmo = ZX_HANDLE_INVALID;
+  assert_status(ZX_OK, zx_vmo_create(2 * page, ZX_VMO_DISCARDABLE, &vmo));
+  zx_vmo_lock_state_t lock;
+  assert_status(ZX_ERR_INVALID_ARGS,
+                zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, 2 * page, NULL, 0));
+  assert_status(ZX_ERR_INVALID_ARGS,
+                zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, 2 * page, &lock, 8));
+  assert_status(
+      ZX_ERR_INVALID_ARGS,
+      zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, 2 * page, NULL, sizeof(lock)));
+  // None of them left a lock behind.
+  assert_status(ZX_ERR_BAD_STATE,
+                zx_vmo_op_range(vmo, ZX_VMO_OP_UNLOCK, 0, 2 * page, NULL, 0));
+  assert_status(
+      ZX_ERR_OUT_OF_RANGE,
+      zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, page, &lock, sizeof(lock)));
+  assert_status(ZX_ERR_NOT_SUPPORTED,
+                zx_vmo_op_range(fx->vmo, ZX_VMO_OP_LOCK, 0, 4 * page, NULL, 0));
+  zx_handle_t wo = ZX_HANDLE_INVALID;
+  assert_status(ZX_OK, zx_handle_duplicate(fx->vmo, ZX_RIGHT_WRITE, &wo));
+  assert_status(ZX_ERR_ACCESS_DENIED,
+                zx_vmo_op_range(wo, ZX_VMO_OP_PREFETCH, 0, page, NULL, 0));
+  assert_status(ZX_OK,
+                zx_vmo_op_range(fx->vmo, ZX_VMO_OP_PREFETCH, 0, page, NULL, 0));
+  const uint32_t kCache[] = {ZX_VMO_OP_CACHE_SYNC, ZX_VMO_OP_CACHE_CLEAN,
+                             ZX_VMO_OP_CACHE_CLEAN_INVALIDATE};
+  for (size_t i = 0; i < sizeof(kCache) / sizeof(kCache[0]); i++) {
+    assert_status(ZX_ERR_INVALID_ARGS,
+                  zx_vmo_op_range(fx->vmo, kCache[i], 0, 0, NULL, 0));
+    assert_status(ZX_OK, zx_vmo_op_range(fx->vmo, kCache[i], 1, 2, NULL, 0));
+  }
+  assert_status(
+      ZX_ERR_NOT_SUPPORTED,
+      zx_vmo_op_range(wo, ZX_VMO_OP_CACHE_INVALIDATE, 0, page, NULL, 0));
+  assert_status(ZX_OK, zx_handle_close(wo));
+  assert_status(ZX_OK, zx_handle_close(vmo));
+}
+
+// ZX_INFO_VMO_V1: the record, a short buffer, the INSPECT right.
+static void get_info__vmo_v1(void** state) {
+  fixture_t* fx = *state;
+  zx_info_vmo_v1_t info;
+  size_t actual = 0;
+  size_t avail = 0;
+  assert_status(ZX_OK, zx_object_get_info(fx->vmo, ZX_INFO_VMO_V1, &info,
+                                          sizeof(info), &actual, &avail));
+  assert_int_equal(actual, 1);
+  assert_int_equal(avail, 1);
+  assert_int_equal(info.size_bytes, 4 * zx_system_get_page_size());
+  assert_int_equal(info.flags, ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE);
+  assert_int_equal(info.handle_rights, ZX_DEFAULT_VMO_RIGHTS);
+  assert_status(ZX_ERR_BUFFER_TOO_SMALL,
+                zx_object_get_info(fx->vmo, ZX_INFO_VMO_V1, &info,
+                                   sizeof(info) - 1, NULL, NULL));
+  zx_handle_t blind = ZX_HANDLE_INVALID;
+  assert_status(ZX_OK, zx_handle_duplicate(fx->vmo, ZX_RIGHT_READ, &blind));
+  assert_status(ZX_ERR_ACCESS_DENIED,
+                zx_object_get_info(blind, ZX_INFO_VMO_V1, &info, sizeof(info),
+                                   NULL, NULL));
+  assert_status(ZX_OK, zx_handle_close(blind));
+  assert_status(ZX_ERR_WRONG_TYPE,
+                zx_object_get_info(fx->vmar, ZX_INFO_VMO_V1, &info,
+                                   sizeof(info), NULL, NULL));
+}
+
+// ZX_PROP_VMO_CONTENT_SIZE: each check where the kernel makes it.
+static void property__content_size(void** state) {
+  fixture_t* fx = *state;
+  size_t page = zx_system_get_page_size();
+  uint64_t size = 0;
+  assert_status(ZX_OK, zx_object_get_property(fx->vmo, ZX_PROP_VMO_CONTENT_SIZE,
+                                              &size, sizeof(size)));
+  assert_int_equal(size, 4 * page);
+  assert_status(ZX_ERR_INVALID_ARGS,
+                zx_object_get_property(ZX_HANDLE_INVALID,
+                                       ZX_PROP_VMO_CONTENT_SIZE, NULL, 8));
+  assert_status(ZX_ERR_BUFFER_TOO_SMALL,
+                zx_object_get_property(fx->vmo, ZX_PROP_VMO_CONTENT_SIZE, &size,
+                                       sizeof(size) - 1));
+  size = 5;
+  assert_status(ZX_ERR_BUFFER_TOO_SMALL,
+                zx_object_set_property(fx->vmo, ZX_PROP_VMO_CONTENT_SIZE, &size,
+                                       sizeof(size) - 1));
+  assert_status(ZX_ERR_INVALID_ARGS,
+                zx_object_set_property(fx->vmo, ZX_PROP_VMO_CONTENT_SIZE, NULL,
+                                       sizeof(size)));
+  zx_handle_t ro = ZX_HANDLE_INVALID;
+  assert_status(
+      ZX_OK,
+      zx_handle_duplicate(fx->vmo, ZX_RIGHT_READ | ZX_RIGHT_SET_PROPERTY, &ro));
+  assert_status(ZX_ERR_ACCESS_DENIED,
+                zx_object_set_property(ro, ZX_PROP_VMO_CONTENT_SIZE, &size,
+                                       sizeof(size)));
+  assert_status(ZX_OK, zx_handle_close(ro));
+  size = 4 * page + 1;
+  assert_status(ZX_ERR_OUT_OF_RANGE,
+                zx_object_set_property(fx->vmo, ZX_PROP_VMO_CONTENT_SIZE, &size,
+                                       sizeof(size)));
+  size = 4 * page;
+  assert_status(ZX_OK, zx_object_set_property(fx->vmo, ZX_PROP_VMO_CONTENT_SIZE,
+                                              &size, sizeof(size)));
+}
+
+// zx_vmo_create_child: a snapshot through the kernel, its own handle rights.
+static void vmo_create_child__snapshot(void** state) {
+  fixture_t* fx = *state;
+  assert_status(ZX_OK, zx_vmo_write(fx->vmo, "abc", 0, 3));
+  zx_handle_t child = ZX_HANDLE_INVALID;
+  assert_status(ZX_OK, zx_vmo_create_child(fx->vmo, ZX_VMO_CHILD_SNAPSHOT, 0,
+                                           zx_system_get_page_size(), &child));
+  assert_status(ZX_OK, zx_vmo_write(fx->vmo, "xyz", 0, 3));
+  char got[3];
+  assert_status(ZX_OK, zx_vmo_read(child, got, 0, 3));
+  assert_memory_equal(got, "abc", 3);
+  assert_status(ZX_ERR_INVALID_ARGS, zx_vmo_create_child(fx->vmo, 0, 0, 0,
+                                                         &child)); // no kind
+  assert_status(ZX_OK, zx_handle_close(child));
+}
+
 // Any vmex is accepted; the new handle adds EXECUTE.
 static void replace_as_executable__any_vmex(void** state) {
   (void)state;
@@ -228,6 +354,10 @@ int main(void) {
       cmocka_unit_test(property__name),
       cmocka_unit_test(vmar_op_range__buffer_refused_after_checks),
       cmocka_unit_test(vmo_op_range__lock_state),
+      cmocka_unit_test(vmo_op_range__strict_as_the_kernel),
+      cmocka_unit_test(get_info__vmo_v1),
+      cmocka_unit_test(property__content_size),
+      cmocka_unit_test(vmo_create_child__snapshot),
       cmocka_unit_test(replace_as_executable__any_vmex),
   };
   return cmocka_run_group_tests_name("zircon.zx_host", tests, setup, teardown);

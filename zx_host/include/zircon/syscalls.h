@@ -39,6 +39,9 @@ zx_status_t zx_vmo_get_size(zx_handle_t handle, uint64_t* size);
 zx_status_t zx_vmo_set_size(zx_handle_t handle, uint64_t size);
 zx_status_t zx_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset,
                             uint64_t size, void* buffer, size_t buffer_size);
+zx_status_t zx_vmo_create_child(zx_handle_t handle, uint32_t options,
+                                uint64_t offset, uint64_t size,
+                                zx_handle_t* out);
 zx_status_t zx_vmo_replace_as_executable(zx_handle_t handle, zx_handle_t vmex,
                                          zx_handle_t* out);
 

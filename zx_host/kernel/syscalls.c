@@ -2,8 +2,9 @@
 // Host fake kernel: the zx_* system calls vmar's Zircon backend makes,
 // answered by vmar's POSIX backend, which already has Zircon's semantics,
 // checks and status order (vmar__os_* contract). What the two do not share
-// (record layouts, properties, the |buffer| argument of op_range) is adapted
-// here. Each call first consults the fault hook (zx_host.h).
+// (record layouts, properties and the order of their checks, the |buffer|
+// of zx_vmar_op_range) is adapted here, as strictly as the kernel checks it.
+// Each call first consults the fault hook (zx_host.h).
 
 #include <stdlib.h>
 #include <string.h>
@@ -140,14 +141,15 @@ zx_status_t zx_vmo_set_size(zx_handle_t handle, uint64_t size) {
 zx_status_t zx_vmo_op_range(zx_handle_t handle, uint32_t op, uint64_t offset,
                             uint64_t size, void* buffer, size_t buffer_size) {
   FAULT(VMO_OP_RANGE);
-  zx_status_t st = vmar_vmo_op_range(handle, op, offset, size);
-  if (st == ZX_OK && (op == ZX_VMO_OP_LOCK || op == ZX_VMO_OP_TRY_LOCK) &&
-      buffer != NULL && buffer_size >= sizeof(zx_vmo_lock_state_t)) {
-    // Host pages are never discarded: the locked range is all there.
-    zx_vmo_lock_state_t state = {offset, size, 0, 0};
-    memcpy(buffer, &state, sizeof(state));
-  }
-  return st;
+  return vmar_vmo_op_range_with_buffer(handle, op, offset, size, buffer,
+                                       buffer_size);
+}
+
+zx_status_t zx_vmo_create_child(zx_handle_t handle, uint32_t options,
+                                uint64_t offset, uint64_t size,
+                                zx_handle_t* out) {
+  FAULT(VMO_CREATE_CHILD);
+  return vmar_vmo_create_child(handle, options, offset, size, out);
 }
 
 // A failing replace still consumes its handle, unless the handle was bad.
@@ -249,6 +251,27 @@ static zx_status_t get_vmar_maps(zx_handle_t handle, void* buffer,
   return st;
 }
 
+// A topic with one record, |record| of |size| bytes, after the lookup that
+// returned |st|: its error first, then a buffer too small (the counts say one
+// record is available), then no buffer; else the record is copied out.
+static zx_status_t one_record(zx_status_t st, const void* record, size_t size,
+                              void* buffer, size_t buffer_size, size_t* actual,
+                              size_t* avail) {
+  if (st != ZX_OK) {
+    return st;
+  }
+  if (buffer_size < size) {
+    set_counts(actual, 0, avail, 1);
+    return ZX_ERR_BUFFER_TOO_SMALL;
+  }
+  if (buffer == NULL) {
+    return ZX_ERR_INVALID_ARGS;
+  }
+  memcpy(buffer, record, size);
+  set_counts(actual, 1, avail, 1);
+  return ZX_OK;
+}
+
 zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic, void* buffer,
                                size_t buffer_size, size_t* actual,
                                size_t* avail) {
@@ -260,46 +283,31 @@ zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic, void* buffer,
   }
   case ZX_INFO_HANDLE_BASIC: {
     vmar_handle_info_t info;
+    memset(&info, 0, sizeof(info));
     zx_status_t st = vmar_handle_get_info(handle, &info);
-    if (st != ZX_OK) {
-      return st;
-    }
-    if (buffer_size < sizeof(zx_info_handle_basic_t)) {
-      set_counts(actual, 0, avail, 1);
-      return ZX_ERR_BUFFER_TOO_SMALL;
-    }
-    if (buffer == NULL) {
-      return ZX_ERR_INVALID_ARGS;
-    }
     zx_info_handle_basic_t basic;
     memset(&basic, 0, sizeof(basic));
     basic.koid = info.koid;
     basic.rights = info.rights;
     basic.type = info.type;
-    memcpy(buffer, &basic, sizeof(basic));
-    set_counts(actual, 1, avail, 1);
-    return ZX_OK;
+    return one_record(st, &basic, sizeof(basic), buffer, buffer_size, actual,
+                      avail);
   }
   case ZX_INFO_VMAR: {
-    vmar_info_t info;
+    vmar_info_t info = {0, 0};
     zx_status_t st = vmar_get_info(handle, &info);
-    if (st != ZX_OK) {
-      return st;
-    }
-    if (buffer_size < sizeof(zx_info_vmar_t)) {
-      set_counts(actual, 0, avail, 1);
-      return ZX_ERR_BUFFER_TOO_SMALL;
-    }
-    if (buffer == NULL) {
-      return ZX_ERR_INVALID_ARGS;
-    }
     zx_info_vmar_t zi = {info.base, info.len};
-    memcpy(buffer, &zi, sizeof(zi));
-    set_counts(actual, 1, avail, 1);
-    return ZX_OK;
+    return one_record(st, &zi, sizeof(zi), buffer, buffer_size, actual, avail);
   }
   case ZX_INFO_VMAR_MAPS:
     return get_vmar_maps(handle, buffer, buffer_size, actual, avail);
+  case ZX_INFO_VMO_V1: {
+    vmar_vmo_info_t info;
+    memset(&info, 0, sizeof(info));
+    zx_status_t st = vmar_vmo_get_info(handle, &info);
+    return one_record(st, &info, sizeof(info), buffer, buffer_size, actual,
+                      avail);
+  }
   default: {
     vmar_handle_info_t info;
     zx_status_t st = vmar_handle_get_info(handle, &info);
@@ -308,9 +316,38 @@ zx_status_t zx_object_get_info(zx_handle_t handle, uint32_t topic, void* buffer,
   }
 }
 
+// ZX_PROP_VMO_CONTENT_SIZE, read: |value| first, then the handle and its
+// right, the size of the value, the type.
+static zx_status_t get_content_size(zx_handle_t handle, void* value,
+                                    size_t value_size) {
+  if (value == NULL) {
+    return ZX_ERR_INVALID_ARGS;
+  }
+  vmar_handle_info_t info;
+  zx_status_t st = vmar_handle_get_info(handle, &info);
+  if (st != ZX_OK) {
+    return st;
+  }
+  if ((info.rights & ZX_RIGHT_GET_PROPERTY) == 0) {
+    return ZX_ERR_ACCESS_DENIED;
+  }
+  if (value_size < sizeof(uint64_t)) {
+    return ZX_ERR_BUFFER_TOO_SMALL;
+  }
+  uint64_t size = 0;
+  st = vmar_vmo_get_content_size(handle, &size); // WRONG_TYPE
+  if (st == ZX_OK) {
+    memcpy(value, &size, sizeof(size));
+  }
+  return st;
+}
+
 zx_status_t zx_object_get_property(zx_handle_t handle, uint32_t property,
                                    void* value, size_t value_size) {
   FAULT(OBJECT_GET_PROPERTY);
+  if (property == ZX_PROP_VMO_CONTENT_SIZE) {
+    return get_content_size(handle, value, value_size);
+  }
   if (property != ZX_PROP_NAME) {
     vmar_handle_info_t info;
     zx_status_t st = vmar_handle_get_info(handle, &info);
@@ -331,6 +368,30 @@ zx_status_t zx_object_get_property(zx_handle_t handle, uint32_t property,
   return ZX_OK;
 }
 
+// ZX_PROP_VMO_CONTENT_SIZE, written, in the newest kernel's order: the
+// rights (SET_PROPERTY, then WRITE), the type, the size of the value, the
+// value itself.
+static zx_status_t set_content_size(zx_handle_t handle,
+                                    const vmar_handle_info_t* info,
+                                    const void* value, size_t value_size) {
+  if ((info->rights & ZX_RIGHT_SET_PROPERTY) == 0 ||
+      (info->rights & ZX_RIGHT_WRITE) == 0) {
+    return ZX_ERR_ACCESS_DENIED;
+  }
+  if (info->type != ZX_OBJ_TYPE_VMO) {
+    return ZX_ERR_WRONG_TYPE;
+  }
+  if (value_size < sizeof(uint64_t)) {
+    return ZX_ERR_BUFFER_TOO_SMALL;
+  }
+  if (value == NULL) {
+    return ZX_ERR_INVALID_ARGS;
+  }
+  uint64_t size;
+  memcpy(&size, value, sizeof(size));
+  return vmar_vmo_set_content_size(handle, size);
+}
+
 zx_status_t zx_object_set_property(zx_handle_t handle, uint32_t property,
                                    const void* value, size_t value_size) {
   FAULT(OBJECT_SET_PROPERTY);
@@ -338,6 +399,9 @@ zx_status_t zx_object_set_property(zx_handle_t handle, uint32_t property,
   zx_status_t st = vmar_handle_get_info(handle, &info);
   if (st != ZX_OK) {
     return st;
+  }
+  if (property == ZX_PROP_VMO_CONTENT_SIZE) {
+    return set_content_size(handle, &info, value, value_size);
   }
   if (property != ZX_PROP_NAME) {
     return ZX_ERR_INVALID_ARGS;

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+// Epoch-based reclamation (see reclaim.h).
+//
+// A global epoch moves forward when every thread inside a read section has
+// seen its current value. Each thread owns a record, on a cache line of its
+// own, that says which epoch its open read section started in (0: none).
+// Memory retired in epoch e goes on the retiring thread's list for e mod 3,
+// and is freed once the thread sees the epoch reach e + 2: by then every
+// read section that could have found it has closed. A thread frees only its
+// own lists, so retiring needs no lock; a thread that ends hands its lists
+// to a shared orphanage, freed the same way by whoever moves the epoch.
+//
+// Records are never freed (a thread that ends leaves its record for the
+// next one), so scanning them needs no lock either. A thread that cannot get
+// a record (out of memory) reads under a mutex with a shared record instead.
+
+#include "reclaim.h"
+
+#include <pthread.h>
+
+#include "base/alloc.h"
+
+// Retired objects are linked through next_retired, which shares its place
+// with the koid: nothing reads that once the last reference is gone.
+#define NEXT_OF(o) ((o)->next_retired)
+
+// Epochs move on after this many retirements by one thread (or at its end).
+#define RETIRES_PER_SCAN 32u
+
+typedef struct record {
+  _Alignas(64) _Atomic uint64_t epoch; // open read section's epoch; 0: none
+  struct record* next;                 // registry, never changes once set
+  atomic_bool taken;                   // owned by a live thread
+  // The owner's alone:
+  uint64_t seen;            // the global epoch when it last looked
+  vmar__object_t* limbo[3]; // retired in an epoch of each residue mod 3
+  unsigned since_scan;      // retirements since it last tried to move on
+} record_t;
+
+static _Atomic uint64_t global_epoch = 1;
+static _Atomic(record_t*) registry;
+
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static pthread_key_t key;
+static bool key_ok;
+static _Thread_local record_t* mine;
+
+// For threads without a record: one shared record, one reader at a time.
+static record_t shared_record;
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+// Lists of ended threads, by residue; and whoever moves the epoch frees
+// from them.
+static pthread_mutex_t orphan_lock = PTHREAD_MUTEX_INITIALIZER;
+static vmar__object_t* orphans[3];
+
+static void free_list(vmar__object_t* o) {
+  while (o != NULL) {
+    vmar__object_t* next = NEXT_OF(o);
+    vmar__free(o);
+    o = next;
+  }
+}
+
+static void append(vmar__object_t** list, vmar__object_t* more) {
+  if (more == NULL) {
+    return;
+  }
+  vmar__object_t* tail = more;
+  while (NEXT_OF(tail) != NULL) {
+    tail = NEXT_OF(tail);
+  }
+  NEXT_OF(tail) = *list;
+  *list = more;
+}
+
+// The epoch is |g| now: what was retired in g - 2 (or earlier, in the same
+// residue) can go.
+static void free_old(vmar__object_t** limbo, uint64_t g) {
+  vmar__object_t* old = limbo[(g + 1) % 3];
+  limbo[(g + 1) % 3] = NULL;
+  free_list(old);
+}
+
+static void thread_ends(void* arg) {
+  record_t* r = arg;
+  mine = NULL; // a later call in this thread's teardown takes a new one
+  pthread_mutex_lock(&orphan_lock);
+  for (int i = 0; i < 3; i++) {
+    append(&orphans[i], r->limbo[i]);
+    r->limbo[i] = NULL;
+  }
+  pthread_mutex_unlock(&orphan_lock);
+  atomic_store_explicit(&r->taken, false, memory_order_release);
+}
+
+static void make_key(void) {
+  key_ok = pthread_key_create(&key, thread_ends) == 0;
+  atomic_store(&shared_record.taken, true); // never given to a thread
+  record_t* head = atomic_load(&registry);
+  do {
+    shared_record.next = head;
+  } while (!atomic_compare_exchange_weak(&registry, &head, &shared_record));
+}
+
+// The calling thread's record: a free one from the registry, else a new
+// one; NULL when there is none to be had.
+static record_t* my_record(void) {
+  if (mine != NULL) {
+    return mine;
+  }
+  pthread_once(&key_once, make_key);
+  if (!key_ok) {
+    return NULL;
+  }
+  record_t* r = atomic_load_explicit(&registry, memory_order_acquire);
+  for (; r != NULL; r = r->next) {
+    bool expected = false;
+    if (!atomic_load_explicit(&r->taken, memory_order_relaxed) &&
+        atomic_compare_exchange_strong(&r->taken, &expected, true)) {
+      break;
+    }
+  }
+  if (r == NULL) {
+    r = vmar__calloc_lines(sizeof(*r));
+    if (r == NULL) {
+      return NULL;
+    }
+    atomic_init(&r->taken, true);
+    record_t* head = atomic_load(&registry);
+    do {
+      r->next = head;
+    } while (!atomic_compare_exchange_weak(&registry, &head, r));
+  }
+  if (pthread_setspecific(key, r) != 0) {
+    atomic_store(&r->taken, false);
+    return NULL;
+  }
+  r->seen = atomic_load(&global_epoch);
+  mine = r;
+  return r;
+}
+
+void vmar__reclaim_enter(vmar__reclaim_guard_t* g) {
+  record_t* r = my_record();
+  if (r == NULL) {
+    pthread_mutex_lock(&shared_lock);
+    r = &shared_record;
+  }
+  // Sequentially consistent: the announcement is ordered before the reads
+  // of the section, and against the scans of threads moving the epoch.
+  atomic_store(&r->epoch, atomic_load(&global_epoch));
+  g->rec = r;
+}
+
+void vmar__reclaim_leave(vmar__reclaim_guard_t* g) {
+  record_t* r = g->rec;
+  atomic_store_explicit(&r->epoch, 0, memory_order_release);
+  if (r == &shared_record) {
+    pthread_mutex_unlock(&shared_lock);
+  }
+}
+
+// Moves the epoch on from |g| if every open read section started in |g|;
+// returns the epoch after the attempt.
+static uint64_t try_advance(uint64_t g) {
+  for (record_t* r = atomic_load_explicit(&registry, memory_order_acquire);
+       r != NULL; r = r->next) {
+    const uint64_t e = atomic_load(&r->epoch);
+    if (e != 0 && e != g) {
+      return atomic_load(&global_epoch);
+    }
+  }
+  if (atomic_compare_exchange_strong(&global_epoch, &g, g + 1)) {
+    // The orphans retired two epochs ago can go too.
+    pthread_mutex_lock(&orphan_lock);
+    vmar__object_t* old = orphans[(g + 2) % 3];
+    orphans[(g + 2) % 3] = NULL;
+    pthread_mutex_unlock(&orphan_lock);
+    free_list(old);
+    return g + 1;
+  }
+  return g; // another thread moved it: |g| holds its value now
+}
+
+void vmar__reclaim_retire(vmar__object_t* o) {
+  record_t* r = my_record();
+  uint64_t g = atomic_load(&global_epoch);
+  if (r == NULL) {
+    pthread_mutex_lock(&orphan_lock);
+    NEXT_OF(o) = orphans[g % 3];
+    orphans[g % 3] = o;
+    pthread_mutex_unlock(&orphan_lock);
+    return;
+  }
+  if (g != r->seen) {
+    free_old(r->limbo, g);
+    r->seen = g;
+  }
+  NEXT_OF(o) = r->limbo[g % 3];
+  r->limbo[g % 3] = o;
+  if (++r->since_scan >= RETIRES_PER_SCAN) {
+    r->since_scan = 0;
+    const uint64_t now = try_advance(g);
+    if (now != r->seen) {
+      free_old(r->limbo, now);
+      r->seen = now;
+    }
+  }
+}
+
+void vmar__reclaim_quiesce(void) {
+  record_t* r = my_record();
+  // Three moves free every residue: what was retired in the current epoch
+  // goes at the second.
+  for (int i = 0; i < 3; i++) {
+    const uint64_t now = try_advance(atomic_load(&global_epoch));
+    if (r != NULL && now != r->seen) {
+      free_old(r->limbo, now);
+      r->seen = now;
+    }
+  }
+}
