@@ -5,8 +5,9 @@
 Usage: vmar_bench --json > bench.json && bench/plot.py bench.json > placement.svg
 
 Reads the JSON lines vmar_bench prints (figure 1: ids "1c" and "1r"), and
-plots nanoseconds per allocate+destroy against n on a log scale, one line
-for compact and one for randomised placement. Standard library only.
+plots the median nanoseconds per allocate+destroy against n on a log scale,
+one line for compact and one for randomised placement, with a bar from the
+fastest to the slowest repeat at each point. Standard library only.
 """
 
 import json
@@ -32,10 +33,12 @@ def load(path):
             if "machine" in rec:
                 meta = rec
                 continue
-            if rec.get("id") in series:
+            if rec.get("id") in series and rec.get("median") is not None:
                 m = re.search(r"n=(\d+)", rec["what"])
                 if m:
-                    series[rec["id"]].append((int(m.group(1)), rec["value"]))
+                    series[rec["id"]].append(
+                        (int(m.group(1)), rec["median"], rec["min"], rec["max"])
+                    )
     return series, meta
 
 
@@ -46,10 +49,10 @@ def main():
     points = [p for s in series.values() for p in s]
     if not points:
         sys.exit("no placement figures (ids 1c/1r) in " + sys.argv[1])
-    xs = [math.log10(n) for n, _ in points]
+    xs = [math.log10(p[0]) for p in points]
     x0, x1 = math.floor(min(xs)), math.ceil(max(xs))
     # A round top for the y axis, with five round steps.
-    raw = max(v for _, v in points) * 1.05 / 5
+    raw = max(p[3] for p in points) * 1.05 / 5
     mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     y1 = step * 5
@@ -99,19 +102,24 @@ def main():
     )
     out.append(
         f'<text x="16" y="{TOP + ph / 2}" text-anchor="middle" '
-        f'transform="rotate(-90 16 {TOP + ph / 2})">ns per allocate+destroy</text>'
+        f'transform="rotate(-90 16 {TOP + ph / 2})">'
+        f"ns per allocate+destroy (median, min-max)</text>"
     )
     # One line per placement kind, with a legend.
     for k, (sid, pts) in enumerate(sorted(series.items())):
         pts = sorted(pts)
         if not pts:
             continue
-        path = " ".join(f"{px(n):.1f},{py(v):.1f}" for n, v in pts)
+        path = " ".join(f"{px(n):.1f},{py(v):.1f}" for n, v, _, _ in pts)
         out.append(
             f'<polyline points="{path}" fill="none" stroke="{COLOURS[sid]}" '
             f'stroke-width="2"/>'
         )
-        for n, v in pts:
+        for n, v, lo, hi in pts:
+            out.append(
+                f'<line x1="{px(n):.1f}" y1="{py(lo):.1f}" x2="{px(n):.1f}" '
+                f'y2="{py(hi):.1f}" stroke="{COLOURS[sid]}" stroke-width="1"/>'
+            )
             out.append(
                 f'<circle cx="{px(n):.1f}" cy="{py(v):.1f}" r="3" '
                 f'fill="{COLOURS[sid]}"/>'
