@@ -20,11 +20,12 @@ enum { FIX_PAGES = 256, VMO_PAGES = 8 };
 // Per-test: a top-level VMAR (CAN_MAP_READ|WRITE|EXECUTE|SPECIFIC), fx->vmo
 // (page i filled with pat(0x10, i)), fx->rvmo (resizable, 4 pages) and
 // fx->dead (a destroyed CAN_MAP_READ|WRITE|SPECIFIC sub-VMAR).
-static const fixture_params_t kFixture = {.pages = FIX_PAGES,
-                                          .options = CAN_RWX | CAN_SPEC,
-                                          .vmo = {VMO_PAGES, 0x10},
-                                          .rvmo_pages = 4,
-                                          .dead = {16, CAN_RW | CAN_SPEC}};
+static const fixture_params_t kFixture = {
+    .pages = FIX_PAGES,
+    .options = CAN_RWX | CAN_SPEC,
+    .vmo = {VMO_PAGES, 0x10},
+    .rvmo_pages = 4,
+    .dead = {.pages = 16, .options = CAN_RW | CAN_SPEC}};
 
 // ---------------------------------------------------------------------------
 // Helpers
