@@ -242,6 +242,7 @@ static void remove_fixup(tree_t* t, node_t* x, node_t* p) {
 
 void vmar__gap_tree_init(vmar__gap_tree_t* t, const vmar__gap_node_t* owner) {
   t->root = NULL;
+  t->last = NULL;
   t->owner = owner;
 }
 
@@ -271,13 +272,54 @@ void vmar__gap_tree_insert(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
   if (succ) {
     succ->gap = succ->base - end_of(n);
     propagate(succ);
+  } else {
+    t->last = n;
+  }
+  insert_fixup(t, n);
+}
+
+void vmar__gap_tree_insert_at(vmar__gap_tree_t* t, vmar__gap_node_t* n,
+                              const vmar__gap_pos_t* pos) {
+  node_t* succ = pos->succ;
+  node_t* pred = succ ? vmar__gap_tree_prev(succ) : pos->last;
+  // Between two neighbours one of the two links is free: the successor is
+  // the leftmost node of the predecessor's right subtree, or the
+  // predecessor the rightmost of the successor's left one.
+  node_t* parent;
+  node_t** link;
+  if (pred && !pred->right) {
+    parent = pred;
+    link = &pred->right;
+  } else if (succ) {
+    parent = succ;
+    link = &succ->left;
+  } else {
+    parent = NULL;
+    link = &t->root;
+  }
+  n->left = NULL;
+  n->right = NULL;
+  n->parent_bits = (n->parent_bits & KIND_MASK) | (uintptr_t)parent | RED;
+  n->gap = n->base - (pred ? end_of(pred) : tree_base(t));
+  n->max_gap = n->gap;
+  *link = n;
+  propagate(parent);
+  if (succ) {
+    succ->gap = succ->base - end_of(n);
+    propagate(succ);
+  } else {
+    t->last = n;
   }
   insert_fixup(t, n);
 }
 
 void vmar__gap_tree_remove(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
   node_t* pred = vmar__gap_tree_prev(n);
-  node_t* succ = vmar__gap_tree_next(n);
+  // The last node's successor would take a walk up to the root to find.
+  node_t* succ = n == t->last ? NULL : vmar__gap_tree_next(n);
+  if (n == t->last) {
+    t->last = pred;
+  }
   if (succ) {
     // The successor absorbs |n| and its gap. Fixing the augmentation now,
     // while the shape is intact, leaves only the spliced path stale.
@@ -347,6 +389,10 @@ vmar__gap_node_t* vmar__gap_tree_find(const vmar__gap_tree_t* t,
 
 vmar__gap_node_t* vmar__gap_tree_lower_bound(const vmar__gap_tree_t* t,
                                              uintptr_t addr) {
+  // At or after the last node's start: no descent needed.
+  if (t->last != NULL && addr >= t->last->base) {
+    return addr - t->last->base < t->last->size ? t->last : NULL;
+  }
   node_t* best = NULL;
   node_t* x = t->root;
   while (x) {
@@ -370,11 +416,7 @@ vmar__gap_node_t* vmar__gap_tree_first(const vmar__gap_tree_t* t) {
 }
 
 vmar__gap_node_t* vmar__gap_tree_last(const vmar__gap_tree_t* t) {
-  node_t* x = t->root;
-  if (x)
-    while (x->right)
-      x = x->right;
-  return x;
+  return t->last;
 }
 
 vmar__gap_node_t* vmar__gap_tree_next(const vmar__gap_node_t* n) {
@@ -468,7 +510,7 @@ static const node_t* next_cand(const node_t* x, size_t size) {
 // reached with max_gap pruning, as in a plain first fit.
 static bool fit_from(const tree_t* t, uintptr_t from, size_t size, size_t align,
                      uintptr_t limit, uintptr_t amax, uintptr_t* out,
-                     uintptr_t* ge) {
+                     uintptr_t* ge, vmar__gap_pos_t* pos) {
   if (size == 0 || size > t->owner->size)
     return false;
   const node_t* c = NULL;
@@ -503,6 +545,8 @@ static bool fit_from(const tree_t* t, uintptr_t from, size_t size, size_t align,
         return false;
       *out = a;
       *ge = c->base;
+      pos->succ = (node_t*)c;
+      pos->last = NULL;
       return true;
     }
   }
@@ -516,24 +560,35 @@ static bool fit_from(const tree_t* t, uintptr_t from, size_t size, size_t align,
     return false;
   *out = a;
   *ge = tree_end(t);
+  pos->succ = NULL;
+  pos->last = (node_t*)last;
   return true;
 }
 
 bool vmar__gap_tree_first_fit(const vmar__gap_tree_t* t, size_t size,
-                              size_t align, uintptr_t limit, uintptr_t* out) {
+                              size_t align, uintptr_t limit, uintptr_t* out,
+                              vmar__gap_pos_t* pos) {
   uintptr_t ge;
-  return fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, out, &ge);
+  vmar__gap_pos_t unused;
+  return fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, out, &ge,
+                  pos ? pos : &unused);
 }
 
 bool vmar__gap_tree_random_fit(const vmar__gap_tree_t* t, size_t size,
                                size_t align, uintptr_t limit, size_t window,
                                uint64_t (*rand)(void* ctx), void* ctx,
-                               uintptr_t* out) {
+                               uintptr_t* out, vmar__gap_pos_t* pos) {
   uintptr_t lo, lo_ge;
-  if (!fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, &lo, &lo_ge))
+  vmar__gap_pos_t lo_pos;
+  vmar__gap_pos_t unused;
+  if (!pos)
+    pos = &unused;
+  if (!fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, &lo, &lo_ge,
+                &lo_pos))
     return false;
   if (window == 0 || !rand) {
     *out = lo;
+    *pos = lo_pos;
     return true;
   }
 
@@ -548,7 +603,7 @@ bool vmar__gap_tree_random_fit(const vmar__gap_tree_t* t, size_t size,
   // lo is aligned, so rounding down keeps r >= lo.
   uintptr_t r = align_down(lo + (uintptr_t)(rand(ctx) % span), align);
   uintptr_t a, ge;
-  if (fit_from(t, r, size, align, limit, amax, &a, &ge)) {
+  if (fit_from(t, r, size, align, limit, amax, &a, &ge, pos)) {
     *out = a;
     return true;
   }
@@ -563,6 +618,7 @@ bool vmar__gap_tree_random_fit(const vmar__gap_tree_t* t, size_t size,
   if (count > in_window)
     count = in_window;
   *out = lo + (uintptr_t)align * (uintptr_t)(rand(ctx) % count);
+  *pos = lo_pos; // in the same gap as lo
   return true;
 }
 
@@ -594,6 +650,7 @@ vmar__gap_node_t* vmar__gap_tree_detach_all(vmar__gap_tree_t* t) {
     }
   }
   t->root = NULL;
+  t->last = NULL;
   return list;
 }
 
@@ -644,6 +701,12 @@ bool vmar__gap_tree_check(const vmar__gap_tree_t* t) {
   check_state_t s = {t, o->base, 0};
   int bh = check_node(&s, t->root, NULL, 0);
   if (bh < 0)
+    return false;
+  const node_t* last = t->root;
+  if (last)
+    while (last->right)
+      last = last->right;
+  if (t->last != last)
     return false;
   // A black height of bh needs at least 2^(bh-1) - 1 nodes: a cheap cross
   // check of the colours against the node count.

@@ -85,11 +85,13 @@ static inline void vmar__gap_node_set_link_next(vmar__gap_node_t* n,
 // the object whose children the tree holds. It is only read, never linked.
 typedef struct vmar__gap_tree {
   vmar__gap_node_t* root;
+  vmar__gap_node_t* last; // the highest node: appending, and finding the
+                          // most recent child of a compact VMAR, are O(1)
   const vmar__gap_node_t* owner;
 } vmar__gap_tree_t;
 
-_Static_assert(sizeof(vmar__gap_tree_t) == 2 * sizeof(void*),
-               "vmar__gap_tree_t must stay two pointers");
+_Static_assert(sizeof(vmar__gap_tree_t) == 3 * sizeof(void*),
+               "vmar__gap_tree_t must stay three pointers");
 
 // pre: owner->base and owner->size are set and never change while the tree
 //      is in use; owner->size > 0; owner->base + owner->size does not
@@ -100,6 +102,20 @@ void vmar__gap_tree_init(vmar__gap_tree_t* t, const vmar__gap_node_t* owner);
 // pre: [n->base, n->base + n->size) lies inside the tree's range and
 //      overlaps no node already in the tree.
 void vmar__gap_tree_insert(vmar__gap_tree_t* t, vmar__gap_node_t* n);
+
+// Where a placement found room: the node the spot lies before, or none (the
+// spot follows |last|, which may be NULL in an empty tree). Valid until the
+// tree changes; saves vmar__gap_tree_insert_at its descent.
+typedef struct vmar__gap_pos {
+  vmar__gap_node_t* succ;
+  vmar__gap_node_t* last;
+} vmar__gap_pos_t;
+
+// As vmar__gap_tree_insert, for a node placed by first_fit or random_fit:
+// |pos| is what the placement reported and nothing changed in the tree
+// since. O(1) amortised before rebalancing.
+void vmar__gap_tree_insert_at(vmar__gap_tree_t* t, vmar__gap_node_t* n,
+                              const vmar__gap_pos_t* pos);
 
 // Removes |n| (its kind is kept; its links are cleared).
 // pre: |n| is in |t|.
@@ -129,8 +145,10 @@ bool vmar__gap_tree_range_free(const vmar__gap_tree_t* t, uintptr_t base,
 // [a, a + size) is free, inside the tree's range, and a + size <= |limit|
 // (pass UINTPTR_MAX for no limit). Returns false when there is none.
 // pre: size > 0; align is a power of two.
+// |pos| (may be NULL) receives where the spot is, for insert_at.
 bool vmar__gap_tree_first_fit(const vmar__gap_tree_t* t, size_t size,
-                              size_t align, uintptr_t limit, uintptr_t* out);
+                              size_t align, uintptr_t limit, uintptr_t* out,
+                              vmar__gap_pos_t* pos);
 
 // Like first_fit, but picks a random spot among the candidates (legal aligned
 // starts) below lo + |window|, lo being the first-fit result. One draw from
@@ -146,10 +164,11 @@ bool vmar__gap_tree_first_fit(const vmar__gap_tree_t* t, size_t size,
 // second draw picks a uniformly random candidate inside the gap holding lo
 // (still inside the window). Expected O(log n), like first_fit.
 // |window| == 0 (or |rand| == NULL) means first fit, without calling |rand|.
+// |pos| (may be NULL) receives where the spot is, for insert_at.
 bool vmar__gap_tree_random_fit(const vmar__gap_tree_t* t, size_t size,
                                size_t align, uintptr_t limit, size_t window,
                                uint64_t (*rand)(void* ctx), void* ctx,
-                               uintptr_t* out);
+                               uintptr_t* out, vmar__gap_pos_t* pos);
 
 // Empties the tree in O(n) without rebalancing and returns its nodes as a
 // list linked through |left| (|right| is undefined, the parent link is NULL,

@@ -5,10 +5,8 @@
 
 #include "internal.h"
 
-vmar_status_t vmar__status_from_errno(int err) {
+vmar_status_t vmar__status_of_host_error(int err) {
   switch (err) {
-  case 0:
-    return VMAR_OK;
   case ENOMEM: // address space or vm.max_map_count exhausted
   case EAGAIN:
   case EMFILE:

@@ -22,7 +22,7 @@ typedef struct vmar__top vmar__top_t;
 // A VMAR. Its range (node.base, node.size) and its creation flags (obj.flags:
 // CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT) never change once it is visible, so
 // they are read without a lock. Everything else changes only under
-// top->lock: obj.state (VMAR__REGION_*), the tree, the parent link. 104 bytes
+// top->lock: obj.state (VMAR__REGION_*), the tree, the parent link. 112 bytes
 // on 64-bit hosts: with its handle a child VMAR costs 128 bytes of heap.
 typedef struct vmar__region {
   vmar__object_t obj;
@@ -32,7 +32,7 @@ typedef struct vmar__region {
   vmar__top_t* top;            // the reservation this VMAR lives in
 } vmar__region_t;
 #if UINTPTR_MAX > 0xFFFFFFFFu
-_Static_assert(sizeof(vmar__region_t) == 104, "a VMAR must stay small");
+_Static_assert(sizeof(vmar__region_t) == 112, "a VMAR must stay small");
 #endif
 
 // obj.state of a VMAR: its life cycle.
@@ -49,11 +49,11 @@ static inline bool vmar__region_alive(const vmar__region_t* r) {
 // A reservation: the root VMAR or a child of it, with the lock that guards it
 // and every VMAR and mapping inside it. Operations in unrelated reservations
 // never share a lock. Lock order: the root's lock before any other.
-// Allocated on whole cache lines, the lock on a line of its own: two
-// reservations used by two threads never share a line.
+// Allocated on whole cache lines, so two reservations used by two threads
+// never share a line; the lock starts a line, with the fields it guards that
+// the VMAR does not hold.
 struct vmar__top {
   vmar__region_t region;
-  _Alignas(64) pthread_mutex_t lock;
   // Spans whose mappings were retired in place because the host refused a
   // new reservation over them (vm.max_map_count; range.c): laid over again
   // once the host gives room. Pairs of [base, end), under |lock|, in
@@ -61,9 +61,14 @@ struct vmar__top {
   // find no room for a new host mapping.
   uintptr_t* retired;
   size_t retired_count; // pairs
-  size_t retired_cap;   // pairs
+  _Alignas(64) pthread_mutex_t lock;
+  size_t retired_cap;       // pairs
+  uint64_t next_mapping_id; // ids of mappings in it, under |lock|
   uintptr_t retired_inline[2 * 4];
 };
+#if UINTPTR_MAX > 0xFFFFFFFFu && defined(__linux__)
+_Static_assert(sizeof(struct vmar__top) == 256, "a reservation: four lines");
+#endif
 
 // The file behind VMOs (design.md §5): a VMO made by vmar_vmo_create or
 // imported has one of its own, which its slices and references share; a
@@ -105,6 +110,10 @@ enum {
 // family lock (vmo_child.c), then |name_lock|.
 typedef struct vmar__vmo {
   vmar__object_t obj;
+  // Mappings of this VMO (runs of adjacent pieces of one mapping: pieces
+  // whose |head| is set), kept by the calls that edit pieces. Next to the
+  // reference count, which every call touches first.
+  atomic_size_t mappings;
   vmar__store_t* store;  // a reference
   uint64_t base;         // slices: where the window starts in the file
   uint64_t window;       // slices: the window's fixed size
@@ -117,9 +126,6 @@ typedef struct vmar__vmo {
   struct vmar__vmo* next_sibling;
   struct vmar__vmo* prev_sibling;
   size_t num_children;
-  // Mappings of this VMO (runs of adjacent pieces of one mapping: pieces
-  // whose |head| is set), kept by the calls that edit pieces.
-  atomic_size_t mappings;
   pthread_mutex_t name_lock;
   char name[VMAR_MAX_NAME_LEN];
 } vmar__vmo_t;
@@ -193,10 +199,23 @@ vmar_status_t vmar__region_get(vmar_handle_t h, vmar__region_t** out,
 // within a reservation, from |options| (SPECIFIC, OFFSET_IS_UPPER_LIMIT,
 // COMPACT placement of the parent): ALREADY_EXISTS, INVALID_ARGS for a
 // misaligned SPECIFIC address, NO_RESOURCES when nothing fits. No host call.
-// Called with the reservation's lock held.
+// |pos| receives where in the tree the child goes (succ and last both NULL
+// for SPECIFIC: no position known), for vmar__region_insert. Called with
+// the reservation's lock held.
 vmar_status_t vmar__region_place(const vmar__region_t* parent,
                                  vmar_vm_option_t options, size_t offset,
-                                 size_t size, size_t align, uintptr_t* out);
+                                 size_t size, size_t align, uintptr_t* out,
+                                 vmar__gap_pos_t* pos);
+
+// The root's tree changes count (vmar__root_generation): every insertion
+// into it calls vmar__root_taken first, with the region inserted into.
+uint64_t vmar__root_generation(void);
+void vmar__root_taken(const vmar__region_t* r);
+
+// Inserts |n| into |parent|'s tree, at |pos| when a placement gave one
+// (pos != NULL and the tree unchanged since), else by a descent.
+void vmar__region_insert(vmar__region_t* parent, vmar__gap_node_t* n,
+                         const vmar__gap_pos_t* pos);
 
 // Reserves |size| bytes (PROT_NONE) for a new child of the root, where the
 // host likes or exactly at root base + |offset| for SPECIFIC. Called with the
@@ -285,8 +304,11 @@ void vmar__set_entropy_bits(uint32_t bits);
 // ---- Host errors (host_status.c, the only place errno values become
 // statuses) ----
 
-// The status for a failed host call in general.
-vmar_status_t vmar__status_from_errno(int err);
+// The status for a failed host call in general (0: VMAR_OK).
+vmar_status_t vmar__status_of_host_error(int err);
+static inline vmar_status_t vmar__status_from_errno(int err) {
+  return err == 0 ? VMAR_OK : vmar__status_of_host_error(err);
+}
 
 // A file could not take a size: EFBIG and EINVAL mean the size is beyond what
 // the host can back (OUT_OF_RANGE, as Zircon reports a size it cannot have).

@@ -16,8 +16,6 @@
 #include "sys.h"
 #include "validate.h"
 
-static atomic_uint_fast64_t next_mapping_id = 1;
-
 static uintptr_t max_addr(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
 static uintptr_t min_addr(uintptr_t a, uintptr_t b) { return a < b ? a : b; }
 
@@ -38,6 +36,8 @@ typedef struct map_call {
                      // (a slice's window ends), or 0 (the host cannot
                      // express the offset)
   bool in_root, overwrite;
+  bool placed;            // |pos| holds where the placement put it
+  vmar__gap_pos_t pos;    // for the insertion, saving it a descent
   vmar__mapping_t* m;     // the new mapping, allocated by the check
   vmar__mapping_t* tail;  // its unbacked piece, when only part is backed
   vmar__mapping_t* spare; // for SPECIFIC_OVERWRITE splitting a mapping
@@ -184,8 +184,9 @@ static vmar_status_t map_check_locked(map_call_t* c) {
   if (c->in_root) {
     return VMAR_OK; // the host chooses, in map_apply_root
   }
+  c->placed = true;
   return vmar__region_place(c->r, c->options, c->offset, c->len, c->align,
-                            &c->addr);
+                            &c->addr, &c->pos);
 }
 
 // In the root: host-placed unless SPECIFIC; aligned, bounded or partly
@@ -294,16 +295,16 @@ static void map_commit(map_call_t* c) {
   m->node.size = partial ? c->backed_len : c->len;
   vmar__gap_node_set_kind(&m->node, VMAR__NODE_MAPPING);
   m->region = r;
-  m->vmo = c->v;
-  vmar__object_retain(&c->v->obj);
+  m->vmo = c->v; // the lookup's reference passes to the mapping
+  c->v = NULL;
   m->vmo_offset = c->vmo_offset;
-  m->id = atomic_fetch_add_explicit(&next_mapping_id, 1, memory_order_relaxed);
+  m->id = ++r->top->next_mapping_id; // pieces never leave their reservation
   m->ceiling = (uint8_t)vmar__perms_of_rights(c->rr, c->vr);
   m->perms = (uint8_t)map_perms(c);
   m->backed = c->backed_len != 0;
   m->head = true;
-  atomic_fetch_add_explicit(&c->v->mappings, 1, memory_order_relaxed);
-  vmar__gap_tree_insert(&r->children, &m->node);
+  atomic_fetch_add_explicit(&m->vmo->mappings, 1, memory_order_relaxed);
+  vmar__region_insert(r, &m->node, c->placed ? &c->pos : NULL);
   if (partial) {
     vmar__piece_add(m, c->tail, c->addr + c->backed_len,
                     c->len - c->backed_len);
@@ -320,8 +321,19 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
                            size_t vmar_offset, vmar_handle_t vmo,
                            uint64_t vmo_offset, size_t len,
                            vmar_vaddr_t* mapped_addr) {
-  map_call_t c = {
-      .options = options, .offset = vmar_offset, .vmo_offset = vmo_offset};
+  // Field by field: a zeroed struct costs a block clear on every map. The
+  // rest is set by the checks before anything reads it.
+  map_call_t c;
+  c.options = options;
+  c.offset = vmar_offset;
+  c.vmo_offset = vmo_offset;
+  c.v = NULL;
+  c.m = NULL;
+  c.spare = NULL;
+  c.tail = NULL;
+  c.placed = false;
+  c.g.regions = NULL;
+  c.g.mappings = NULL;
   vmar_status_t st = vmar__region_get(vmar, &c.r, &c.rr);
   if (st != VMAR_OK) {
     return st;
@@ -344,7 +356,9 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
     vmar__free(c.spare);
     vmar__free(c.m);
     vmar__free(c.tail);
-    vmar__object_release(&c.v->obj);
+    if (c.v != NULL) { // not taken by a new mapping
+      vmar__object_release(&c.v->obj);
+    }
   }
   vmar__object_release(&c.r->obj);
   if (st == VMAR_OK) {
@@ -448,7 +462,8 @@ static vmar_status_t unmap_apply(const unmap_call_t* c) {
     return VMAR_OK; // nothing there
   }
   return vmar__status_from_errno(
-      c->in_root ? unmap_apply_root(c) : vmar__clear_range(c->r, c->a, c->b));
+      c->in_root ? unmap_apply_root(c)
+                 : vmar__clear_range(c->r, c->first, c->a, c->b));
 }
 
 vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,

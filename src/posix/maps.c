@@ -132,6 +132,36 @@ static vmar_status_t check_buffer_in(vmar__region_t* r, uintptr_t a,
   return cursor < b ? VMAR_ERR_NOT_FOUND : VMAR_OK;
 }
 
+// The free stretch of the root where this thread's last buffer lay, and
+// the root's generation then: while no insertion into the root happened
+// since, a buffer inside it is outside everything vmar manages, without a
+// lock. Buffers are nearly always reused (and the stack or the heap lies
+// far from vmar's reservations), so I/O from many threads shares nothing.
+static _Thread_local struct {
+  uintptr_t lo, hi;
+  uint64_t generation;
+} outside;
+
+// Remembers the free stretch of the root around [addr, end), when there is
+// one. Called with the root's lock held.
+static void remember_outside(const vmar__region_t* root, uintptr_t addr,
+                             uintptr_t end, const vmar__gap_node_t* next,
+                             uint64_t generation) {
+  if (next != NULL && next->base < end) {
+    return;
+  }
+  const vmar__gap_node_t* prev = next != NULL
+                                     ? vmar__gap_tree_prev(next)
+                                     : vmar__gap_tree_last(&root->children);
+  uintptr_t lo = prev != NULL ? vmar__end_of(prev) : 0;
+  if (lo > addr) {
+    return; // |prev| reaches into the buffer: not a free stretch
+  }
+  outside.lo = lo;
+  outside.hi = next != NULL ? next->base : UINTPTR_MAX;
+  outside.generation = generation;
+}
+
 vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len, bool write) {
   const uint32_t need = write ? VMAR_VM_PERM_WRITE : VMAR_VM_PERM_READ;
   const uintptr_t end = len > UINTPTR_MAX - addr ? UINTPTR_MAX : addr + len;
@@ -139,10 +169,17 @@ vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len, bool write) {
   if (root == NULL) {
     return VMAR_OK; // no root: vmar manages no memory at all
   }
+  if (addr >= outside.lo && end <= outside.hi &&
+      outside.generation == vmar__root_generation()) {
+    return VMAR_OK;
+  }
   vmar_status_t st = VMAR_OK;
   pthread_mutex_lock(&root->top->lock);
-  for (vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&root->children, addr);
-       n != NULL && n->base < end && st == VMAR_OK;
+  vmar__gap_node_t* first = vmar__gap_tree_lower_bound(&root->children, addr);
+  // Under the root's lock nothing is inserted into it: this generation is
+  // the tree's.
+  remember_outside(root, addr, end, first, vmar__root_generation());
+  for (vmar__gap_node_t* n = first; n != NULL && n->base < end && st == VMAR_OK;
        n = vmar__gap_tree_next(n)) {
     if (vmar__is_mapping(n)) {
       if ((vmar__as_mapping(n)->perms & need) != need) {

@@ -14,8 +14,10 @@ static size_t sat_mul(size_t a, size_t b) {
 
 vmar_status_t vmar__region_place(const vmar__region_t* parent,
                                  vmar_vm_option_t options, size_t offset,
-                                 size_t size, size_t align, uintptr_t* out) {
+                                 size_t size, size_t align, uintptr_t* out,
+                                 vmar__gap_pos_t* pos) {
   const uintptr_t base = parent->node.base;
+  *pos = (vmar__gap_pos_t){NULL, NULL};
   if (options & VMAR_VM_SPECIFIC) {
     uintptr_t addr = base + offset;
     if (!vmar__is_aligned(addr, align)) {
@@ -33,16 +35,40 @@ vmar_status_t vmar__region_place(const vmar__region_t* parent,
   bool found;
   if ((parent->obj.flags & VMAR_VM_COMPACT) || bits == 0) {
     // As Zircon's newest kernels: COMPACT is strict lowest-address first fit.
-    found =
-        vmar__gap_tree_first_fit(&parent->children, size, align, limit, out);
+    found = vmar__gap_tree_first_fit(&parent->children, size, align, limit, out,
+                                     pos);
   } else {
     size_t window = bits >= sizeof(size_t) * 8
                         ? SIZE_MAX
                         : sat_mul((size_t)1 << bits, align);
     found = vmar__gap_tree_random_fit(&parent->children, size, align, limit,
-                                      window, vmar__random, NULL, out);
+                                      window, vmar__random, NULL, out, pos);
   }
   return found ? VMAR_OK : VMAR_ERR_NO_RESOURCES;
+}
+
+// Bumped after every insertion into the root's tree: space the root left
+// free before may be taken now (removals only free space).
+static atomic_uint_fast64_t root_generation;
+
+uint64_t vmar__root_generation(void) {
+  return atomic_load_explicit(&root_generation, memory_order_acquire);
+}
+
+void vmar__root_taken(const vmar__region_t* r) {
+  if (r == vmar__root_region()) {
+    atomic_fetch_add_explicit(&root_generation, 1, memory_order_release);
+  }
+}
+
+void vmar__region_insert(vmar__region_t* parent, vmar__gap_node_t* n,
+                         const vmar__gap_pos_t* pos) {
+  vmar__root_taken(parent);
+  if (pos != NULL && (pos->succ != NULL || pos->last != NULL)) {
+    vmar__gap_tree_insert_at(&parent->children, n, pos);
+  } else {
+    vmar__gap_tree_insert(&parent->children, n); // also: an empty tree
+  }
 }
 
 // Over-reserves by the extra alignment, then trims both ends. On failure

@@ -85,12 +85,18 @@ vmar_status_t vmar__lock_range(vmar__region_t* r, uintptr_t a, uintptr_t b,
 
 vmar__gap_node_t* vmar__walk_first(vmar__walk_t* w, vmar__region_t* r,
                                    uintptr_t a, uintptr_t b) {
+  return vmar__walk_from(w, r, vmar__gap_tree_lower_bound(&r->children, a), a,
+                         b);
+}
+
+vmar__gap_node_t* vmar__walk_from(vmar__walk_t* w, vmar__region_t* r,
+                                  vmar__gap_node_t* first, uintptr_t a,
+                                  uintptr_t b) {
   w->r = r;
   w->a = a;
   w->b = b;
   w->depth = 1;
-  vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&r->children, a);
-  return n != NULL && n->base < b ? n : NULL;
+  return first != NULL && first->base < b ? first : NULL;
 }
 
 static vmar__region_t* holder_of(vmar__gap_node_t* n) {
@@ -108,6 +114,11 @@ vmar__gap_node_t* vmar__walk_next(vmar__walk_t* w, vmar__gap_node_t* n) {
     }
   }
   for (;;) {
+    // Whatever follows |n| (or a VMAR holding it) starts at its end or
+    // later: once that reaches b the walk is over, no successor needed.
+    if (vmar__end_of(n) >= w->b) {
+      return NULL;
+    }
     vmar__gap_node_t* s = vmar__gap_tree_next(n);
     if (s != NULL && s->base < w->b) {
       return s;
@@ -129,6 +140,7 @@ void vmar__piece_trim(vmar__mapping_t* m, uintptr_t base, size_t size) {
   m->vmo_offset += base - m->node.base;
   m->node.base = base;
   m->node.size = size;
+  vmar__root_taken(m->region);
   vmar__gap_tree_insert(t, &m->node);
 }
 
@@ -142,6 +154,7 @@ void vmar__piece_add(vmar__mapping_t* m, vmar__mapping_t* piece, uintptr_t base,
   piece->node.base = base;
   piece->node.size = size;
   vmar__object_retain(&piece->vmo->obj);
+  vmar__root_taken(m->region);
   vmar__gap_tree_insert(&m->region->children, &piece->node);
 }
 
@@ -306,12 +319,12 @@ static int retire(uintptr_t lo, uintptr_t last, uintptr_t hi, int last_prot) {
 
 // The first and last backed mapping pieces in [a, b) of |r|, at any depth.
 // Unbacked pieces were never given to the host: their range is reserved.
-static bool backed_span(vmar__region_t* r, uintptr_t a, uintptr_t b,
-                        const vmar__mapping_t** first,
+static bool backed_span(vmar__region_t* r, vmar__gap_node_t* from, uintptr_t a,
+                        uintptr_t b, const vmar__mapping_t** first,
                         const vmar__mapping_t** last) {
   vmar__walk_t w;
   *first = NULL;
-  for (vmar__gap_node_t* n = vmar__walk_first(&w, r, a, b); n != NULL;
+  for (vmar__gap_node_t* n = vmar__walk_from(&w, r, from, a, b); n != NULL;
        n = vmar__walk_next(&w, n)) {
     if (vmar__is_mapping(n) && vmar__as_mapping(n)->backed) {
       *first = *first != NULL ? *first : vmar__as_mapping(n);
@@ -364,10 +377,11 @@ static void sweep_retired(vmar__top_t* t) {
   t->retired_cap = 0;
 }
 
-int vmar__clear_range(vmar__region_t* r, uintptr_t a, uintptr_t b) {
+int vmar__clear_range(vmar__region_t* r, vmar__gap_node_t* from, uintptr_t a,
+                      uintptr_t b) {
   const vmar__mapping_t* first;
   const vmar__mapping_t* last;
-  if (!backed_span(r, a, b, &first, &last)) {
+  if (!backed_span(r, from, a, b, &first, &last)) {
     return 0; // nothing mapped: the range is reserved already
   }
   const uintptr_t lo = max_addr(a, first->node.base);

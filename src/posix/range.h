@@ -79,6 +79,11 @@ typedef struct vmar__walk {
 
 vmar__gap_node_t* vmar__walk_first(vmar__walk_t* w, vmar__region_t* r,
                                    uintptr_t a, uintptr_t b);
+// As vmar__walk_first, with |first| the lower bound of |a| in r's children,
+// already looked up.
+vmar__gap_node_t* vmar__walk_from(vmar__walk_t* w, vmar__region_t* r,
+                                  vmar__gap_node_t* first, uintptr_t a,
+                                  uintptr_t b);
 vmar__gap_node_t* vmar__walk_next(vmar__walk_t* w, vmar__gap_node_t* n);
 
 // ---- Editing mapping pieces ----
@@ -116,6 +121,8 @@ void vmar__coalesce(vmar__region_t* r, uintptr_t a, uintptr_t b,
 // be touched. Only the span from the first to the last mapped byte is laid
 // over, so edges in free space split nothing. Returns 0 or an errno value;
 // on failure the host is as it was. The trees are the caller's to change.
-int vmar__clear_range(vmar__region_t* r, uintptr_t a, uintptr_t b);
+// |from| is the lower bound of |a| in r's children.
+int vmar__clear_range(vmar__region_t* r, vmar__gap_node_t* from, uintptr_t a,
+                      uintptr_t b);
 
 #endif // VMAR_SRC_POSIX_RANGE_H_

@@ -85,6 +85,7 @@ typedef struct allocate_call {
   bool in_root;          // the child is a reservation of its own
   vmar__region_t* child; // allocated by the check, not yet visible
   uintptr_t addr;
+  vmar__gap_pos_t pos; // where the placement put it in the parent's tree
 } allocate_call_t;
 
 // The checks that need the parent's lock, in zx_vmar_allocate's order, then
@@ -114,11 +115,11 @@ static vmar_status_t allocate_check(allocate_call_t* c) {
 // Zircon, unusable output pointers are noticed last, once the child could
 // be made; it is unmade and nothing changes.
 static vmar_status_t allocate_apply(allocate_call_t* c, bool out_ok) {
-  vmar_status_t st = c->in_root
-                         ? vmar__root_reserve(c->parent, c->options, c->offset,
-                                              c->size, c->align, &c->addr)
-                         : vmar__region_place(c->parent, c->options, c->offset,
-                                              c->size, c->align, &c->addr);
+  vmar_status_t st =
+      c->in_root ? vmar__root_reserve(c->parent, c->options, c->offset, c->size,
+                                      c->align, &c->addr)
+                 : vmar__region_place(c->parent, c->options, c->offset, c->size,
+                                      c->align, &c->addr, &c->pos);
   if (st == VMAR_OK && !out_ok) {
     if (c->in_root) {
       vmar__sys_release(c->addr, c->size);
@@ -147,7 +148,7 @@ static vmar_status_t allocate_commit(allocate_call_t* c, vmar_handle_t* h) {
   r->obj.flags = c->options & (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC |
                                VMAR_VM_COMPACT);
   r->obj.state = VMAR__REGION_ALIVE;
-  vmar__gap_tree_insert(&parent->children, &r->node);
+  vmar__region_insert(parent, &r->node, c->in_root ? NULL : &c->pos);
   vmar_status_t st = vmar__handle_create(
       &r->obj, VMAR_DEFAULT_VMAR_RIGHTS | vmar__rights_for_can_map(c->options),
       h);
@@ -282,7 +283,8 @@ vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
     const uintptr_t base = r->node.base;
     st = vmar__status_from_errno(
         top ? vmar__sys_release(base, r->node.size)
-            : vmar__clear_range(r, base, base + r->node.size));
+            : vmar__clear_range(r, vmar__gap_tree_first(&r->children), base,
+                                base + r->node.size));
   }
   vmar__graveyard_t dead = {NULL, NULL};
   if (st == VMAR_OK) {

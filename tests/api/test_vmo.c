@@ -369,6 +369,41 @@ static void vmo_read_write__buffer_unmapped_not_found(void** state) {
   close_ok(h);
 }
 
+// A buffer the calling thread last used outside everything vmar manages,
+// in a spot that a new reservation then takes: the next copy sees the
+// reservation's mapping and its permissions, not the free space that was.
+static void vmo_read_write__buffer_in_space_taken_since(void** state) {
+  (void)state;
+  vmar_handle_t h = vmo_new(PAGE, 0);
+  fill_pages(h, 1, 0x21);
+  // A spot in the root that is free: a reservation's, given back.
+  vmar_handle_t gone;
+  vmar_vaddr_t spot;
+  assert_status(VMAR_OK,
+                vmar_allocate(vmar_root_self(), CAN_RW, 0, PAGE, &gone, &spot));
+  assert_status(VMAR_OK, vmar_destroy(gone));
+  close_ok(gone);
+  // Nothing is mapped there: the copy faults (NOT_FOUND), changing nothing.
+  assert_status(VMAR_ERR_NOT_FOUND, vmar_vmo_read(h, (void*)spot, 0, 16));
+  // The spot becomes a read-only mapping of a new reservation.
+  vmar_info_t root;
+  assert_status(VMAR_OK, vmar_get_info(vmar_root_self(), &root));
+  vmar_handle_t taken;
+  vmar_vaddr_t at;
+  if (vmar_allocate(vmar_root_self(), CAN_RW | VMAR_VM_SPECIFIC,
+                    spot - root.base, PAGE, &taken, &at) != VMAR_OK) {
+    close_ok(h);
+    skip(); // something else of the process took the spot meanwhile
+  }
+  assert_int_equal(at, spot);
+  vmar_vaddr_t m = map_ok(taken, VMAR_VM_PERM_READ, 0, h, 0, PAGE);
+  assert_int_equal(m, spot);
+  assert_status(VMAR_ERR_ACCESS_DENIED, vmar_vmo_read(h, (void*)spot, 0, 16));
+  assert_status(VMAR_OK, vmar_vmo_write(h, (const void*)spot, 0, 16));
+  assert_status(VMAR_OK, vmar_destroy(taken));
+  CLOSE_ALL_OK(taken, h);
+}
+
 // Bad input, as tables (bad_input.h): h1 the VMO, a the offset, b len. The
 // buffer is a static one, or none (NULL1), or top page 4 (BUF_RO: mapped
 // read-only) or 5 (BUF_GAP: reserved, nothing mapped).
@@ -1273,6 +1308,7 @@ int main(void) {
       T(vmo_read_write__null_buffer_invalid_args),
       T(vmo_read_write__buffer_in_protected_mapping_access_denied),
       T(vmo_read_write__buffer_unmapped_not_found),
+      T(vmo_read_write__buffer_in_space_taken_since),
       BAD_INPUT_TEST_OF(vmo_read__bad_input_exact_status, "vmar_vmo_read",
                         kVmoReadBad, vmo_io_row, READ),
       BAD_INPUT_TEST_OF(vmo_write__bad_input_exact_status, "vmar_vmo_write",

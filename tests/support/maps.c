@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,35 +22,39 @@
 #include <mach/mach_vm.h>
 #endif
 
-// All entries of one read of the host's mappings, in ascending order.
+// All entries of one read of the host's mappings, in ascending order. The
+// storage is static, behind a lock held from snapshot_take to
+// snapshot_free: a snapshot allocates nothing, so a sanitizer's allocator
+// cannot map memory of its own into a range the test is looking at (a
+// range vmar just gave back, say) while the test looks.
 typedef struct {
   test_map_entry_t* entries;
   size_t count;
 } snapshot_t;
 
-// Appends |e| to |s|, growing it; false when memory runs out.
-static bool snapshot_push(snapshot_t* s, size_t* cap,
-                          const test_map_entry_t* e) {
-  if (s->count == *cap) {
-    size_t new_cap = *cap == 0 ? 256 : *cap * 2;
-    test_map_entry_t* bigger =
-        new_cap <= SIZE_MAX / sizeof(*bigger)
-            ? realloc(s->entries, new_cap * sizeof(*bigger))
-            : NULL;
-    if (bigger == NULL) {
-      return false;
-    }
-    s->entries = bigger;
-    *cap = new_cap;
+#define SNAPSHOT_MAX_ENTRIES ((size_t)1 << 18)
+static test_map_entry_t snapshot_entries[SNAPSHOT_MAX_ENTRIES];
+static pthread_mutex_t snapshot_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void snapshot_begin(snapshot_t* s) {
+  pthread_mutex_lock(&snapshot_lock);
+  s->entries = snapshot_entries;
+  s->count = 0;
+}
+
+// Appends |e| to |s|; false when the storage is full.
+static bool snapshot_push(snapshot_t* s, const test_map_entry_t* e) {
+  if (s->count == SNAPSHOT_MAX_ENTRIES) {
+    return false;
   }
   s->entries[s->count++] = *e;
   return true;
 }
 
 static void snapshot_free(snapshot_t* s) {
-  free(s->entries);
   s->entries = NULL;
   s->count = 0;
+  pthread_mutex_unlock(&snapshot_lock);
 }
 
 #if defined(__APPLE__) || defined(VMAR_EMULATE_DARWIN)
@@ -110,23 +115,29 @@ static bool region_at_or_after(uintptr_t addr, test_map_entry_t* e) {
 
 // Takes a snapshot by walking the regions from address 0 up.
 static bool snapshot_take(snapshot_t* s) {
-  s->entries = NULL;
-  s->count = 0;
-  size_t cap = 0;
+  snapshot_begin(s);
   test_map_entry_t e;
   for (uintptr_t addr = 0; region_at_or_after(addr, &e); addr = e.end) {
-    if (!snapshot_push(s, &cap, &e)) {
+    if (!snapshot_push(s, &e)) {
       snapshot_free(s);
       return false;
     }
   }
-  return s->count > 0;
+  if (s->count == 0) {
+    snapshot_free(s);
+    return false;
+  }
+  return true;
 }
 #else
 
-// Reads the whole of |path| with read(2). procfs files report size 0, and a
-// process with many mappings has a long maps file, so the buffer doubles
-// until read() reports the end. Returns NULL on any failure.
+// The text of /proc/self/maps, read whole with read(2) (procfs files
+// report size 0): room for a process at any vm.max_map_count this suite
+// reaches. Used under snapshot_lock.
+static char maps_text[32u << 20];
+
+// Reads the whole of |path| into maps_text; NULL on any failure or when it
+// does not fit.
 static char* read_all(const char* path, size_t* len_out) {
   int fd;
   do {
@@ -135,28 +146,18 @@ static char* read_all(const char* path, size_t* len_out) {
   if (fd < 0) {
     return NULL;
   }
-
-  size_t cap = 16384;
   size_t len = 0;
-  char* buf = malloc(cap);
+  char* buf = maps_text;
   while (buf != NULL) {
-    if (len == cap) {
-      char* bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-      if (bigger == NULL) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = bigger;
-      cap *= 2;
+    if (len == sizeof(maps_text)) {
+      buf = NULL; // too long to hold
+      break;
     }
-    ssize_t got = read(fd, buf + len, cap - len);
+    ssize_t got = read(fd, buf + len, sizeof(maps_text) - len);
     if (got < 0) {
-      if (errno == EINTR) {
-        continue;
+      if (errno != EINTR) {
+        buf = NULL;
       }
-      free(buf);
-      buf = NULL;
     } else if (got == 0) {
       break;
     } else {
@@ -215,14 +216,13 @@ static bool parse_line(const char* p, const char* end, test_map_entry_t* e) {
 // skipped rather than trusted. Returns false if the file cannot be read or
 // memory runs out.
 static bool snapshot_take(snapshot_t* s) {
-  s->entries = NULL;
-  s->count = 0;
+  snapshot_begin(s);
   size_t len = 0;
-  char* text = read_all("/proc/self/maps", &len);
+  const char* text = read_all("/proc/self/maps", &len);
   if (text == NULL) {
+    snapshot_free(s);
     return false;
   }
-  size_t cap = 0;
   bool ok = true;
   const char* p = text;
   const char* text_end = text + len;
@@ -231,11 +231,10 @@ static bool snapshot_take(snapshot_t* s) {
     const char* line_end = nl != NULL ? nl : text_end;
     test_map_entry_t e;
     if (parse_line(p, line_end, &e)) {
-      ok = snapshot_push(s, &cap, &e);
+      ok = snapshot_push(s, &e);
     }
     p = line_end + 1;
   }
-  free(text);
   if (!ok) {
     snapshot_free(s);
   }

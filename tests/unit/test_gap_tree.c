@@ -5,7 +5,8 @@
 // vmar__gap_tree_remove, vmar__gap_tree_find, vmar__gap_tree_lower_bound,
 // vmar__gap_tree_first, vmar__gap_tree_last, vmar__gap_tree_next,
 // vmar__gap_tree_prev, vmar__gap_tree_range_free, vmar__gap_tree_first_fit,
-// vmar__gap_tree_random_fit, vmar__gap_tree_detach_all, vmar__gap_tree_check,
+// vmar__gap_tree_random_fit, vmar__gap_tree_insert_at,
+// vmar__gap_tree_detach_all, vmar__gap_tree_check,
 // vmar__gap_node_kind, vmar__gap_node_set_kind, vmar__gap_node_parent,
 // vmar__gap_node_link_next, vmar__gap_node_set_link_next.
 
@@ -101,14 +102,14 @@ static void del(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
 static uintptr_t ff(const vmar__gap_tree_t* t, size_t size, size_t align,
                     uintptr_t limit) {
   uintptr_t out = 0;
-  assert_true(vmar__gap_tree_first_fit(t, size, align, limit, &out));
+  assert_true(vmar__gap_tree_first_fit(t, size, align, limit, &out, NULL));
   return out;
 }
 
 static bool ff_fails(const vmar__gap_tree_t* t, size_t size, size_t align,
                      uintptr_t limit) {
   uintptr_t out = 0x5a5a;
-  return !vmar__gap_tree_first_fit(t, size, align, limit, &out);
+  return !vmar__gap_tree_first_fit(t, size, align, limit, &out, NULL);
 }
 
 // Builds: [gap 2p][A 1p][gap 1p][B 2p][gap 4p][C 1p][tail 245p], i.e.
@@ -446,7 +447,7 @@ static void first_fit__top_of_address_space_no_wrap(void** state) {
   rng_t r = {3};
   for (int i = 0; i < 200; i++) {
     assert_true(vmar__gap_tree_random_fit(&t, PG, PG, UINTPTR_MAX, SIZE_MAX,
-                                          rng_next, &r, &out));
+                                          rng_next, &r, &out, NULL));
     assert_true(out % PG == 0 && out >= top && out != top + 4 * PG);
     assert_true(UINTPTR_MAX - out >= PG);
   }
@@ -508,7 +509,9 @@ static bool model_spot_free(const model_t* m, uintptr_t a, size_t size) {
   return true;
 }
 
-static void model_insert(model_t* m, int first, int pages) {
+// Inserts at |pos| (a placement's answer) when given, else by a descent.
+static void model_insert(model_t* m, int first, int pages,
+                         const vmar__gap_pos_t* pos) {
   int idx = first; // the first page names the node uniquely
   vmar__gap_node_t* n = &m->nodes[idx];
   memset(n, 0, sizeof(*n));
@@ -516,7 +519,11 @@ static void model_insert(model_t* m, int first, int pages) {
   n->size = (size_t)pages * PG;
   // Every kind value, so rebalancing is seen to keep each node's own.
   vmar__gap_node_set_kind(n, (unsigned)idx % 4);
-  vmar__gap_tree_insert(&m->t, n);
+  if (pos != NULL) {
+    vmar__gap_tree_insert_at(&m->t, n, pos);
+  } else {
+    vmar__gap_tree_insert(&m->t, n);
+  }
   for (int p = first; p < first + pages; p++)
     m->owner[p] = idx;
   m->live[idx] = true;
@@ -597,18 +604,27 @@ static void run_differential(uintptr_t base, uint64_t seed) {
     if (insert) {
       int pages = (int)(1 + rng_below(&r, rng_below(&r, 6) ? 4 : 64));
       int first = -1;
-      if (rng_below(&r, 2)) {
-        // Where the tree says it fits; the model must agree it is free.
+      vmar__gap_pos_t pos;
+      bool placed = false;
+      const uint64_t how = rng_below(&r, 4);
+      if (how < 2) {
+        // Where the tree says it fits (first or random fit), inserted where
+        // the placement says; the model must agree it is free.
         uintptr_t a;
         size_t align = PG << rng_below(&r, 3);
-        if (vmar__gap_tree_first_fit(&m->t, (size_t)pages * PG, align,
-                                     UINTPTR_MAX, &a))
+        placed = how == 0
+                     ? vmar__gap_tree_first_fit(&m->t, (size_t)pages * PG,
+                                                align, UINTPTR_MAX, &a, &pos)
+                     : vmar__gap_tree_random_fit(&m->t, (size_t)pages * PG,
+                                                 align, UINTPTR_MAX, 64 * PG,
+                                                 rng_next, &r, &a, &pos);
+        if (placed)
           first = page_of(m, a);
       } else {
         first = (int)rng_below(&r, MPAGES);
       }
       if (first >= 0 && first + pages <= MPAGES && m->run[first] >= pages) {
-        model_insert(m, first, pages);
+        model_insert(m, first, pages, placed ? &pos : NULL);
       }
     } else {
       model_remove(m, (int)rng_below(&r, (uint64_t)m->nlive));
@@ -624,7 +640,8 @@ static void run_differential(uintptr_t base, uint64_t seed) {
       uintptr_t limit = rand_limit(m, &r);
       uintptr_t want = 0, got = 0;
       bool want_ok = model_ff(m, size, align, limit, &want);
-      bool got_ok = vmar__gap_tree_first_fit(&m->t, size, align, limit, &got);
+      bool got_ok =
+          vmar__gap_tree_first_fit(&m->t, size, align, limit, &got, NULL);
       assert_int_equal(got_ok, want_ok);
       if (!want_ok)
         continue;
@@ -647,7 +664,7 @@ static void run_differential(uintptr_t base, uint64_t seed) {
       }
       uintptr_t a = 0;
       assert_true(vmar__gap_tree_random_fit(&m->t, size, align, limit, window,
-                                            rng_next, &r, &a));
+                                            rng_next, &r, &a, NULL));
       assert_int_equal(a & (align - 1), 0);
       if (window == 0)
         assert_int_equal(a, want);
@@ -729,12 +746,12 @@ static void random_fit__window_zero_equals_first_fit(void** state) {
   vmar__gap_tree_t* t = build_spread(&sp);
   uintptr_t out = 0;
   assert_true(vmar__gap_tree_random_fit(t, 20 * PG, 4 * PG, UINTPTR_MAX, 0,
-                                        NULL, NULL, &out));
+                                        NULL, NULL, &out, NULL));
   assert_int_equal(out, TBASE + 20 * PG);
   assert_int_equal(out, ff(t, 20 * PG, 4 * PG, UINTPTR_MAX));
   rng_t r = {9};
-  assert_true(
-      vmar__gap_tree_random_fit(t, PG, PG, UINTPTR_MAX, 0, rng_next, &r, &out));
+  assert_true(vmar__gap_tree_random_fit(t, PG, PG, UINTPTR_MAX, 0, rng_next, &r,
+                                        &out, NULL));
   assert_int_equal(out, TBASE);
   assert_int_equal(r.s, 9); // rand was not called
 }
@@ -751,7 +768,7 @@ static void random_fit__unbounded_window_spreads_over_gaps(void** state) {
   for (int i = 0; i < 2000; i++) {
     uintptr_t a = 0;
     assert_true(vmar__gap_tree_random_fit(t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
-                                          rng_next, &r, &a));
+                                          rng_next, &r, &a, NULL));
     assert_int_equal(a % PG, 0);
     assert_true(a >= TBASE && a + 2 * PG <= TBASE + TSIZE);
     assert_true(vmar__gap_tree_range_free(t, a, 2 * PG));
@@ -783,7 +800,7 @@ static void random_fit__small_window_stays_in_window(void** state) {
   for (int i = 0; i < 1000; i++) {
     uintptr_t a = 0;
     assert_true(vmar__gap_tree_random_fit(t, 10 * PG, PG, UINTPTR_MAX, 4 * PG,
-                                          rng_next, &r, &a));
+                                          rng_next, &r, &a, NULL));
     // Lowest candidate is TBASE (gap of 16 pages); window covers 4 spots.
     assert_true(a >= TBASE && a < TBASE + 4 * PG && a % PG == 0);
     seen[(a - TBASE) / PG] = true;
@@ -804,7 +821,7 @@ static void random_fit__one_gap_is_uniform_over_candidates(void** state) {
     uintptr_t a = 0;
     // 2-page spots on a 2-page grid, window 64p: 32 candidates.
     assert_true(vmar__gap_tree_random_fit(&t, 3 * PG, 2 * PG, UINTPTR_MAX,
-                                          64 * PG, rng_next, &r, &a));
+                                          64 * PG, rng_next, &r, &a, NULL));
     assert_true(a >= TBASE && a < TBASE + 64 * PG && a % (2 * PG) == 0);
     hits[(a - TBASE) / (2 * PG)]++;
   }
@@ -824,7 +841,7 @@ static void random_fit__limit_bounds_result(void** state) {
   for (int i = 0; i < 1000; i++) {
     uintptr_t a = 0;
     assert_true(vmar__gap_tree_random_fit(t, 3 * PG, 2 * PG, limit, SIZE_MAX,
-                                          rng_next, &r, &a));
+                                          rng_next, &r, &a, NULL));
     assert_true(a % (2 * PG) == 0 && a + 3 * PG <= limit);
     assert_true(vmar__gap_tree_range_free(t, a, 3 * PG));
     gap_seen[a >= TBASE + 17 * PG] = true;
@@ -832,7 +849,7 @@ static void random_fit__limit_bounds_result(void** state) {
   assert_true(gap_seen[0] && gap_seen[1]);
   uintptr_t a;
   assert_false(vmar__gap_tree_random_fit(t, 3 * PG, PG, TBASE + 3 * PG - 1,
-                                         SIZE_MAX, rng_next, &r, &a));
+                                         SIZE_MAX, rng_next, &r, &a, NULL));
 }
 
 // When no candidate follows the draw, it falls back to the lowest gap.
@@ -853,21 +870,21 @@ static void random_fit__draws_past_every_fit_fall_back_to_lowest(void** state) {
   uint64_t v = 42 * PG - 1;
   uintptr_t a = 0;
   assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
-                                        const_rand, &v, &a));
+                                        const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE + (v % 3) * PG);
   v = 42 * PG - 2 - PG; // draw at 40p, v % 3 == 0
   assert_int_equal(v % 3, 0);
   assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
-                                        const_rand, &v, &a));
+                                        const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE);
   // A draw inside the lowest gap takes the candidate it falls on.
   v = 2 * PG + 5;
   assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
-                                        const_rand, &v, &a));
+                                        const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE + 2 * PG);
   // A window of one byte allows only the lowest candidate.
   assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, 1,
-                                        const_rand, &v, &a));
+                                        const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE);
 }
 
@@ -885,7 +902,7 @@ static void assert_draws(vmar__gap_tree_t* t, size_t size, size_t window,
     uint64_t v = cases[i].v;
     uintptr_t a = 0;
     assert_true(vmar__gap_tree_random_fit(t, size, 4 * PG, UINTPTR_MAX, window,
-                                          const_rand, &v, &a));
+                                          const_rand, &v, &a, NULL));
     assert_int_equal(a, TBASE + cases[i].want);
   }
 }
@@ -916,15 +933,15 @@ static void random_fit__fixed_draw_returns_next_candidate(void** state) {
   uint64_t v = 48 * PG + 7;
   uintptr_t a = 0;
   assert_true(vmar__gap_tree_random_fit(t, 2 * PG, 4 * PG, UINTPTR_MAX, 50 * PG,
-                                        const_rand, &v, &a));
+                                        const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE + (v % 4) * 4 * PG);
   // The window's edge: 52p is refused with a 52p window (the same fallback)
   // and taken with one byte more.
   assert_true(vmar__gap_tree_random_fit(t, 2 * PG, 4 * PG, UINTPTR_MAX, 52 * PG,
-                                        const_rand, &v, &a));
+                                        const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE + (v % 4) * 4 * PG);
   assert_true(vmar__gap_tree_random_fit(t, 2 * PG, 4 * PG, UINTPTR_MAX,
-                                        52 * PG + 1, const_rand, &v, &a));
+                                        52 * PG + 1, const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE + 52 * PG);
 }
 
@@ -951,7 +968,7 @@ static void random_fit__unaligned_gap_start_counts_from_lowest(void** state) {
   uint64_t v = 12 * PG + 6;
   uintptr_t a = 0;
   assert_true(vmar__gap_tree_random_fit(t, 20 * PG, 4 * PG, UINTPTR_MAX,
-                                        30 * PG, const_rand, &v, &a));
+                                        30 * PG, const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE + 20 * PG + (v % 3) * 4 * PG);
 }
 
@@ -965,21 +982,21 @@ static void random_fit__full_tree_returns_false(void** state) {
   rng_t r = {19};
   uintptr_t a = 0x77;
   assert_false(vmar__gap_tree_random_fit(&t, 1, 1, UINTPTR_MAX, SIZE_MAX,
-                                         rng_next, &r, &a));
-  assert_false(
-      vmar__gap_tree_random_fit(&t, 1, 1, UINTPTR_MAX, 0, rng_next, &r, &a));
+                                         rng_next, &r, &a, NULL));
+  assert_false(vmar__gap_tree_random_fit(&t, 1, 1, UINTPTR_MAX, 0, rng_next, &r,
+                                         &a, NULL));
   assert_int_equal(a, 0x77);
 }
 
 // ---------------------------------------------------------------------------
 // Node layout and kind.
 
-// The node is seven words and the tree two, as the VMAR budget requires.
+// The node is seven words and the tree three, as the VMAR budget requires.
 static void layout__node_and_tree_sizes(void** state) {
   (void)state;
   if (sizeof(void*) == 8)
     assert_int_equal(sizeof(vmar__gap_node_t), 56);
-  assert_int_equal(sizeof(vmar__gap_tree_t), 2 * sizeof(void*));
+  assert_int_equal(sizeof(vmar__gap_tree_t), 3 * sizeof(void*));
   assert_true(_Alignof(vmar__gap_node_t) >= 8);
 }
 
@@ -1168,6 +1185,7 @@ static void check__corrupted_fields_return_false(void** state) {
   n[1].right = &n[2];
   poke_parent(&n[2], &n[1]);
   t.root = &n[0];
+  t.last = &n[2];
   assert_false(vmar__gap_tree_check(&t));
   flip_color(&n[1]);
   flip_color(&n[2]);
@@ -1182,6 +1200,11 @@ static void check__corrupted_fields_return_false(void** state) {
   flip_color(&n[0]);
   t.root = &n[1];
   assert_true(vmar__gap_tree_check(&t));
+  // A stale pointer to the highest node is caught too.
+  t.last = &n[1];
+  assert_false(vmar__gap_tree_check(&t));
+  t.last = NULL;
+  assert_false(vmar__gap_tree_check(&t));
 }
 
 int main(void) {
