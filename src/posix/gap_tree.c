@@ -246,10 +246,31 @@ void vmar__gap_tree_init(vmar__gap_tree_t* t, const vmar__gap_node_t* owner) {
   t->owner = owner;
 }
 
+// Links |n| as a new leaf at |*link| under |parent|, between its in-order
+// neighbours |pred| and |succ| (either may be NULL), then fixes gaps, the
+// augmentation, the last node and the colours.
+static void link_leaf(tree_t* t, node_t* n, node_t* parent, node_t** link,
+                      node_t* pred, node_t* succ) {
+  n->left = NULL;
+  n->right = NULL;
+  n->parent_bits = (n->parent_bits & KIND_MASK) | (uintptr_t)parent | RED;
+  n->gap = n->base - (pred ? end_of(pred) : tree_base(t));
+  n->max_gap = n->gap;
+  *link = n;
+  propagate(parent);
+  if (succ) {
+    succ->gap = succ->base - end_of(n); // its gap shrinks
+    propagate(succ);
+  } else {
+    t->last = n;
+  }
+  insert_fixup(t, n);
+}
+
 void vmar__gap_tree_insert(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
   node_t* parent = NULL;
   node_t* pred = NULL;
-  node_t* succ = NULL;
+  node_t* succ = NULL; // a new leaf's successor is one of its ancestors
   node_t** link = &t->root;
   while (*link) {
     parent = *link;
@@ -261,21 +282,7 @@ void vmar__gap_tree_insert(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
       link = &parent->right;
     }
   }
-  n->left = NULL;
-  n->right = NULL;
-  n->parent_bits = (n->parent_bits & KIND_MASK) | (uintptr_t)parent | RED;
-  n->gap = n->base - (pred ? end_of(pred) : tree_base(t));
-  n->max_gap = n->gap;
-  *link = n;
-  propagate(parent);
-  // A new leaf's successor is always one of its ancestors; its gap shrinks.
-  if (succ) {
-    succ->gap = succ->base - end_of(n);
-    propagate(succ);
-  } else {
-    t->last = n;
-  }
-  insert_fixup(t, n);
+  link_leaf(t, n, parent, link, pred, succ);
 }
 
 void vmar__gap_tree_insert_at(vmar__gap_tree_t* t, vmar__gap_node_t* n,
@@ -285,32 +292,13 @@ void vmar__gap_tree_insert_at(vmar__gap_tree_t* t, vmar__gap_node_t* n,
   // Between two neighbours one of the two links is free: the successor is
   // the leftmost node of the predecessor's right subtree, or the
   // predecessor the rightmost of the successor's left one.
-  node_t* parent;
-  node_t** link;
   if (pred && !pred->right) {
-    parent = pred;
-    link = &pred->right;
+    link_leaf(t, n, pred, &pred->right, pred, succ);
   } else if (succ) {
-    parent = succ;
-    link = &succ->left;
+    link_leaf(t, n, succ, &succ->left, pred, succ);
   } else {
-    parent = NULL;
-    link = &t->root;
+    link_leaf(t, n, NULL, &t->root, pred, succ);
   }
-  n->left = NULL;
-  n->right = NULL;
-  n->parent_bits = (n->parent_bits & KIND_MASK) | (uintptr_t)parent | RED;
-  n->gap = n->base - (pred ? end_of(pred) : tree_base(t));
-  n->max_gap = n->gap;
-  *link = n;
-  propagate(parent);
-  if (succ) {
-    succ->gap = succ->base - end_of(n);
-    propagate(succ);
-  } else {
-    t->last = n;
-  }
-  insert_fixup(t, n);
 }
 
 void vmar__gap_tree_remove(vmar__gap_tree_t* t, vmar__gap_node_t* n) {
