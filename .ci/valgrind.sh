@@ -6,8 +6,8 @@
 # build/valgrind, then `ctest -T memcheck`: every test runs under memcheck
 # with --error-exitcode=1 and --leak-check=full, so an invalid access, a use
 # of uninitialised memory or a definite or indirect leak fails the test.
-# The one suppression (.ci/valgrind.supp) is the tests' deliberate probing
-# of addresses that must fault. VMAR_TEST_VALGRIND tells the tests' count
+# The suppressions (.ci/valgrind.supp) are the tests' deliberate probing
+# of addresses that must fault, and one VMO read into such an address. VMAR_TEST_VALGRIND tells the tests' count
 # of host mappings to leave out Valgrind's own memory.
 #
 # Excluded, to keep the run near 3 minutes on 2 cores: the "stress" label

@@ -1163,6 +1163,8 @@ static void vmo_child__slice_get_fd_not_supported(void** state) {
   if (TEST_BACKEND_ZIRCON) {
     // vmar_vmo_get_fd is NOT_SUPPORTED for every VMO on the Zircon backend,
     // so a slice's answer there says nothing about slices.
+    print_message("skipped: vmar_vmo_get_fd is NOT_SUPPORTED for every VMO "
+                  "on the Zircon backend\n");
     skip();
   }
   vmar_handle_t p = vmo_patterned(2, 0x67);

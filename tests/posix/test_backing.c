@@ -6,10 +6,12 @@
 // vmar_vmo_get_fd, vmar_vmo_create_from_fd.
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "test.h"
 
+#if TEST_HOST_PROCFS
 // The path /proc/self/maps shows for the mapping that contains |addr|, or ""
 // when none does (or the path is longer than |cap|).
 static void path_of(uintptr_t addr, char* out, size_t cap) {
@@ -65,6 +67,44 @@ static void vmo_create__backing_follows_environment(void** state) {
   assert_status(VMAR_OK, vmar_unmap(vmar_root_self(), addr, PAGE));
   close_ok(vmo);
 }
+#elif TEST_HOST_DARWIN
+// macOS: every VMO is an unlinked regular file in $TMPDIR (or /tmp), whatever
+// VMAR_POSIX_VMO_BACKING says: its shared-memory objects cannot be VMOs and
+// it has no memfd (design.md §5). No /proc names the mapping's file, so the
+// file is checked through the VMO's descriptor: a regular file (fstat of a
+// shared-memory object there shows no file type), with no name left, on
+// the temporary directory's file system.
+static void vmo_create__backing_follows_environment(void** state) {
+  (void)state;
+  vmar_handle_t vmo;
+  assert_status(VMAR_OK, vmar_vmo_create(PAGE, 0, &vmo));
+  vmar_vaddr_t addr;
+  assert_status(VMAR_OK, vmar_map(vmar_root_self(), VMAR_VM_PERM_READ, 0, vmo,
+                                  0, PAGE, &addr));
+  int fd = -1;
+  assert_status(VMAR_OK, vmar_vmo_get_fd(vmo, &fd));
+  struct stat st;
+  assert_int_equal(fstat(fd, &st), 0);
+  assert_true(S_ISREG(st.st_mode));
+  assert_int_equal(st.st_nlink, 0);
+  assert_int_equal(st.st_size, PAGE);
+  const char* dir = getenv("TMPDIR");
+  struct stat dir_st;
+  assert_int_equal(stat(dir != NULL && dir[0] != '\0' ? dir : "/tmp", &dir_st),
+                   0);
+  assert_int_equal(st.st_dev, dir_st.st_dev);
+  assert_int_equal(close(fd), 0);
+  assert_status(VMAR_OK, vmar_unmap(vmar_root_self(), addr, PAGE));
+  close_ok(vmo);
+}
+#else
+static void vmo_create__backing_follows_environment(void** state) {
+  (void)state;
+  print_message("backing: skipped: no /proc to name a mapping's file, and "
+                "no known rule for this host's choice\n");
+  skip();
+}
+#endif
 
 // Every backing can be resized repeatedly (the macOS shm limit of one
 // ftruncate must never be hit by a resizable VMO) and keeps its contents.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Unmap re-reserves and merges: VMA count back to baseline, VMARs reserved.
 // APIs covered: vmar_map, vmar_unmap, vmar_protect, vmar_destroy (their
-//   /proc/self/maps footprint on the mmap backend).
+//   footprint in the host's mappings on the mmap backend).
 
 #include "test.h"
 
@@ -28,7 +28,8 @@
 // How many one-page VMOs the baseline tests map side by side.
 #define N_VMOS 200
 
-// How many /proc/self/maps lines intersect [start, start + len).
+// How many host mappings intersect [start, start + len).
+#if !defined(__APPLE__)
 static size_t vmas_in(uintptr_t start, size_t len) {
   size_t total = test_maps_read(NULL, 0);
   test_map_entry_t* e = calloc(total + 64, sizeof(*e));
@@ -44,113 +45,105 @@ static size_t vmas_in(uintptr_t start, size_t len) {
   free(e);
   return k;
 }
+#endif
 
-// The whole text of /proc/self/maps (malloc'ed).
-static char* maps_text(void) {
-  FILE* f = fopen("/proc/self/maps", "r");
-  assert_non_null(f);
-  size_t cap = 65536, len = 0;
-  char* buf = malloc(cap);
-  assert_non_null(buf);
+// The range is one host mapping again: Linux merges neighbouring
+// reservations. XNU keeps map entries apart, so on macOS only what vmar
+// answers for is checked: the range holds nothing but reservations.
+static void assert_merged(uintptr_t start, size_t len) {
+#if defined(__APPLE__)
+  assert_true(test_maps_range_reserved(start, len));
+#else
+  assert_int_equal(vmas_in(start, len), 1);
+#endif
+}
+
+// The host's mappings at one moment (malloc'ed; the count in |*n|).
+static test_map_entry_t* entries_take(size_t* n) {
   for (;;) {
-    size_t got = fread(buf + len, 1, cap - len - 1, f);
-    len += got;
-    if (got == 0) {
-      break;
+    size_t total = test_maps_read(NULL, 0);
+    test_map_entry_t* e = calloc(total + 64, sizeof(*e));
+    assert_non_null(e);
+    *n = test_maps_read(e, total + 64);
+    if (*n <= total + 64) {
+      return e;
     }
-    if (cap - len - 1 == 0) {
-      cap *= 2;
-      char* bigger = realloc(buf, cap);
-      assert_non_null(bigger);
-      buf = bigger;
-    }
+    free(e); // grew meanwhile: read again
   }
-  fclose(f);
-  buf[len] = '\0';
-  return buf;
 }
 
-// True iff the maps line |line| (|n| bytes) is anonymous private memory
-// (no file, inode 0) that does not touch [start, start + len).
-static bool is_foreign_anon(const char* line, size_t n, uintptr_t start,
-                            size_t len) {
-  char copy[512];
-  if (n >= sizeof(copy)) {
-    return false;
-  }
-  memcpy(copy, line, n);
-  copy[n] = '\0';
-  unsigned long lo = 0, hi = 0, inode = 1;
-  char perms[5] = {0};
-  int path_at = 0;
-  if (sscanf(copy, "%lx-%lx %4s %*s %*s %lu %n", &lo, &hi, perms, &inode,
-             &path_at) < 4) {
-    return false;
-  }
-  bool no_file = inode == 0 && (copy[path_at] == '\0' || copy[path_at] == '[');
-  bool outside = hi <= start || lo >= start + len;
-  return perms[3] == 'p' && no_file && outside;
+#if !defined(__APPLE__)
+static bool entry_equal(const test_map_entry_t* a, const test_map_entry_t* b) {
+  return a->start == b->start && a->end == b->end &&
+         strcmp(a->perms, b->perms) == 0;
 }
 
-// Every line of |a| that is not in |b| is foreign anonymous memory.
-static void assert_only_foreign_anon_differs(const char* a, const char* b,
-                                             uintptr_t start, size_t len) {
-  const char* p = a;
-  while (*p != '\0') {
-    const char* nl = strchr(p, '\n');
-    size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+// Every entry of |a| that is not in |b| is private memory outside
+// [start, start + len): a sanitizer runtime's own (its allocator's regions
+// come, go and split), never vmar's. vmar maps VMOs shared, and a
+// reservation of vmar's that came or went outside the range would be a leak
+// the exact count of plain builds catches.
+static void assert_only_foreign_private_differs(const test_map_entry_t* a,
+                                                size_t na,
+                                                const test_map_entry_t* b,
+                                                size_t nb, uintptr_t start,
+                                                size_t len) {
+  for (size_t i = 0; i < na; i++) {
     bool found = false;
-    for (const char* q = b; *q != '\0';) {
-      const char* qnl = strchr(q, '\n');
-      size_t qn = qnl != NULL ? (size_t)(qnl - q) : strlen(q);
-      if (qn == n && memcmp(p, q, n) == 0) {
-        found = true;
-        break;
-      }
-      if (qnl == NULL) {
-        break;
-      }
-      q = qnl + 1;
+    for (size_t j = 0; j < nb && !found; j++) {
+      found = entry_equal(&a[i], &b[j]);
     }
-    if (!found && !is_foreign_anon(p, n, start, len)) {
-      print_error("unexpected VMA change: %.*s\n", (int)n, p);
+    const bool outside = a[i].end <= start || a[i].start >= start + len;
+    if (!found && !(a[i].perms[3] == 'p' && outside)) {
+      print_error("unexpected VMA change: %lx-%lx %s\n",
+                  (unsigned long)a[i].start, (unsigned long)a[i].end,
+                  a[i].perms);
       fail();
     }
-    if (nl == NULL) {
-      break;
-    }
-    p = nl + 1;
   }
 }
+#endif
 
 // The process's VMAs at one moment.
 typedef struct {
   size_t count;
-  char* text;
+  test_map_entry_t* entries;
+  size_t n;
 } baseline_t;
 
 static baseline_t baseline_take(void) {
   baseline_t b;
   b.count = test_maps_count();
-  b.text = maps_text();
+  b.entries = entries_take(&b.n);
   return b;
 }
 
 // The VMA count is back to |b|'s exactly. Under a sanitizer the allocator's
 // own anonymous regions may have come and gone meanwhile; then every VMA
-// that differs must be such anonymous private memory outside
-// [start, start + len), i.e. nothing of vmar's.
+// that differs must be such private memory outside [start, start + len),
+// i.e. nothing of vmar's.
 static void baseline_check(baseline_t* b, uintptr_t start, size_t len) {
+#if defined(__APPLE__)
+  // XNU keeps neighbouring map entries apart where Linux merges them, so the
+  // count is the host's business there: what vmar answers for is that the
+  // range holds only its reservations again, nothing mapped.
+  print_message("vma_economy: on macOS the entry count is not compared "
+                "(XNU does not merge entries as Linux does); the range must "
+                "be reserved\n");
+  assert_true(test_maps_range_reserved(start, len));
+#else
   if (!TEST_SANITIZED) {
     assert_int_equal(test_maps_count(), b->count);
   } else {
-    char* now = maps_text();
-    assert_only_foreign_anon_differs(now, b->text, start, len);
-    assert_only_foreign_anon_differs(b->text, now, start, len);
+    size_t n = 0;
+    test_map_entry_t* now = entries_take(&n);
+    assert_only_foreign_private_differs(now, n, b->entries, b->n, start, len);
+    assert_only_foreign_private_differs(b->entries, b->n, now, n, start, len);
     free(now);
   }
-  free(b->text);
-  b->text = NULL;
+#endif
+  free(b->entries);
+  b->entries = NULL;
 }
 
 // N_VMOS one-page VMOs, each holding its index in its first byte.
@@ -200,7 +193,7 @@ static void unmap__one_by_one_restores_vma_baseline(void** state) {
     unmap_ok(c, s->addr[i], PAGE);
   }
   baseline_t before = baseline_take();
-  assert_int_equal(vmas_in(base, len), 1);
+  assert_merged(base, len);
   set_map(s, c, base);
   assert_true(test_maps_count() >= before.count + N_VMOS - 1);
   assert_true(test_maps_range_perms(base, N_VMOS * PAGE, "rw-s"));
@@ -213,7 +206,7 @@ static void unmap__one_by_one_restores_vma_baseline(void** state) {
     unmap_ok(c, s->addr[i], PAGE);
   }
   baseline_check(&before, base, len);
-  assert_int_equal(vmas_in(base, len), 1);
+  assert_merged(base, len);
   assert_true(test_maps_range_reserved(base, len));
   set_free(s);
   destroy_unmapped(c, base, len);
@@ -232,7 +225,7 @@ static void unmap__whole_range_restores_vma_baseline(void** state) {
   set_map(s, c, base);
   unmap_ok(c, base, len);
   baseline_check(&before, base, len);
-  assert_int_equal(vmas_in(base, len), 1);
+  assert_merged(base, len);
   assert_true(test_maps_range_reserved(base, len));
   before = baseline_take();
   set_map(s, c, base);
@@ -270,9 +263,9 @@ static void unmap__after_splits_and_overwrite_no_vma_left(void** state) {
     if (round == 1) {
       baseline_check(&before, base, len);
     } else {
-      free(before.text);
+      free(before.entries);
     }
-    assert_int_equal(vmas_in(base, len), 1);
+    assert_merged(base, len);
     assert_true(test_maps_range_reserved(base, len));
   }
   CLOSE_ALL_OK(other, vmo);
@@ -320,7 +313,7 @@ static void unmap__live_vmars_stay_reserved(void** state) {
   assert_status(VMAR_OK, vmar_destroy(a));
   unmap_ok(t, m_top, 2 * PAGE);
   assert_true(test_maps_range_reserved(top, len));
-  assert_int_equal(vmas_in(top, len), 1);
+  assert_merged(top, len);
   baseline_check(&before, top, len);
   CLOSE_ALL_OK(c, b, a, vmo);
   destroy_unmapped(t, top, len);

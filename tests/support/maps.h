@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-// vmar tests: what /proc/self/maps says about a range of our address space.
+// vmar tests: what the host says about a range of our address space
+// (/proc/self/maps on Linux; the region list on macOS and, through the XNU
+// shim's lookup, in the Darwin personality; see maps.c).
 //
-// Every call reads the file afresh, so results reflect the moment of the call.
+// Every call reads the host's list afresh, so results reflect the moment of
+// the call.
 // Parsing allocates with malloc, which may itself add mappings; the ranges
 // tests ask about are ones vmar placed, which malloc never touches.
 

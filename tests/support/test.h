@@ -19,6 +19,7 @@
 #include <vmar/vmar.h>
 
 #include "helpers.h"
+#include "host.h"
 #include "maps.h"
 #include "probe.h"
 
@@ -65,6 +66,12 @@ static inline size_t test_page(void) { return vmar_page_size(); }
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define TEST_EXACT_VMA_COUNT 0
 #endif
+#endif
+// XNU keeps neighbouring map entries apart where Linux merges them, so on
+// macOS an unmap leaves the count higher even though vmar left nothing but
+// reservations: there the range checks next to each count carry the check.
+#if !defined(TEST_EXACT_VMA_COUNT) && defined(__APPLE__)
+#define TEST_EXACT_VMA_COUNT 0
 #endif
 #ifndef TEST_EXACT_VMA_COUNT
 #define TEST_EXACT_VMA_COUNT 1
