@@ -10,6 +10,8 @@
 //   - /proc/self/maps, page by page, against the tree: every page of a live
 //     reservation present, mapped pages with their protection and "s",
 //     everything else "---p";
+//   - every live VMO's vmar_vmo_get_info (family, mappings, flags) and
+//     content size, through a handle that may ask;
 //   - the bytes of every readable mapped page against the model's VMO bytes.
 
 #define _GNU_SOURCE
@@ -42,13 +44,12 @@ typedef struct fz {
   bool mgr_held[M_MAX_MGRS];        // the harness still holds its reference
   vmar_mapper_t mapper[M_MAX_MAPPERS];
   uint64_t vmar_koid[M_MAX_VMARS]; // learnt from the first handle seen
-  // VMOs made with vmar_vmo_create_from_fd where the import shares the
-  // importer's open file description, and those whose description has been
-  // put in append mode since (writes refused), by koid.
-  uint64_t shared_koid[16];
-  int nshared;
-  uint64_t appending_koid[16];
-  int nappending;
+  // Stores (model indices) of VMOs made with vmar_vmo_create_from_fd where
+  // the import shares the importer's open file description, and those whose
+  // description has been put in append mode since (writes through every
+  // VMO on them refused).
+  bool store_shared[M_MAX_VMOS];
+  bool store_appending[M_MAX_VMOS];
   const uint8_t* data;
   size_t size;
   size_t pos;
@@ -583,7 +584,7 @@ static const area_t* area_at(int n, uintptr_t a) {
 }
 
 static void prot_of(const model_t* m, int i, size_t pg, char out[5]) {
-  if (!m_map_host_backed(m, i)) {
+  if (!m_page_host_backed(m, i, pg)) {
     memcpy(out, "---p", 5);
     return;
   }
@@ -661,6 +662,107 @@ static bool compare_maps(fz_t* f, int v, const vmar_map_info_t* got,
   return true;
 }
 
+// A live handle to VMO object |o| carrying every right of |need|, or -1.
+static int handle_to_vmo(const fz_t* f, int o, uint32_t need) {
+  const model_t* m = &f->m;
+  for (int i = 0; i < m->nhandle; i++) {
+    const m_handle_t* h = &m->handle[i];
+    if (h->live && h->kind == M_KIND_VMO && h->obj == o &&
+        (h->rights & need) == need) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+// Compares vmar_vmo_get_info's answer with the model's.
+static bool compare_vmo_info(fz_t* f, int o, const vmar_vmo_info_t* want,
+                             const vmar_vmo_info_t* got) {
+  model_t* m = &f->m;
+  f->stats->checks++;
+  if (want->koid == 0 && o >= 0) {
+    m->vmo[o].koid = got->koid; // first sight of a mapper's VMO
+  } else if (got->koid != want->koid) {
+    fail(f, "VMO info of VMO %d: koid %llu, expected %llu", o,
+         (unsigned long long)got->koid, (unsigned long long)want->koid);
+    return false;
+  }
+  const bool shares =
+      m->vmo[o].kind == M_VMO_SLICE || m->vmo[o].kind == M_VMO_REFERENCE;
+  if (got->size_bytes != want->size_bytes ||
+      got->parent_koid != want->parent_koid ||
+      got->num_children != want->num_children ||
+      got->num_mappings != want->num_mappings ||
+      got->share_count != want->share_count || got->flags != want->flags ||
+      got->handle_rights != want->handle_rights ||
+      got->cache_policy != want->cache_policy ||
+      strncmp(got->name, want->name, sizeof(got->name)) != 0 ||
+      got->committed_bytes > got->size_bytes ||
+      (shares && got->committed_bytes != 0)) {
+    fail(f,
+         "VMO info of VMO %d (koid %llu):\n"
+         "  got      size %#llx parent %llu children %zu mappings %zu "
+         "share %zu flags %#x rights %#x cache %u name '%.32s' committed "
+         "%#llx\n"
+         "  expected size %#llx parent %llu children %zu mappings %zu "
+         "share %zu flags %#x rights %#x cache %u name '%.32s' committed "
+         "%s",
+         o, (unsigned long long)got->koid, (unsigned long long)got->size_bytes,
+         (unsigned long long)got->parent_koid, got->num_children,
+         got->num_mappings, got->share_count, got->flags, got->handle_rights,
+         got->cache_policy, got->name, (unsigned long long)got->committed_bytes,
+         (unsigned long long)want->size_bytes,
+         (unsigned long long)want->parent_koid, want->num_children,
+         want->num_mappings, want->share_count, want->flags,
+         want->handle_rights, want->cache_policy, want->name,
+         shares ? "0" : "<= size");
+    return false;
+  }
+  return true;
+}
+
+// Every live VMO with a handle that may ask: vmar_vmo_get_info and
+// vmar_vmo_get_content_size against the model.
+static bool check_vmos(fz_t* f) {
+  model_t* m = &f->m;
+  for (int o = 0; o < m->nvmo; o++) {
+    if (!m->vmo[o].alive) {
+      continue;
+    }
+    int h = handle_to_vmo(f, o, VMAR_RIGHT_INSPECT);
+    if (h >= 0) {
+      vmar_vmo_info_t want, got;
+      memset(&got, 0, sizeof(got));
+      vmar_status_t st = vmar_vmo_get_info(libh(f, h), &got);
+      if (m_vmo_get_info(m, h, false, &want) != VMAR_OK || st != VMAR_OK) {
+        fail(f, "state: vmar_vmo_get_info(h#%d) of VMO %d: %s", h, o,
+             vmar_status_string(st));
+        return false;
+      }
+      if (!compare_vmo_info(f, o, &want, &got)) {
+        return false;
+      }
+    }
+    h = handle_to_vmo(f, o, VMAR_RIGHT_GET_PROPERTY);
+    if (h >= 0) {
+      uint64_t want = 0;
+      uint64_t got = 0;
+      vmar_status_t st = vmar_vmo_get_content_size(libh(f, h), &got);
+      f->stats->checks++;
+      if (m_vmo_get_content_size(m, h, false, &want) != VMAR_OK ||
+          st != VMAR_OK || got != want) {
+        fail(f,
+             "state: content size of VMO %d (h#%d): %s, %#llx; expected "
+             "%#llx",
+             o, h, vmar_status_string(st), (unsigned long long)got,
+             (unsigned long long)want);
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 static void check_state(fz_t* f) {
   model_t* m = &f->m;
   if (f->failed) {
@@ -724,7 +826,11 @@ static void check_state(fz_t* f) {
       return;
     }
   }
-  // 3. /proc/self/maps against the tree.
+  // 3. Every live VMO a handle can ask about: its facts and content size.
+  if (!check_vmos(f)) {
+    return;
+  }
+  // 4. /proc/self/maps against the tree.
   int n = read_proc_maps();
   f->stats->checks++;
   if (n <= 0) {
@@ -772,7 +878,7 @@ static void check_state(fz_t* f) {
       }
     }
   }
-  // 4. Bytes of every readable page.
+  // 5. Bytes of every readable page.
   struct sigaction sa, old_segv, old_bus;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_fault;
@@ -798,7 +904,8 @@ static void check_state(fz_t* f) {
         continue;
       }
       where = mp->base + pg * f->page;
-      const uint8_t* want = m->vmo[mp->vmo].bytes + mp->vmo_off + pg * f->page;
+      const uint8_t* want =
+          m_vmo_bytes(m, mp->vmo) + mp->vmo_off + pg * f->page;
       if (memcmp((const void*)where, want, f->page) != 0) {
         size_t i = 0;
         while (((const uint8_t*)where)[i] == want[i]) {
@@ -934,7 +1041,7 @@ static bool valid_map_args(fz_t* f, int* h, int* vh, uint32_t* opts,
     *off = (uint64_t)(u8(f) % (pages - np + 1)) * f->page;
     *opts |= (b & 3) == 3 ? VMAR_VM_SPECIFIC_OVERWRITE : VMAR_VM_SPECIFIC;
   }
-  uint64_t vp = o->size / f->page;
+  uint64_t vp = m_vmo_size(m, m->handle[*vh].obj) / f->page;
   *vmo_off = (uint64_t)(u8(f) % (vp + 1)) * f->page;
   if (b & 0x10) {
     *opts |=
@@ -1213,32 +1320,27 @@ static vmar_status_t pick_io_buffer(fz_t* f, int o, bool into, uint8_t** buf,
     *buf = (uint8_t*)a;
     return VMAR_ERR_ACCESS_DENIED;
   }
-  if (!m_page_backed(m, k, pg) || m->map[k].vmo == o) {
+  if (!m_page_host_backed(m, k, pg)) {
+    // Reserved but not given to the host (past a slice's window, or past
+    // what a file offset can express): inaccessible.
+    *buf = (uint8_t*)a;
+    return VMAR_ERR_NOT_FOUND;
+  }
+  // Not past the end of the mapped VMO (the copy would fault half-way), and
+  // not onto the pages being copied (a mapping of the same store).
+  if (!m_page_backed(m, k, pg) ||
+      m->vmo[m->map[k].vmo].store == m->vmo[o].store) {
     return -1;
   }
   *buf = (uint8_t*)a;
   return VMAR_OK;
 }
 
-static bool koid_in(const uint64_t* set, int n, uint64_t koid) {
-  for (int i = 0; i < n; i++) {
-    if (set[i] == koid) {
-      return true;
-    }
-  }
-  return false;
-}
-
-static void koid_add(uint64_t* set, int* n, int cap, uint64_t koid) {
-  if (!koid_in(set, *n, koid) && *n < cap) {
-    set[(*n)++] = koid;
-  }
-}
-
-// True when writes to VMO object |o| are refused because its open file
-// description (shared with an importer's) was put in append mode.
+// True when writes to VMO object |o| are refused because the open file
+// description of its store (shared with an importer's) was put in append
+// mode.
 static bool vmo_appends(const fz_t* f, int o) {
-  return o >= 0 && koid_in(f->appending_koid, f->nappending, f->m.vmo[o].koid);
+  return o >= 0 && f->store_appending[f->m.vmo[o].store];
 }
 
 static void op_vmo_io(fz_t* f, bool write) {
@@ -1248,7 +1350,7 @@ static void op_vmo_io(fz_t* f, bool write) {
   int o = (h >= 0 && h < f->m.nhandle && f->m.handle[h].kind == M_KIND_VMO)
               ? f->m.handle[h].obj
               : -1;
-  uint64_t vsize = o >= 0 ? f->m.vmo[o].size : 4 * f->page;
+  uint64_t vsize = o >= 0 ? m_vmo_size(&f->m, o) : 4 * f->page;
   uint8_t b = u8(f);
   uint64_t off;
   size_t len;
@@ -1299,13 +1401,14 @@ static void op_vmo_io(fz_t* f, bool write) {
     }
     static uint8_t saved[(size_t)M_MAX_VMO_PAGES * 65536];
     const bool refused = vmo_appends(f, o);
+    uint8_t* const store = o >= 0 ? f->m.store[f->m.vmo[o].store].bytes : NULL;
     if (refused) {
-      memcpy(saved, f->m.vmo[o].bytes, (size_t)M_MAX_VMO_PAGES * f->page);
+      memcpy(saved, store, (size_t)M_MAX_VMO_PAGES * f->page);
     }
     want = m_vmo_write(&f->m, h, off, len, null_buf, buf_st, src);
     if (refused && want == VMAR_OK && len > 0) {
       // Every check passed, but the shared description appends: refused.
-      memcpy(f->m.vmo[o].bytes, saved, (size_t)M_MAX_VMO_PAGES * f->page);
+      memcpy(store, saved, (size_t)M_MAX_VMO_PAGES * f->page);
       want = VMAR_ERR_BAD_STATE;
     }
     got = vmar_vmo_write(libh(f, h), buf, off, len);
@@ -1323,8 +1426,8 @@ static void op_vmo_io(fz_t* f, bool write) {
         size_t pg;
         int k = m_map_at(&f->m, (uintptr_t)buf, &pg);
         m_map_t* mp = &f->m.map[k];
-        memcpy(f->m.vmo[mp->vmo].bytes + mp->vmo_off + pg * f->page, want_buf,
-               len);
+        memcpy(m_vmo_bytes(&f->m, mp->vmo) + mp->vmo_off + pg * f->page,
+               want_buf, len);
       }
     }
   }
@@ -1703,13 +1806,459 @@ static void op_poke(fz_t* f) {
   }
   uint8_t seed = u8(f);
   uint8_t* dst = (uint8_t*)(mp->base + pg * f->page + at);
-  uint8_t* mirror = m->vmo[mp->vmo].bytes + mp->vmo_off + pg * f->page + at;
+  uint8_t* mirror = m_vmo_bytes(m, mp->vmo) + mp->vmo_off + pg * f->page + at;
   setcall(f, "poke(%p, %zu bytes)", (void*)dst, len);
   for (size_t i = 0; i < len; i++) {
     uint8_t v = (uint8_t)(seed + i * 13 + 1);
     dst[i] = v;
     mirror[i] = v;
   }
+}
+
+// ---- VMO children, info and content size ----------------------------------
+
+// The VMO object model handle |h| names (live or not), or -1.
+static int vmo_of(const fz_t* f, int h) {
+  if (h < 0 || h >= f->m.nhandle || f->m.handle[h].kind != M_KIND_VMO) {
+    return -1;
+  }
+  return f->m.handle[h].obj;
+}
+
+// A VMO handle, often one to a child (a slice or reference first), whose
+// rules differ most.
+static int pick_vmo_h(fz_t* f) {
+  const uint8_t b = u8(f);
+  if (b & 1) {
+    return pick_h(f, M_KIND_VMO);
+  }
+  const model_t* m = &f->m;
+  int c[M_MAX_HANDLES];
+  int n = 0;
+  for (int i = 0; i < m->nhandle; i++) {
+    const m_handle_t* h = &m->handle[i];
+    if (h->live && h->kind == M_KIND_VMO &&
+        (m->vmo[h->obj].kind == M_VMO_SLICE ||
+         m->vmo[h->obj].kind == M_VMO_REFERENCE ||
+         ((b & 2) && m->vmo[h->obj].kind == M_VMO_SNAPSHOT))) {
+      c[n++] = i;
+    }
+  }
+  return n == 0 ? pick_h(f, M_KIND_VMO) : c[u8(f) % (unsigned)n];
+}
+
+// Options for vmar_vmo_create_child: mostly one kind with at most one
+// modifier, sometimes something the call refuses.
+static uint32_t pick_child_opts(fz_t* f) {
+  static const uint32_t kinds[] = {VMAR_VMO_CHILD_SNAPSHOT,
+                                   VMAR_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+                                   VMAR_VMO_CHILD_SNAPSHOT_MODIFIED,
+                                   VMAR_VMO_CHILD_SLICE,
+                                   VMAR_VMO_CHILD_SLICE,
+                                   VMAR_VMO_CHILD_REFERENCE,
+                                   VMAR_VMO_CHILD_REFERENCE,
+                                   VMAR_VMO_CHILD_SNAPSHOT};
+  const uint8_t b = u8(f);
+  uint32_t o = kinds[b & 7];
+  if ((b & 0x18) == 0x08) {
+    o |= VMAR_VMO_CHILD_RESIZABLE;
+  } else if ((b & 0x18) == 0x10) {
+    o |= VMAR_VMO_CHILD_NO_WRITE;
+  }
+  if ((b & 0xE0) == 0xE0) {
+    switch (u8(f) % 6) {
+    case 0:
+      o &= ~kinds[b & 7]; // no kind
+      break;
+    case 1:
+      o |= kinds[u8(f) % 8]; // maybe two kinds
+      break;
+    case 2:
+      o |= VMAR_VMO_CHILD_RESIZABLE | VMAR_VMO_CHILD_NO_WRITE;
+      break;
+    case 3:
+      o |= 1u << (u8(f) % 32); // maybe an unknown bit
+      break;
+    case 4:
+      o |= VMAR_VMO_CHILD_RESIZABLE; // SLICE refuses it
+      break;
+    default:
+      o = u32(f);
+      break;
+    }
+  }
+  return o;
+}
+
+static void op_vmo_create_child(fz_t* f) {
+  const uint64_t p = f->page;
+  int h = pick_h(f, M_KIND_VMO);
+  uint32_t opts = pick_child_opts(f);
+  if ((opts & VMAR_VMO_CHILD_SLICE) && (u8(f) & 1)) {
+    // Mostly a parent a slice can have: not resizable.
+    int c[M_MAX_HANDLES];
+    int n = 0;
+    for (int i = 0; i < f->m.nhandle; i++) {
+      const m_handle_t* mh = &f->m.handle[i];
+      if (mh->live && mh->kind == M_KIND_VMO && !f->m.vmo[mh->obj].resizable) {
+        c[n++] = i;
+      }
+    }
+    if (n > 0) {
+      h = c[u8(f) % (unsigned)n];
+    }
+  }
+  const int o = vmo_of(f, h);
+  const uint64_t pp = o >= 0 ? m_vmo_size(&f->m, o) / p : 4;
+  const uint8_t c = u8(f);
+  uint64_t off;
+  uint64_t size;
+  switch (c % 16) {
+  case 0: // an unaligned offset
+    off = (uint64_t)(u8(f) % (pp + 1)) * p + 1 + u8(f);
+    size = (uint64_t)(u8(f) % 4) * p;
+    break;
+  case 1: // an offset near the top: overflows, from the store for a slice
+    off = UINT64_MAX - (uint64_t)(u8(f) % 4) * p - p + 1;
+    size = (uint64_t)(u8(f) % 3) * p;
+    if (c & 0x10) {
+      size += 1 + u8(f); // fits unrounded, maybe not rounded
+    }
+    break;
+  case 2: { // a size that cannot be rounded or a host cannot hold
+    static const uint64_t big[] = {UINT64_MAX, UINT64_MAX - 2,
+                                   (uint64_t)INT64_MAX, (uint64_t)INT64_MAX + 1,
+                                   (uint64_t)1 << 62};
+    off = (uint64_t)(u8(f) % (pp + 2)) * p;
+    size = big[u8(f) % 5];
+    break;
+  }
+  case 3: // past the parent's end
+    off = (pp + u8(f) % 4) * p;
+    size = (uint64_t)(u8(f) % 4) * p;
+    break;
+  default: { // mostly inside the parent, sometimes a size in bytes
+    const uint64_t first = u8(f) % (pp + 1);
+    const uint64_t room = pp - first;
+    off = first * p;
+    // A slice's window must lie inside: mostly so.
+    const uint64_t over = (opts & VMAR_VMO_CHILD_SLICE) && (c & 0x80) ? 1 : 2;
+    size = (uint64_t)(u8(f) % (room + over)) * p;
+    if (c & 0x10) {
+      size = size == 0 ? 1 + (uint64_t)u8(f) : size - u16(f) % p;
+    }
+    break;
+  }
+  }
+  if ((opts & VMAR_VMO_CHILD_REFERENCE) && (c & 0x60) != 0x60) {
+    off = 0; // mostly what a reference takes
+    size = 0;
+  }
+  const bool null_out = u8(f) % 32 == 0;
+  // A child the model could not hold is not made at all.
+  uint64_t csize = 0;
+  if (m_vmo_child_check(&f->m, h, opts, off, size, null_out, &csize) ==
+          VMAR_OK &&
+      csize > (uint64_t)M_MAX_VMO_PAGES * p) {
+    return;
+  }
+  setcall(f,
+          "vmar_vmo_create_child(h#%d=%#x, opts=%#x, off=%#llx, size=%#llx%s)",
+          h, libh(f, h), opts, (unsigned long long)off,
+          (unsigned long long)size, null_out ? ", out=NULL" : "");
+  vmar_handle_t out = VMAR_HANDLE_INVALID;
+  vmar_status_t got = vmar_vmo_create_child(libh(f, h), opts, off, size,
+                                            null_out ? NULL : &out);
+  vmar_handle_info_t info = {0, 0, 0};
+  if (got == VMAR_OK) {
+    (void)vmar_handle_get_info(out, &info);
+  }
+  int nh = -1;
+  vmar_status_t want =
+      m_vmo_create_child(&f->m, h, opts, off, size, null_out, info.koid, &nh);
+  if (!same(f, want, got) || got != VMAR_OK) {
+    return;
+  }
+  bind(f, nh, out);
+  const int child = f->m.handle[nh].obj;
+  for (int i = 0; i < f->m.nvmo; i++) {
+    if (i != child && f->m.vmo[i].koid == info.koid) {
+      fail(f, "the child's koid %llu is VMO %d's",
+           (unsigned long long)info.koid, i);
+      return;
+    }
+  }
+}
+
+static void op_vmo_get_info(fz_t* f) {
+  int h = pick_vmo_h(f);
+  const bool null_info = u8(f) % 16 == 0;
+  setcall(f, "vmar_vmo_get_info(h#%d=%#x%s)", h, libh(f, h),
+          null_info ? ", NULL" : "");
+  vmar_vmo_info_t want, got;
+  memset(&got, 0, sizeof(got));
+  vmar_status_t st = vmar_vmo_get_info(libh(f, h), null_info ? NULL : &got);
+  if (same(f, m_vmo_get_info(&f->m, h, null_info, &want), st) &&
+      st == VMAR_OK) {
+    compare_vmo_info(f, vmo_of(f, h), &want, &got);
+  }
+}
+
+static void op_vmo_content_size(fz_t* f) {
+  int h = pick_vmo_h(f);
+  const int o = vmo_of(f, h);
+  const uint8_t b = u8(f);
+  if (b & 1) {
+    const bool null_size = (b & 0x1e) == 0;
+    setcall(f, "vmar_vmo_get_content_size(h#%d=%#x%s)", h, libh(f, h),
+            null_size ? ", NULL" : "");
+    uint64_t got_size = 0;
+    uint64_t want_size = 0;
+    vmar_status_t got =
+        vmar_vmo_get_content_size(libh(f, h), null_size ? NULL : &got_size);
+    if (same(f, m_vmo_get_content_size(&f->m, h, null_size, &want_size), got) &&
+        got == VMAR_OK) {
+      f->stats->checks++;
+      if (got_size != want_size) {
+        fail(f, "content size %#llx, expected %#llx",
+             (unsigned long long)got_size, (unsigned long long)want_size);
+      }
+    }
+    return;
+  }
+  const uint64_t vsize = o >= 0 ? m_vmo_size(&f->m, o) : 4 * f->page;
+  uint64_t size;
+  switch ((b >> 1) % 8) {
+  case 0:
+    size = 0;
+    break;
+  case 1: // the current value: nothing changes
+    size = 0;
+    (void)m_vmo_get_content_size(&f->m, h, false, &size);
+    break;
+  case 2:
+    size = vsize;
+    break;
+  case 3:
+    size = vsize + 1 + u8(f);
+    break;
+  case 4:
+    size = UINT64_MAX - u8(f);
+    break;
+  default:
+    size = (uint64_t)(u8(f) % (vsize / f->page + 1)) * f->page + u8(f) * 3;
+    break;
+  }
+  setcall(f, "vmar_vmo_set_content_size(h#%d=%#x, size=%#llx)", h, libh(f, h),
+          (unsigned long long)size);
+  vmar_status_t got = vmar_vmo_set_content_size(libh(f, h), size);
+  same(f, m_vmo_set_content_size(&f->m, h, size), got);
+}
+
+// Closes a live VMO handle: the VMO dies with its last handle unless mapped,
+// and its children then count as its parent's.
+static void op_vmo_close(fz_t* f) {
+  const model_t* m = &f->m;
+  int c[M_MAX_HANDLES];
+  int n = 0;
+  for (int i = 0; i < m->nhandle; i++) {
+    if (m->handle[i].live && m->handle[i].kind == M_KIND_VMO) {
+      c[n++] = i;
+    }
+  }
+  if (n == 0) {
+    return;
+  }
+  const int h = c[u8(f) % (unsigned)n];
+  setcall(f, "vmar_handle_close(h#%d=%#x) [a VMO]", h, libh(f, h));
+  vmar_status_t got = vmar_handle_close(libh(f, h));
+  same(f, m_close(&f->m, h), got);
+}
+
+// Reads all of a VMO through a handle that may read it, against the model:
+// the contents of VMOs nothing maps (a snapshot, its parent) are compared
+// too.
+static void op_vmo_check(fz_t* f) {
+  static uint8_t got_buf[(size_t)M_MAX_VMO_PAGES * 65536];
+  static uint8_t want_buf[(size_t)M_MAX_VMO_PAGES * 65536];
+  const model_t* m = &f->m;
+  int c[M_MAX_HANDLES];
+  int n = 0;
+  for (int i = 0; i < m->nhandle; i++) {
+    if (m->handle[i].live && m->handle[i].kind == M_KIND_VMO &&
+        (m->handle[i].rights & VMAR_RIGHT_READ)) {
+      c[n++] = i;
+    }
+  }
+  if (n == 0) {
+    return;
+  }
+  const int h = c[u8(f) % (unsigned)n];
+  const int o = m->handle[h].obj;
+  const size_t len = (size_t)m_vmo_size(m, o);
+  setcall(f, "vmar_vmo_read(h#%d=%#x, off=0, len=%#zx) [all of VMO %d]", h,
+          libh(f, h), len, o);
+  vmar_status_t got = vmar_vmo_read(libh(f, h), got_buf, 0, len);
+  vmar_status_t want = m_vmo_read(&f->m, h, 0, len, false, VMAR_OK, want_buf);
+  if (!same(f, want, got) || got != VMAR_OK) {
+    return;
+  }
+  f->stats->checks++;
+  for (size_t i = 0; i < len; i++) {
+    if (got_buf[i] != want_buf[i]) {
+      fail(f, "VMO %d offset %#zx is %#x, expected %#x", o, i, got_buf[i],
+           want_buf[i]);
+      return;
+    }
+  }
+}
+
+// Maps a VMO (often a child; a slice often past its window, so that the
+// mapping is part backed, part reserved), then protects and unmaps parts of
+// the new mapping: the pieces, get_maps entries and Zircon's count of
+// mappings are then checked with everything else.
+static void op_map_cut(fz_t* f) {
+  model_t* m = &f->m;
+  const int vh = pick_vmo_h(f);
+  const int h = pick_live_vmar(f, false);
+  if (vh < 0 || vh >= m->nhandle || !m->handle[vh].live ||
+      m->handle[vh].kind != M_KIND_VMO ||
+      !(m->handle[vh].rights & VMAR_RIGHT_MAP) || h < 0) {
+    return;
+  }
+  const int o = m->handle[vh].obj;
+  const m_vmar_t* v = &m->vmar[m->handle[h].obj];
+  const uint32_t rights = m->handle[h].rights & m->handle[vh].rights;
+  const uint32_t rperm = ((rights & VMAR_RIGHT_READ) ? 1u : 0u) |
+                         ((rights & VMAR_RIGHT_WRITE) ? 2u : 0u) |
+                         ((rights & VMAR_RIGHT_EXECUTE) ? 4u : 0u);
+  uint32_t opts = perms_within(f, ((v->flags >> 7) & 7) & rperm);
+  if (m->vmo[o].discardable) {
+    opts |= VMAR_VM_ALLOW_FAULTS;
+  }
+  const size_t pages = v->size / f->page;
+  const size_t np = 2 + u8(f) % 7;
+  if (np > pages) {
+    return;
+  }
+  const uint64_t vp = m_vmo_size(m, o) / f->page;
+  const uint64_t vmo_off = (uint64_t)(u8(f) % (vp + 2)) * f->page;
+  const int before = m->nmap;
+  do_map(f, h, opts, 0, vh, vmo_off, np * f->page);
+  if (f->failed || m->nmap == before) {
+    return;
+  }
+  const int k = m->nmap - 1;
+  const int rounds = 1 + u8(f) % 3;
+  for (int i = 0; i < rounds && !f->failed && m->map[k].used; i++) {
+    uintptr_t a;
+    uint64_t len;
+    range_in_mapping(f, k, &a, &len);
+    const int hv = handle_above(f, m->map[k].parent);
+    if (hv < 0) {
+      return;
+    }
+    if (u8(f) & 1) {
+      const uint32_t p = perms_within(f, m->map[k].ceil);
+      setcall(f, "vmar_protect(h#%d=%#x, opts=%#x, addr=%#lx, len=%#llx)", hv,
+              libh(f, hv), p, (unsigned long)a, (unsigned long long)len);
+      same(f, m_protect(m, hv, p, a, (size_t)len),
+           vmar_protect(libh(f, hv), p, a, (size_t)len));
+    } else {
+      setcall(f, "vmar_unmap(h#%d=%#x, addr=%#lx, len=%#llx)", hv, libh(f, hv),
+              (unsigned long)a, (unsigned long long)len);
+      same(f, m_unmap(m, hv, a, (size_t)len),
+           vmar_unmap(libh(f, hv), a, (size_t)len));
+    }
+  }
+}
+
+// LOCK, TRY_LOCK or UNLOCK of all of a discardable VMO (the one range they
+// take), LOCK sometimes through vmar_vmo_op_range_with_buffer with a buffer
+// too small or NULL (the lock is then undone) or one that gets the report.
+static void vmo_lock_op(fz_t* f, int h) {
+  static const uint32_t ops[] = {VMAR_VMO_OP_LOCK, VMAR_VMO_OP_TRY_LOCK,
+                                 VMAR_VMO_OP_UNLOCK, VMAR_VMO_OP_UNLOCK};
+  model_t* m = &f->m;
+  const int o = m->handle[h].obj;
+  const uint8_t b = u8(f);
+  const uint32_t op = ops[b % 4];
+  const uint64_t size = m_vmo_size(m, o);
+  vmar_status_t want = m_vmo_op_range(m, h, op, 0, size);
+  if (op != VMAR_VMO_OP_LOCK || (b & 0x30) == 0) {
+    setcall(f, "vmar_vmo_op_range(h#%d=%#x, op=%u, off=0, size=%#llx)", h,
+            libh(f, h), op, (unsigned long long)size);
+    same(f, want, vmar_vmo_op_range(libh(f, h), op, 0, size));
+    return;
+  }
+  vmar_vmo_lock_state_t state = {1, 2, 3, 4};
+  const size_t cap = (b & 0x30) == 0x10 ? sizeof(state) - 1 : sizeof(state);
+  const bool null_buf = (b & 0x30) == 0x20;
+  setcall(f,
+          "vmar_vmo_op_range_with_buffer(h#%d=%#x, LOCK, off=0, size=%#llx, "
+          "buffer%s, %zu)",
+          h, libh(f, h), (unsigned long long)size, null_buf ? "=NULL" : "",
+          cap);
+  if (want == VMAR_OK && (null_buf || cap < sizeof(state))) {
+    m->vmo[o].locks--; // no place for the report: the lock is undone
+    want = VMAR_ERR_INVALID_ARGS;
+  }
+  vmar_status_t got = vmar_vmo_op_range_with_buffer(
+      libh(f, h), VMAR_VMO_OP_LOCK, 0, size, null_buf ? NULL : &state, cap);
+  if (same(f, want, got) && got == VMAR_OK) {
+    f->stats->checks++;
+    if (state.offset != 0 || state.size != size ||
+        state.discarded_offset != 0 || state.discarded_size != 0) {
+      fail(f,
+           "lock state {%#llx, %#llx, %#llx, %#llx}, expected {0, %#llx, 0, "
+           "0}",
+           (unsigned long long)state.offset, (unsigned long long)state.size,
+           (unsigned long long)state.discarded_offset,
+           (unsigned long long)state.discarded_size, (unsigned long long)size);
+    }
+  }
+}
+
+// DECOMMIT, ZERO or COMMIT of a page range inside a VMO, mostly one with
+// relatives (a child or a parent), where DECOMMIT depends on the family and
+// ZERO shows through every VMO sharing the pages; the lock operations on a
+// discardable VMO (which has no children).
+static void op_vmo_family_op(fz_t* f) {
+  static const uint32_t ops[] = {VMAR_VMO_OP_DECOMMIT, VMAR_VMO_OP_DECOMMIT,
+                                 VMAR_VMO_OP_ZERO, VMAR_VMO_OP_COMMIT};
+  const model_t* m = &f->m;
+  int c[M_MAX_HANDLES];
+  int n = 0;
+  for (int i = 0; i < m->nhandle; i++) {
+    const m_handle_t* h = &m->handle[i];
+    if (!h->live || h->kind != M_KIND_VMO) {
+      continue;
+    }
+    bool family = m->vmo[h->obj].parent >= 0;
+    for (int o = 0; o < m->nvmo && !family; o++) {
+      family = m->vmo[o].alive && m->vmo[o].parent == h->obj;
+    }
+    if (family || (u8(f) & 3) == 0) {
+      c[n++] = i;
+    }
+  }
+  if (n == 0) {
+    return;
+  }
+  const int h = c[u8(f) % (unsigned)n];
+  if (m->vmo[m->handle[h].obj].discardable) {
+    vmo_lock_op(f, h);
+    return;
+  }
+  const uint32_t op = ops[u8(f) % 4];
+  const uint64_t pages = m_vmo_size(m, m->handle[h].obj) / f->page;
+  const uint64_t first = u8(f) % (pages + 1);
+  const uint64_t off = first * f->page;
+  const uint64_t size = (u8(f) % (pages - first + 1)) * f->page;
+  setcall(f, "vmar_vmo_op_range(h#%d=%#x, op=%u, off=%#llx, size=%#llx)", h,
+          libh(f, h), op, (unsigned long long)off, (unsigned long long)size);
+  vmar_status_t got = vmar_vmo_op_range(libh(f, h), op, off, size);
+  same(f, m_vmo_op_range(&f->m, h, op, off, size), got);
 }
 
 // ---- Driver ----------------------------------------------------------------
@@ -1737,8 +2286,12 @@ static vmar_status_t want_get_fd(const fz_t* f, int h) {
   }
   const uint32_t need =
       VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_MAP | VMAR_RIGHT_TRANSFER;
-  return (m->handle[h].rights & need) == need ? VMAR_OK
-                                              : VMAR_ERR_ACCESS_DENIED;
+  if ((m->handle[h].rights & need) != need) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  // A slice's file holds its parent's pages past the window too.
+  return m->vmo[m->handle[h].obj].kind == M_VMO_SLICE ? VMAR_ERR_NOT_SUPPORTED
+                                                      : VMAR_OK;
 }
 
 // A VMO exported through vmar_vmo_get_fd, the descriptor maybe put in
@@ -1759,14 +2312,16 @@ static void op_export(fz_t* f) {
   if (append) {
     (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_APPEND);
     // An imported VMO that shares its importer's description exports that
-    // same description: its own writes are refused from now on.
-    if (koid_in(f->shared_koid, f->nshared, v->koid)) {
-      koid_add(f->appending_koid, &f->nappending, 16, v->koid);
+    // same description (so does a reference to it, which shares its store):
+    // writes through every VMO on that store are refused from now on.
+    if (f->store_shared[v->store]) {
+      f->store_appending[v->store] = true;
     }
   }
-  size_t len = v->size == 0 ? 0 : 1 + u16(f) % sizeof(data);
-  uint64_t off = v->size <= len ? 0 : u32(f) % (v->size - len);
-  len = len > v->size ? (size_t)v->size : len;
+  const uint64_t vsize = m_vmo_size(&f->m, f->m.handle[h].obj);
+  size_t len = vsize == 0 ? 0 : 1 + u16(f) % sizeof(data);
+  uint64_t off = vsize <= len ? 0 : u32(f) % (vsize - len);
+  len = len > vsize ? (size_t)vsize : len;
   for (size_t i = 0; i < len; i++) {
     data[i] = (uint8_t)(f->opno * 13 + i * 5 + 3);
   }
@@ -1785,7 +2340,7 @@ static void op_export(fz_t* f) {
     struct stat st;
     if (pread(fd, back, len, (off_t)off) != (ssize_t)len ||
         memcmp(back, data, len) != 0 || fstat(fd, &st) != 0 ||
-        (uint64_t)st.st_size != v->size) {
+        (uint64_t)st.st_size != vsize) {
       fail(f, "the exported descriptor does not see the write in place");
     }
   }
@@ -1829,7 +2384,7 @@ static void op_import(fz_t* f) {
     if (vmar_handle_get_info(out, &info) == VMAR_OK) {
       f->m.vmo[f->m.handle[nh].obj].koid = info.koid;
       if (!HOST_REOPENS) {
-        koid_add(f->shared_koid, &f->nshared, 16, info.koid);
+        f->store_shared[f->m.vmo[f->m.handle[nh].obj].store] = true;
       }
     }
   }
@@ -1865,7 +2420,7 @@ static int pick_resizable(fz_t* f) {
   for (int i = 0; i < m->nhandle; i++) {
     const m_handle_t* h = &m->handle[i];
     if (h->live && h->kind == M_KIND_VMO && (h->rights & need) == need &&
-        m->vmo[h->obj].resizable && m->vmo[h->obj].size >= 2 * f->page) {
+        m->vmo[h->obj].resizable && m_vmo_size(m, h->obj) >= 2 * f->page) {
       c[n++] = i;
     }
   }
@@ -1883,7 +2438,7 @@ static void op_race(fz_t* f) {
     return;
   }
   const int o = f->m.handle[hv].obj;
-  race_t r = {.vmo = libh(f, hv), .full = f->m.vmo[o].size};
+  race_t r = {.vmo = libh(f, hv), .full = m_vmo_size(&f->m, o)};
   const size_t full_pages = (size_t)(r.full / f->page);
   r.small = (1 + u8(f) % (full_pages - 1)) * f->page;
   // The mapping calls, predicted (and applied) by the model first: their
@@ -1935,6 +2490,145 @@ static void op_race(fz_t* f) {
   (void)m_vmo_set_size(&f->m, hv, r.full);
 }
 
+// ---- Snapshots racing with writes and resizes of their parent -------------
+
+enum { SNAP_ROUNDS = 4, SNAP_TAKEN = 4 };
+
+typedef struct snap_race {
+  vmar_handle_t vmo;
+  uint64_t small, full; // small == full: no resizes
+  const uint8_t* a;
+  const uint8_t* b;
+  bool bad; // a write or resize failed
+} snap_race_t;
+
+static void* snap_writer(void* arg) {
+  snap_race_t* r = arg;
+  for (int i = 0; i < SNAP_ROUNDS; i++) {
+    for (int k = 0; k < 2; k++) {
+      if (r->small != r->full &&
+          (vmar_vmo_set_size(r->vmo, r->small) != VMAR_OK ||
+           vmar_vmo_set_size(r->vmo, r->full) != VMAR_OK)) {
+        r->bad = true;
+      }
+      if (vmar_vmo_write(r->vmo, k == 0 ? r->a : r->b, 0, r->full) != VMAR_OK) {
+        r->bad = true;
+      }
+    }
+  }
+  return NULL;
+}
+
+// True when |got| (|len| bytes) is |state| up to |keep| bytes and zero
+// after.
+static bool snap_is(const uint8_t* got, const uint8_t* state, size_t keep,
+                    size_t len) {
+  if (memcmp(got, state, keep) != 0) {
+    return false;
+  }
+  for (size_t i = keep; i < len; i++) {
+    if (got[i] != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// One thread writes all of a VMO with one pattern, then another (shrinking
+// and growing it back before each write when it is resizable), while this
+// one takes snapshots of all of it. Each snapshot is one instant of the
+// parent (design.md §5): the bytes before the race, or after one of the
+// writes, each maybe cut to the small size by a shrink, never a mix.
+static void op_snapshot_race(fz_t* f) {
+  static uint8_t before[(size_t)M_MAX_VMO_PAGES * 65536];
+  static uint8_t pat_a[(size_t)M_MAX_VMO_PAGES * 65536];
+  static uint8_t pat_b[(size_t)M_MAX_VMO_PAGES * 65536];
+  static uint8_t got[(size_t)M_MAX_VMO_PAGES * 65536];
+  model_t* m = &f->m;
+  const uint32_t need =
+      VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_DUPLICATE;
+  int c[M_MAX_HANDLES];
+  int n = 0;
+  for (int i = 0; i < m->nhandle; i++) {
+    const m_handle_t* h = &m->handle[i];
+    if (h->live && h->kind == M_KIND_VMO && (h->rights & need) == need &&
+        !m->vmo[h->obj].discardable && !vmo_appends(f, h->obj) &&
+        m_vmo_size(m, h->obj) != 0) {
+      c[n++] = i;
+    }
+  }
+  if (n == 0) {
+    return;
+  }
+  const int h = c[u8(f) % (unsigned)n];
+  const int o = m->handle[h].obj;
+  const size_t full = (size_t)m_vmo_size(m, o);
+  const size_t pages = full / f->page;
+  size_t small = full;
+  if (m->vmo[o].resizable && (m->handle[h].rights & VMAR_RIGHT_RESIZE) &&
+      pages >= 2 && (u8(f) & 1)) {
+    small = (1 + u8(f) % (pages - 1)) * f->page;
+  }
+  memcpy(before, m_vmo_bytes(m, o), full);
+  const uint8_t seed = u8(f);
+  for (size_t i = 0; i < full; i++) {
+    pat_a[i] = (uint8_t)(seed + i * 3 + 1);
+    pat_b[i] = (uint8_t)(seed + i * 5 + 2);
+  }
+  snap_race_t r = {
+      .vmo = libh(f, h), .small = small, .full = full, .a = pat_a, .b = pat_b};
+  setcall(f,
+          "snapshot race: vmar_vmo_create_child(h#%d=%#x, SNAPSHOT, 0, %#zx) "
+          "against writes%s",
+          h, libh(f, h), full, small != full ? " and resizes" : "");
+  pthread_t t;
+  if (pthread_create(&t, NULL, snap_writer, &r) != 0) {
+    fail(f, "cannot start the writing thread");
+    return;
+  }
+  for (int i = 0; i < SNAP_TAKEN && !f->failed; i++) {
+    vmar_handle_t snap = VMAR_HANDLE_INVALID;
+    vmar_status_t st =
+        vmar_vmo_create_child(r.vmo, VMAR_VMO_CHILD_SNAPSHOT, 0, full, &snap);
+    if (!same(f, VMAR_OK, st)) {
+      break;
+    }
+    st = vmar_vmo_read(snap, got, 0, full);
+    (void)vmar_handle_close(snap);
+    if (!same(f, VMAR_OK, st)) {
+      break;
+    }
+    f->stats->checks++;
+    const uint8_t* states[] = {before, pat_a, pat_b};
+    bool one = false;
+    for (int k = 0; k < 3 && !one; k++) {
+      one = snap_is(got, states[k], full, full) ||
+            snap_is(got, states[k], small, full);
+    }
+    if (!one) {
+      size_t at = 0;
+      while (at < full && got[at] == before[at]) {
+        at++;
+      }
+      fail(f,
+           "snapshot %d mixes states: byte %#zx is %#x (before %#x, a %#x, "
+           "b %#x)",
+           i, at, at < full ? got[at] : 0, at < full ? before[at] : 0,
+           at < full ? pat_a[at] : 0, at < full ? pat_b[at] : 0);
+    }
+  }
+  pthread_join(t, NULL);
+  if (r.bad && !f->failed) {
+    fail(f, "a write or resize failed during the snapshot race");
+  }
+  // The writer's last step: all of pattern b.
+  if (small != full) {
+    (void)m_vmo_set_size(m, h, small);
+    (void)m_vmo_set_size(m, h, full);
+  }
+  (void)m_vmo_write(m, h, 0, full, false, VMAR_OK, pat_b);
+}
+
 static void teardown(fz_t* f) {
   model_t* m = &f->m;
   for (int i = 0; i < M_MAX_MAPPERS; i++) {
@@ -1981,8 +2675,8 @@ int fz_run(const uint8_t* data, size_t size, size_t max_ops, fz_stats_t* stats,
   memset(f->mgr, 0, sizeof(f->mgr));
   memset(f->mgr_held, 0, sizeof(f->mgr_held));
   memset(f->vmar_koid, 0, sizeof(f->vmar_koid));
-  f->nshared = 0;
-  f->nappending = 0;
+  memset(f->store_shared, 0, sizeof(f->store_shared));
+  memset(f->store_appending, 0, sizeof(f->store_appending));
   for (int i = 0; i < M_MAX_MAPPERS; i++) {
     f->mapper[i] = (vmar_mapper_t)VMAR_MAPPER_INIT;
   }
@@ -2016,11 +2710,38 @@ int fz_run(const uint8_t* data, size_t size, size_t max_ops, fz_stats_t* stats,
     uint8_t op = u8(f);
     if (!m_room(&f->m)) {
       // Full: only calls that create nothing.
-      static const uint8_t safe[] = {2, 3, 4, 5, 6, 7, 12, 13, 14, 20};
+      static const uint8_t safe[] = {2,   3,   4,   5,   6,   7,   12,
+                                     13,  14,  20,  234, 235, 238, 239,
+                                     244, 245, 248, 249, 250, 253};
       op = safe[op % sizeof(safe)];
     }
     f->opno++;
     stats->ops++;
+    // Op bytes 0 to 219 pick the first 22 calls, as inputs always have; the
+    // calls on VMO children and VMO facts take the top 36 values.
+    if (op >= 220) {
+      const uint8_t k = (uint8_t)(op - 220);
+      if (k < 11) {
+        op_vmo_create_child(f);
+      } else if (k < 14) {
+        op_map_cut(f);
+      } else if (k < 18) {
+        op_vmo_get_info(f);
+      } else if (k < 22) {
+        op_vmo_content_size(f);
+      } else if (k < 24) {
+        op_vmo_close(f);
+      } else if (k < 28) {
+        op_vmo_check(f);
+      } else if (k < 33) {
+        op_vmo_family_op(f);
+      } else {
+        op_snapshot_race(f);
+      }
+      m_reap(&f->m);
+      check_state(f);
+      continue;
+    }
     switch (op % 22) {
     case 0:
     case 1:
@@ -2085,6 +2806,7 @@ int fz_run(const uint8_t* data, size_t size, size_t max_ops, fz_stats_t* stats,
       op_poke(f);
       break;
     }
+    m_reap(&f->m);
     check_state(f);
   }
   if (!f->failed) {

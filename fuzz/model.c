@@ -138,9 +138,9 @@ void m_init(model_t* m, size_t page, uintptr_t root_base, size_t root_size,
 }
 
 void m_fini(model_t* m) {
-  for (int i = 0; i < m->nvmo; i++) {
-    free(m->vmo[i].bytes);
-    m->vmo[i].bytes = NULL;
+  for (int i = 0; i < m->nstore; i++) {
+    free(m->store[i].bytes);
+    m->store[i].bytes = NULL;
   }
 }
 
@@ -764,15 +764,17 @@ vmar_status_t m_protect(model_t* m, int h, uint32_t opts, uintptr_t addr,
   return VMAR_OK;
 }
 
+// Zeroes [off, off + len) of VMO |o|, as far as it lies inside the VMO (a
+// slice's window: the store's bytes past it are not the slice's).
 static void zero_vmo(model_t* m, int o, uint64_t off, uint64_t len) {
-  m_vmo_t* vo = &m->vmo[o];
-  if (off >= vo->size) {
+  const uint64_t size = m_vmo_size(m, o);
+  if (off >= size) {
     return;
   }
-  if (len > vo->size - off) {
-    len = vo->size - off;
+  if (len > size - off) {
+    len = size - off;
   }
-  memset(vo->bytes + off, 0, len);
+  memset(m_vmo_bytes(m, o) + off, 0, len);
 }
 
 vmar_status_t m_op_range(model_t* m, int h, uint32_t op, uintptr_t addr,
@@ -974,6 +976,75 @@ static bool vmo_size_ok(const model_t* m, uint64_t size, uint64_t* rounded) {
   return round_page(m, size, rounded) && *rounded <= (uint64_t)INT64_MAX;
 }
 
+// A new store of |size| bytes (a page multiple), all zeros, with content
+// size |content|.
+static int new_store(model_t* m, uint64_t size, uint64_t content) {
+  if (m->nstore >= M_MAX_VMOS) {
+    abort(); // the harness checks m_room first
+  }
+  m_store_t* s = &m->store[m->nstore];
+  memset(s, 0, sizeof(*s));
+  s->bytes = calloc(M_MAX_VMO_PAGES, m->page);
+  if (s->bytes == NULL) {
+    abort();
+  }
+  s->size = size;
+  s->content = content;
+  return m->nstore++;
+}
+
+// A new live VMO of |kind| on store |s|, parentless, unnamed.
+static m_vmo_t* new_vmo(model_t* m, int kind, int s, uint64_t koid) {
+  if (m->nvmo >= M_MAX_VMOS) {
+    abort(); // the harness checks m_room first
+  }
+  m_vmo_t* vo = &m->vmo[m->nvmo++];
+  memset(vo, 0, sizeof(*vo));
+  vo->used = true;
+  vo->alive = true;
+  vo->kind = kind;
+  vo->store = s;
+  vo->parent = -1;
+  vo->koid = koid;
+  return vo;
+}
+
+// Whether VMO |o|'s pages have copy-on-write relatives (DECOMMIT is then
+// NOT_SUPPORTED): they were made as a snapshot's copy (|o| is a snapshot
+// child, or a slice or reference of one), or a VMO sharing them (|o|, a
+// slice, a reference, the VMO those were made from) has a live snapshot
+// child.
+static bool cow_relatives(const model_t* m, int o) {
+  const int s = m->vmo[o].store;
+  if (m->store[s].snapshot_copy) {
+    return true;
+  }
+  for (int c = 0; c < m->nvmo; c++) {
+    const m_vmo_t* vc = &m->vmo[c];
+    if (vc->alive && vc->kind == M_VMO_SNAPSHOT && vc->parent >= 0 &&
+        m->vmo[vc->parent].store == s) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The content size VMO |o| reports: a slice's own, else its store's (a
+// reference shares its parent's).
+static uint64_t content_of(const model_t* m, int o) {
+  const m_vmo_t* vo = &m->vmo[o];
+  return vo->kind == M_VMO_SLICE ? vo->content : m->store[vo->store].content;
+}
+
+static void set_content(model_t* m, int o, uint64_t size) {
+  m_vmo_t* vo = &m->vmo[o];
+  if (vo->kind == M_VMO_SLICE) {
+    vo->content = size;
+  } else {
+    m->store[vo->store].content = size;
+  }
+}
+
 vmar_status_t m_vmo_create(model_t* m, uint64_t size, uint32_t opts,
                            uint64_t lib_koid, int* new_h) {
   if (opts & ~(VMAR_VMO_RESIZABLE | VMAR_VMO_DISCARDABLE)) {
@@ -983,25 +1054,18 @@ vmar_status_t m_vmo_create(model_t* m, uint64_t size, uint32_t opts,
   if (!vmo_size_ok(m, size, &r)) {
     return VMAR_ERR_OUT_OF_RANGE;
   }
-  if (r > (uint64_t)M_MAX_VMO_PAGES * m->page || m->nvmo >= M_MAX_VMOS) {
+  if (r > (uint64_t)M_MAX_VMO_PAGES * m->page) {
     abort(); // the harness never asks for this
   }
-  m_vmo_t* vo = &m->vmo[m->nvmo];
-  memset(vo, 0, sizeof(*vo));
-  vo->used = true;
-  vo->size = r;
+  const int s = new_store(m, r, size);
+  m_vmo_t* vo = new_vmo(m, M_VMO_PLAIN, s, lib_koid);
   vo->resizable = (opts & VMAR_VMO_RESIZABLE) != 0;
   vo->discardable = (opts & VMAR_VMO_DISCARDABLE) != 0;
-  vo->bytes = calloc(M_MAX_VMO_PAGES, m->page);
-  if (vo->bytes == NULL) {
-    abort();
-  }
-  vo->koid = lib_koid;
   uint32_t rights = VMAR_DEFAULT_VMO_RIGHTS;
   if (vo->resizable) {
     rights |= VMAR_RIGHT_RESIZE;
   }
-  *new_h = m_new_handle(m, M_KIND_VMO, m->nvmo++, rights);
+  *new_h = m_new_handle(m, M_KIND_VMO, (int)(vo - m->vmo), rights);
   return VMAR_OK;
 }
 
@@ -1017,8 +1081,8 @@ static vmar_status_t vmo_io(model_t* m, int h, uint64_t off, size_t len,
   if (!(rights & (write ? VMAR_RIGHT_WRITE : VMAR_RIGHT_READ))) {
     return VMAR_ERR_ACCESS_DENIED;
   }
-  const m_vmo_t* vo = &m->vmo[o];
-  if (off > vo->size || len > vo->size - off) {
+  const uint64_t vsize = m_vmo_size(m, o);
+  if (off > vsize || len > vsize - off) {
     return VMAR_ERR_OUT_OF_RANGE;
   }
   if (len == 0) {
@@ -1039,7 +1103,7 @@ vmar_status_t m_vmo_read(model_t* m, int h, uint64_t off, size_t len,
   int o = -1;
   vmar_status_t st = vmo_io(m, h, off, len, null_buf, buf_st, false, &o);
   if (st == VMAR_OK && o >= 0) {
-    memcpy(out, m->vmo[o].bytes + off, len);
+    memcpy(out, m_vmo_bytes(m, o) + off, len);
   }
   return st;
 }
@@ -1050,7 +1114,7 @@ vmar_status_t m_vmo_write(model_t* m, int h, uint64_t off, size_t len,
   int o = -1;
   vmar_status_t st = vmo_io(m, h, off, len, null_buf, buf_st, true, &o);
   if (st == VMAR_OK && o >= 0) {
-    memcpy(m->vmo[o].bytes + off, in, len);
+    memcpy(m_vmo_bytes(m, o) + off, in, len);
   }
   return st;
 }
@@ -1060,7 +1124,7 @@ vmar_status_t m_vmo_get_size(const model_t* m, int h, uint64_t* size) {
   uint32_t rights;
   vmar_status_t st = hget(m, h, M_KIND_VMO, &o, &rights);
   if (st == VMAR_OK) {
-    *size = m->vmo[o].size;
+    *size = m_vmo_size(m, o);
   }
   return st;
 }
@@ -1089,10 +1153,14 @@ vmar_status_t m_vmo_set_size(model_t* m, int h, uint64_t size) {
   if (r > (uint64_t)M_MAX_VMO_PAGES * m->page) {
     abort();
   }
+  // The store changes, so every VMO sharing it (references) follows. No
+  // slice shares a resizable store: its parent could not be resizable.
   // Whatever lies past the new size reads as zero if the VMO grows again.
-  uint64_t keep = vo->size < size ? vo->size : size;
-  memset(vo->bytes + keep, 0, (size_t)M_MAX_VMO_PAGES * m->page - keep);
-  vo->size = r;
+  m_store_t* s = &m->store[vo->store];
+  uint64_t keep = s->size < size ? s->size : size;
+  memset(s->bytes + keep, 0, (size_t)M_MAX_VMO_PAGES * m->page - keep);
+  s->size = r;
+  s->content = size;
   return VMAR_OK;
 }
 
@@ -1142,7 +1210,7 @@ vmar_status_t m_vmo_op_range(model_t* m, int h, uint32_t op, uint64_t off,
     if (!vo->discardable) {
       return VMAR_ERR_NOT_SUPPORTED;
     }
-    if (off != 0 || size != vo->size) {
+    if (off != 0 || size != m_vmo_size(m, o)) {
       return VMAR_ERR_OUT_OF_RANGE;
     }
     if (op == VMAR_VMO_OP_UNLOCK) {
@@ -1166,8 +1234,12 @@ vmar_status_t m_vmo_op_range(model_t* m, int h, uint32_t op, uint64_t off,
   }
   // The VMO's size is a page multiple: the range rounded out to pages fits
   // exactly when the range does.
-  if (off > vo->size || size > vo->size - off) {
+  const uint64_t vsize = m_vmo_size(m, o);
+  if (off > vsize || size > vsize - off) {
     return VMAR_ERR_OUT_OF_RANGE;
+  }
+  if (op == VMAR_VMO_OP_DECOMMIT && cow_relatives(m, o)) {
+    return VMAR_ERR_NOT_SUPPORTED;
   }
   if (op == VMAR_VMO_OP_DECOMMIT || op == VMAR_VMO_OP_ZERO) {
     zero_vmo(m, o, off, size);
@@ -1217,6 +1289,295 @@ vmar_status_t m_replace_as_exec(model_t* m, int h, int* new_h) {
   }
   *new_h = m_new_handle(m, M_KIND_VMO, o, rights | VMAR_RIGHT_EXECUTE);
   return VMAR_OK;
+}
+
+// ---- VMO children, info and content size ----------------------------------
+
+#define CHILD_KINDS                                                            \
+  (VMAR_VMO_CHILD_SNAPSHOT | VMAR_VMO_CHILD_SLICE |                            \
+   VMAR_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | VMAR_VMO_CHILD_REFERENCE |      \
+   VMAR_VMO_CHILD_SNAPSHOT_MODIFIED)
+
+static int count_bits(uint32_t x) {
+  int n = 0;
+  for (; x != 0; x &= x - 1) {
+    n++;
+  }
+  return n;
+}
+
+// The checks of vmar_vmo_create_child, in the order the header lists them.
+// On VMAR_OK: the parent VMO, the child's handle rights and size.
+static vmar_status_t child_checks(const model_t* m, int h, uint32_t options,
+                                  uint64_t offset, uint64_t size, bool null_out,
+                                  int* parent_out, uint32_t* rights_out,
+                                  uint64_t* size_out) {
+  uint64_t r;
+  if (!vmo_size_ok(m, size, &r)) {
+    return VMAR_ERR_OUT_OF_RANGE;
+  }
+  const bool no_write = (options & VMAR_VMO_CHILD_NO_WRITE) != 0;
+  const bool resizable = (options & VMAR_VMO_CHILD_RESIZABLE) != 0;
+  if (no_write && resizable) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  int o;
+  uint32_t rights;
+  vmar_status_t st = hget(m, h, M_KIND_VMO, &o, &rights);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  const uint32_t need = VMAR_RIGHT_READ | VMAR_RIGHT_DUPLICATE;
+  if ((rights & need) != need) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  if ((options & VMAR_VMO_CHILD_REFERENCE) && resizable &&
+      !(rights & VMAR_RIGHT_RESIZE)) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  const m_vmo_t* p = &m->vmo[o];
+  if (p->discardable) {
+    return VMAR_ERR_NOT_SUPPORTED;
+  }
+  const uint32_t kind = options & CHILD_KINDS;
+  const uint32_t known =
+      CHILD_KINDS | VMAR_VMO_CHILD_RESIZABLE | VMAR_VMO_CHILD_NO_WRITE;
+  if (count_bits(kind) != 1 || (options & ~known) != 0 ||
+      (kind == VMAR_VMO_CHILD_SLICE && resizable)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  const uint64_t psize = m_vmo_size(m, o);
+  if (kind == VMAR_VMO_CHILD_SLICE) {
+    if (!aligned(offset, m->page) || offset + r < offset ||
+        offset + r > psize) {
+      return VMAR_ERR_INVALID_ARGS;
+    }
+    if (p->resizable) {
+      return VMAR_ERR_NOT_SUPPORTED;
+    }
+  } else if (kind == VMAR_VMO_CHILD_REFERENCE) {
+    if (offset != 0 || size != 0) {
+      return VMAR_ERR_INVALID_ARGS;
+    }
+    if (p->kind == M_VMO_SLICE || (resizable && !p->resizable)) {
+      return VMAR_ERR_NOT_SUPPORTED;
+    }
+  } else {
+    if (!aligned(offset, m->page)) {
+      return VMAR_ERR_INVALID_ARGS;
+    }
+    if (offset + r < offset) {
+      return VMAR_ERR_OUT_OF_RANGE;
+    }
+    // The window seen from the store the parent is a window onto.
+    const uint64_t at = p->base + offset;
+    if (at < p->base || at + r < at) {
+      return VMAR_ERR_INVALID_ARGS;
+    }
+  }
+  if (null_out) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  // The parent handle's rights without RESIZE, plus the property rights;
+  // NO_WRITE removes WRITE, else a snapshot trades EXECUTE for WRITE (as
+  // zx_vmo_create_child); RESIZABLE adds RESIZE.
+  uint32_t cr = (rights & ~VMAR_RIGHT_RESIZE) | VMAR_RIGHT_GET_PROPERTY |
+                VMAR_RIGHT_SET_PROPERTY;
+  if (no_write) {
+    cr &= ~VMAR_RIGHT_WRITE;
+  } else if (kind != VMAR_VMO_CHILD_SLICE && kind != VMAR_VMO_CHILD_REFERENCE) {
+    cr = (cr & ~VMAR_RIGHT_EXECUTE) | VMAR_RIGHT_WRITE;
+  }
+  if (resizable) {
+    cr |= VMAR_RIGHT_RESIZE;
+  }
+  *parent_out = o;
+  *rights_out = cr;
+  *size_out = kind == VMAR_VMO_CHILD_REFERENCE ? psize : r;
+  return VMAR_OK;
+}
+
+vmar_status_t m_vmo_child_check(const model_t* m, int h, uint32_t options,
+                                uint64_t offset, uint64_t size, bool null_out,
+                                uint64_t* size_out) {
+  int o;
+  uint32_t rights;
+  return child_checks(m, h, options, offset, size, null_out, &o, &rights,
+                      size_out);
+}
+
+vmar_status_t m_vmo_create_child(model_t* m, int h, uint32_t options,
+                                 uint64_t offset, uint64_t size, bool null_out,
+                                 uint64_t lib_koid, int* new_h) {
+  int o;
+  uint32_t rights;
+  uint64_t r;
+  vmar_status_t st =
+      child_checks(m, h, options, offset, size, null_out, &o, &rights, &r);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  const uint32_t kind = options & CHILD_KINDS;
+  const bool resizable = (options & VMAR_VMO_CHILD_RESIZABLE) != 0;
+  m_vmo_t* c;
+  if (kind == VMAR_VMO_CHILD_SLICE || kind == VMAR_VMO_CHILD_REFERENCE) {
+    const m_vmo_t* p = &m->vmo[o];
+    const bool slice = kind == VMAR_VMO_CHILD_SLICE;
+    c = new_vmo(m, slice ? M_VMO_SLICE : M_VMO_REFERENCE, p->store, lib_koid);
+    c->base = p->base + (slice ? offset : 0);
+    c->window = r;
+    c->content = size;
+    c->resizable = p->resizable; // a slice's parent is not resizable
+  } else {
+    if (r > (uint64_t)M_MAX_VMO_PAGES * m->page) {
+      abort(); // the harness never asks for this
+    }
+    // A copy of the window as it is now; past the parent's end, zeros.
+    const int s = new_store(m, r, size);
+    m->store[s].snapshot_copy = true;
+    const uint64_t psize = m_vmo_size(m, o);
+    if (offset < psize) {
+      const uint64_t len = psize - offset < r ? psize - offset : r;
+      memcpy(m->store[s].bytes, m_vmo_bytes(m, o) + offset, len);
+    }
+    c = new_vmo(m, M_VMO_SNAPSHOT, s, lib_koid);
+    c->resizable = resizable;
+    c->immutable = (options & VMAR_VMO_CHILD_SNAPSHOT) &&
+                   (options & VMAR_VMO_CHILD_NO_WRITE);
+  }
+  c->parent = o;
+  // The name comes along when the parent's handle may read it (as
+  // zx_vmo_create_child, which copies it under GET_PROPERTY).
+  if (m->handle[h].rights & VMAR_RIGHT_GET_PROPERTY) {
+    memcpy(c->name, m->vmo[o].name, sizeof(c->name));
+  }
+  *new_h = m_new_handle(m, M_KIND_VMO, (int)(c - m->vmo), rights);
+  return VMAR_OK;
+}
+
+vmar_status_t m_vmo_get_info(const model_t* m, int h, bool null_info,
+                             vmar_vmo_info_t* out) {
+  int o;
+  uint32_t rights;
+  vmar_status_t st = hget(m, h, M_KIND_VMO, &o, &rights);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (!(rights & VMAR_RIGHT_INSPECT)) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  if (null_info) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  const m_vmo_t* vo = &m->vmo[o];
+  memset(out, 0, sizeof(*out));
+  out->koid = vo->koid;
+  memcpy(out->name, vo->name, sizeof(out->name));
+  out->size_bytes = m_vmo_size(m, o);
+  out->parent_koid = vo->parent >= 0 ? m->vmo[vo->parent].koid : 0;
+  for (int c = 0; c < m->nvmo; c++) {
+    if (m->vmo[c].alive && m->vmo[c].parent == o) {
+      out->num_children++;
+    }
+  }
+  for (int i = 0; i < m->nmap; i++) {
+    if (m->map[i].used && m->map[i].vmo == o) {
+      out->num_mappings++;
+    }
+  }
+  out->share_count = 1;
+  out->flags = VMAR_INFO_VMO_TYPE_PAGED | VMAR_INFO_VMO_VIA_HANDLE;
+  if (vo->resizable) {
+    out->flags |= VMAR_INFO_VMO_RESIZABLE;
+  }
+  if (vo->discardable) {
+    out->flags |= VMAR_INFO_VMO_DISCARDABLE;
+  }
+  if (vo->kind == M_VMO_SNAPSHOT) {
+    out->flags |= VMAR_INFO_VMO_IS_COW_CLONE;
+  }
+  if (vo->immutable) {
+    out->flags |= VMAR_INFO_VMO_IMMUTABLE;
+  }
+  out->handle_rights = rights;
+  return VMAR_OK;
+}
+
+vmar_status_t m_vmo_get_content_size(const model_t* m, int h, bool null_size,
+                                     uint64_t* out) {
+  if (null_size) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  int o;
+  uint32_t rights;
+  vmar_status_t st = hget(m, h, M_KIND_NONE, &o, &rights);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (!(rights & VMAR_RIGHT_GET_PROPERTY)) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  if (m->handle[h].kind != M_KIND_VMO) {
+    return VMAR_ERR_WRONG_TYPE;
+  }
+  *out = content_of(m, o);
+  return VMAR_OK;
+}
+
+vmar_status_t m_vmo_set_content_size(model_t* m, int h, uint64_t size) {
+  int o;
+  uint32_t rights;
+  vmar_status_t st = hget(m, h, M_KIND_NONE, &o, &rights);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (!(rights & VMAR_RIGHT_SET_PROPERTY) || !(rights & VMAR_RIGHT_WRITE)) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  if (m->handle[h].kind != M_KIND_VMO) {
+    return VMAR_ERR_WRONG_TYPE;
+  }
+  const uint64_t content = content_of(m, o);
+  if (size == content) {
+    return VMAR_OK;
+  }
+  const uint64_t vsize = m_vmo_size(m, o);
+  if (size > vsize) {
+    return VMAR_ERR_OUT_OF_RANGE;
+  }
+  // Zeroes from the lower of the old and new value to the VMO's end.
+  const uint64_t from = size < content ? size : content;
+  zero_vmo(m, o, from, vsize - from);
+  set_content(m, o, size);
+  return VMAR_OK;
+}
+
+void m_reap(model_t* m) {
+  // Index order is creation order: a parent comes before its children, so
+  // one pass re-homes each orphan to a parent that is still alive.
+  for (int o = 0; o < m->nvmo; o++) {
+    m_vmo_t* vo = &m->vmo[o];
+    if (!vo->alive) {
+      continue;
+    }
+    bool held = false;
+    for (int i = 0; i < m->nhandle && !held; i++) {
+      held = m->handle[i].live && m->handle[i].kind == M_KIND_VMO &&
+             m->handle[i].obj == o;
+    }
+    for (int i = 0; i < m->nmap && !held; i++) {
+      held = m->map[i].used && m->map[i].vmo == o;
+    }
+    if (held) {
+      continue;
+    }
+    vo->alive = false;
+    for (int c = o + 1; c < m->nvmo; c++) {
+      if (m->vmo[c].alive && m->vmo[c].parent == o) {
+        m->vmo[c].parent = vo->parent;
+      }
+    }
+  }
 }
 
 // ---- Handle calls ----------------------------------------------------------
@@ -1473,8 +1834,20 @@ bool m_reserved_at(const model_t* m, uintptr_t addr) {
 
 bool m_map_host_backed(const model_t* m, int i) {
   const m_map_t* mp = &m->map[i];
-  uint64_t len = (uint64_t)mp->pages * m->page;
-  return mp->vmo_off <= (uint64_t)INT64_MAX - len;
+  const uint64_t len = (uint64_t)mp->pages * m->page;
+  const uint64_t base = m->vmo[mp->vmo].base; // in the store's file
+  return mp->vmo_off <= (uint64_t)INT64_MAX - base &&
+         base + mp->vmo_off <= (uint64_t)INT64_MAX - len;
+}
+
+bool m_page_host_backed(const model_t* m, int i, size_t p) {
+  const m_map_t* mp = &m->map[i];
+  if (!m_map_host_backed(m, i)) {
+    return false;
+  }
+  const m_vmo_t* vo = &m->vmo[mp->vmo];
+  return vo->kind != M_VMO_SLICE ||
+         mp->vmo_off + (uint64_t)p * m->page < vo->window;
 }
 
 bool m_page_backed(const model_t* m, int i, size_t p) {
@@ -1483,5 +1856,15 @@ bool m_page_backed(const model_t* m, int i, size_t p) {
     return false;
   }
   uint64_t off = mp->vmo_off + (uint64_t)p * m->page;
-  return off + m->page <= m->vmo[mp->vmo].size;
+  return off + m->page <= m_vmo_size(m, mp->vmo);
+}
+
+uint64_t m_vmo_size(const model_t* m, int o) {
+  const m_vmo_t* vo = &m->vmo[o];
+  return vo->kind == M_VMO_SLICE ? vo->window : m->store[vo->store].size;
+}
+
+uint8_t* m_vmo_bytes(const model_t* m, int o) {
+  const m_vmo_t* vo = &m->vmo[o];
+  return m->store[vo->store].bytes + vo->base;
 }

@@ -7,6 +7,16 @@
 // Objects are never reused within one model: a closed handle or destroyed
 // VMAR keeps its slot, so stale references stay stale. The harness maps the
 // library's opaque handle values to model handle indices.
+//
+// VMOs are windows onto stores (docs/design.md §5): a VMO made by
+// vmar_vmo_create, imported from a descriptor or made as a snapshot child
+// has a store of its own (a snapshot's holds a copy made at creation); a
+// slice shares its parent's store through a fixed window at an offset, a
+// reference shares all of it (size and content size included). Bytes live
+// in the store, so a write through one VMO is seen through every VMO that
+// shares it. The family (parent, children) follows the VMOs' lives: a VMO
+// lives while a handle or a mapping holds it, and when it dies its children
+// become children of its own parent.
 
 #ifndef VMAR_FUZZ_MODEL_H_
 #define VMAR_FUZZ_MODEL_H_
@@ -21,20 +31,43 @@
 #define M_MAX_VMO_PAGES 32 // largest VMO the harness makes
 #define M_MAX_VMARS 64
 #define M_MAX_MAPS 256
-#define M_MAX_VMOS 48
+#define M_MAX_VMOS 96 // VMOs ever made in one run (stores: as many at most)
 #define M_MAX_HANDLES 256
 #define M_MAX_MGRS 16
 #define M_MAX_MAPPERS 8
 
 enum { M_KIND_NONE = 0, M_KIND_VMAR = 1, M_KIND_VMO = 2 };
 
+// What a VMO is (vmar_vmo_create_child's kinds; the three snapshot kinds
+// behave alike).
+enum {
+  M_VMO_PLAIN = 0,     // vmar_vmo_create, an import, a mapper's VMO
+  M_VMO_SNAPSHOT = 1,  // a snapshot child: a store of its own, a copy
+  M_VMO_SLICE = 2,     // a fixed window onto its parent's store
+  M_VMO_REFERENCE = 3, // all of its parent's store
+};
+
+typedef struct m_store {
+  uint8_t* bytes;     // M_MAX_VMO_PAGES pages; zero past |size|
+  uint64_t size;      // bytes, a page multiple
+  uint64_t content;   // content size of the VMOs that use all of it
+  bool snapshot_copy; // made for a snapshot child: its pages have a
+                      // copy-on-write relative for good
+} m_store_t;
+
 typedef struct m_vmo {
   bool used;
-  uint64_t size; // bytes, a page multiple
-  bool resizable;
+  bool alive; // a live handle or a mapping holds it (see m_reap)
+  int kind;   // M_VMO_*
+  int store;
+  uint64_t base;    // slices: where the window starts in the store
+  uint64_t window;  // slices: the window's size (a page multiple)
+  uint64_t content; // slices: their own content size
+  int parent;       // the live VMO it counts as a child of, or -1
+  bool resizable;   // its size can change (references: as their parent)
   bool discardable;
+  bool immutable; // a SNAPSHOT made with NO_WRITE
   uint32_t locks; // LOCK count of a discardable VMO
-  uint8_t* bytes; // M_MAX_VMO_PAGES pages; only [0, size) is meaningful
   char name[VMAR_MAX_NAME_LEN];
   uint64_t koid; // the library's id, learnt at creation
 } m_vmo_t;
@@ -89,10 +122,11 @@ typedef struct model {
   m_vmar_t vmar[M_MAX_VMARS];
   m_map_t map[M_MAX_MAPS];
   m_vmo_t vmo[M_MAX_VMOS];
+  m_store_t store[M_MAX_VMOS];
   m_handle_t handle[M_MAX_HANDLES];
   m_mgr_t mgr[M_MAX_MGRS];
   m_mapper_t mapper[M_MAX_MAPPERS];
-  int nvmar, nmap, nvmo, nhandle, nmgr;
+  int nvmar, nmap, nvmo, nstore, nhandle, nmgr;
   char why[256]; // set when a library output is illegal
 } model_t;
 
@@ -149,6 +183,26 @@ vmar_status_t m_vmo_set_name(model_t* m, int h, const char* name);
 vmar_status_t m_vmo_get_name(const model_t* m, int h, char* out);
 vmar_status_t m_replace_as_exec(model_t* m, int h, int* new_h);
 
+// vmar_vmo_create_child. |null_out|: |out| is NULL. m_vmo_child_check
+// predicts the status and changes nothing (*size_out: the child's size);
+// m_vmo_create_child makes the child on VMAR_OK, with the library's koid.
+vmar_status_t m_vmo_child_check(const model_t* m, int h, uint32_t options,
+                                uint64_t offset, uint64_t size, bool null_out,
+                                uint64_t* size_out);
+vmar_status_t m_vmo_create_child(model_t* m, int h, uint32_t options,
+                                 uint64_t offset, uint64_t size, bool null_out,
+                                 uint64_t lib_koid, int* new_h);
+// vmar_vmo_get_info: every field but committed_bytes (which is the host's).
+vmar_status_t m_vmo_get_info(const model_t* m, int h, bool null_info,
+                             vmar_vmo_info_t* out);
+vmar_status_t m_vmo_get_content_size(const model_t* m, int h, bool null_size,
+                                     uint64_t* out);
+vmar_status_t m_vmo_set_content_size(model_t* m, int h, uint64_t size);
+
+// Ends the life of every VMO no handle and no mapping holds any more,
+// re-homing its children to its parent. Called after every call.
+void m_reap(model_t* m);
+
 vmar_status_t m_close(model_t* m, int h); // h == -1: VMAR_HANDLE_INVALID
 vmar_status_t m_duplicate(model_t* m, int h, uint32_t rights, int* new_h);
 vmar_status_t m_replace(model_t* m, int h, uint32_t rights, int* new_h);
@@ -182,6 +236,13 @@ bool m_reserved_at(const model_t* m, uintptr_t addr);
 // True when page |p| of mapping |i| is backed by the VMO (inside its size
 // and at an offset the host can map).
 bool m_page_backed(const model_t* m, int i, size_t p);
+// True when the host maps mapping |i| at all (its store offsets fit in a
+// signed 64-bit number); page |p| of it also needs to lie inside a slice's
+// window (past it the range stays reserved).
 bool m_map_host_backed(const model_t* m, int i);
+bool m_page_host_backed(const model_t* m, int i, size_t p);
+// A VMO's size (a slice's window), and its bytes: [0, size) of the result.
+uint64_t m_vmo_size(const model_t* m, int o);
+uint8_t* m_vmo_bytes(const model_t* m, int o);
 
 #endif // VMAR_FUZZ_MODEL_H_

@@ -96,9 +96,9 @@ VMAR_API vmar_status_t vmar_vmo_set_size(vmar_handle_t vmo, uint64_t size);
 // VMAR_ERR_OUT_OF_RANGE: the range (rounded out to pages) overflows or is not
 //   inside the VMO.
 // DECOMMIT: VMAR_ERR_NOT_SUPPORTED when the VMO's pages have copy-on-write
-//   relatives: it is a snapshot child, or it or a VMO it shares pages with
-//   (a slice, a reference, the VMO they were made from) has a snapshot
-//   child (docs/design.md §5).
+//   relatives: it or a VMO it shares pages with (a slice, a reference, the
+//   VMO they were made from) is a snapshot child or has one
+//   (docs/design.md §5).
 // VMAR_OK: done (a zero |size| does nothing).
 // VMAR_ERR_NO_MEMORY: the host could not back the pages (COMMIT).
 VMAR_API vmar_status_t vmar_vmo_op_range(vmar_handle_t vmo, uint32_t op,
@@ -125,15 +125,22 @@ vmar_vmo_op_range_with_buffer(vmar_handle_t vmo, uint32_t op, uint64_t offset,
 //     REFERENCE: all of |vmo| (|offset| and |size| 0): same pages, same size
 //       as it changes, same content size.
 //     RESIZABLE: the child can be resized (REFERENCE: only if |vmo| is).
+//       A reference is resizable whenever |vmo| is, as its size is
+//       |vmo|'s: without RESIZABLE its handle just lacks RESIZE.
 //     NO_WRITE: the child's handle lacks VMAR_RIGHT_WRITE.
 //   |size| : rounded up to whole pages (REFERENCE: must be 0).
 //   |out|  : receives a handle to the child: the rights of |vmo|'s handle
-//     without RESIZE, plus GET_PROPERTY and SET_PROPERTY; snapshots swap
-//     EXECUTE for WRITE; NO_WRITE removes WRITE; RESIZABLE adds RESIZE.
+//     without RESIZE, plus GET_PROPERTY and SET_PROPERTY; snapshots without
+//     NO_WRITE swap EXECUTE for WRITE; NO_WRITE removes WRITE only;
+//     RESIZABLE adds RESIZE.
+// The child is named as |vmo| when |vmo|'s handle has GET_PROPERTY. In
+// vmar_vmo_get_info it shows IS_COW_CLONE if it is a snapshot (not on
+// slices and references of one), and IMMUTABLE if it was made with
+// exactly SNAPSHOT and NO_WRITE.
 // A child lives on after its parent goes; its own children then count as
 // children of its parent (vmar_vmo_get_info). The checks, in order:
-// VMAR_ERR_OUT_OF_RANGE: |size| cannot be rounded to whole pages, or is 2^63
-//   or more, which a host file cannot hold.
+// VMAR_ERR_OUT_OF_RANGE: |size| rounded up to whole pages overflows, or is
+//   2^63 or more, which a host file cannot hold.
 // VMAR_ERR_INVALID_ARGS: NO_WRITE with RESIZABLE.
 // VMAR_ERR_BAD_HANDLE, VMAR_ERR_WRONG_TYPE: as for vmar_vmo_read.
 // VMAR_ERR_ACCESS_DENIED: the handle lacks VMAR_RIGHT_READ or
@@ -149,8 +156,9 @@ vmar_vmo_op_range_with_buffer(vmar_handle_t vmo, uint32_t op, uint64_t offset,
 //   VMAR_ERR_NOT_SUPPORTED when |vmo| is a slice, or for RESIZABLE when
 //   |vmo| is not resizable.
 // Snapshots: VMAR_ERR_INVALID_ARGS when |offset| is not page aligned;
-//   VMAR_ERR_OUT_OF_RANGE when |offset| + |size| overflows; INVALID_ARGS when
-//   the window, seen from the VMO |vmo| is a slice of, overflows.
+//   VMAR_ERR_OUT_OF_RANGE when |offset| + |size| (rounded) overflows;
+//   INVALID_ARGS when the window, seen from the VMO |vmo| is a slice of,
+//   overflows.
 // VMAR_ERR_NO_MEMORY, VMAR_ERR_NO_RESOURCES: out of memory, host files or
 //   handles.
 // VMAR_ERR_INVALID_ARGS: |out| is NULL (nothing is created).
