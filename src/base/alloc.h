@@ -12,8 +12,9 @@ void* vmar__calloc(size_t count, size_t size);
 
 // Zeroed memory starting on a cache line and covering whole cache lines, for
 // objects that threads hammer independently (locks, reference counts), so
-// two of them never share a line. Freed with vmar__free.
+// two of them never share a line. Freed with vmar__free_lines.
 void* vmar__calloc_lines(size_t size);
+void vmar__free_lines(void* p);
 
 void vmar__free(void* p);
 

@@ -178,10 +178,12 @@ static vmar_status_t create_in_stripes(vmar__object_t* o, vmar_rights_t rights,
       vmar__object_retain(o);
       const vmar_handle_t value = next_value(
           atomic_load_explicit(&slot->value, memory_order_relaxed), idx);
-      // The value last: a lookup that sees it sees the object and rights.
-      atomic_store(&slot->aux, rights);
-      atomic_store(&slot->obj, o);
-      atomic_store(&slot->value, value);
+      // The value last, releasing: a lookup that sees it sees the object
+      // and rights. (No ordering against reclamation is needed: nothing
+      // becomes unreachable here.)
+      atomic_store_explicit(&slot->aux, rights, memory_order_relaxed);
+      atomic_store_explicit(&slot->obj, o, memory_order_relaxed);
+      atomic_store_explicit(&slot->value, value, memory_order_release);
       s->live++;
       *out = value;
     }

@@ -121,6 +121,8 @@ typedef struct vmar__vmo {
   uint32_t locks;        // discardable VMOs: LOCK count, under io_lock
   // Family (vmo_child.c, under its lock): the VMO this is a child of, and
   // its own children.
+  atomic_bool family; // it ever had a parent or a child (set under the
+                      // family lock; a VMO without one dies without it)
   struct vmar__vmo* parent;
   struct vmar__vmo* children;
   struct vmar__vmo* next_sibling;

@@ -23,10 +23,11 @@ typedef struct vmar__reclaim_guard {
 void vmar__reclaim_enter(vmar__reclaim_guard_t* g);
 void vmar__reclaim_leave(vmar__reclaim_guard_t* g);
 
-// Frees the object |o| (allocated with vmar__calloc or vmar__calloc_lines,
-// starting at |o|) once no read section that could have found it is open.
-// |o|'s reference count must be 0 and stay 0; nothing else of it is read.
-void vmar__reclaim_retire(vmar__object_t* o);
+// Frees the object |o| (allocated starting at |o|, with vmar__calloc_lines
+// when |lines|, else vmar__calloc) once no read section that could have
+// found it is open. |o|'s reference count must be 0 and stay 0; nothing else
+// of it is read.
+void vmar__reclaim_retire(vmar__object_t* o, bool lines);
 
 // Moves the epoch on as far as open read sections allow and frees what the
 // calling thread (and ended threads) retired before. With no other thread

@@ -42,18 +42,18 @@ void vmar__region_free(vmar__region_t* r) {
       vmar__free(t->retired);
     }
     pthread_mutex_destroy(&t->lock);
-    vmar__reclaim_retire(&t->region.obj); // a lookup may still read it
+    vmar__reclaim_retire(&t->region.obj, true); // a lookup may still read it
     return;
   }
   vmar__object_release(&r->top->region.obj);
-  vmar__reclaim_retire(&r->obj);
+  vmar__reclaim_retire(&r->obj, false);
 }
 
 // Frees a region that never became visible (no object set up yet).
 static void discard_new_region(vmar__region_t* r, bool top) {
   if (top) {
     pthread_mutex_destroy(&r->top->lock);
-    vmar__free(r->top);
+    vmar__free_lines(r->top);
   } else {
     vmar__free(r);
   }
@@ -66,7 +66,7 @@ static vmar__region_t* new_region(bool top) {
       return NULL;
     }
     if (pthread_mutex_init(&t->lock, NULL) != 0) {
-      vmar__free(t);
+      vmar__free_lines(t);
       return NULL;
     }
     t->region.top = t;

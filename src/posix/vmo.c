@@ -119,7 +119,7 @@ vmar__vmo_t* vmar__vmo_new(vmar__store_t* store, unsigned kind,
   // Whole cache lines: VMOs used by different threads never share one.
   vmar__vmo_t* v = vmar__calloc_lines(sizeof(*v));
   if (v == NULL || pthread_mutex_init(&v->name_lock, NULL) != 0) {
-    vmar__free(v);
+    vmar__free_lines(v);
     vmar__store_release(store);
     return NULL;
   }
@@ -141,7 +141,7 @@ void vmar__vmo_free(vmar__vmo_t* v) {
   vmar__vmo_leave_family(v);
   vmar__store_release(v->store);
   pthread_mutex_destroy(&v->name_lock);
-  vmar__reclaim_retire(&v->obj); // a lookup may still read it
+  vmar__reclaim_retire(&v->obj, true); // a lookup may still read it
 }
 
 vmar_status_t vmar__vmo_get(vmar_handle_t h, vmar__vmo_t** out,

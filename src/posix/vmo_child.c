@@ -28,6 +28,8 @@ static pthread_mutex_t family_lock = PTHREAD_MUTEX_INITIALIZER;
 // ---- The family ------------------------------------------------------------
 
 static void link_child(vmar__vmo_t* parent, vmar__vmo_t* child) {
+  atomic_store_explicit(&parent->family, true, memory_order_relaxed);
+  atomic_store_explicit(&child->family, true, memory_order_relaxed);
   child->parent = parent;
   child->prev_sibling = NULL;
   child->next_sibling = parent->children;
@@ -57,6 +59,11 @@ static void unlink_child(vmar__vmo_t* child) {
 // As the kernel does when a VMO with children dies: they become children of
 // its own parent, or parentless.
 void vmar__vmo_leave_family(vmar__vmo_t* v) {
+  // Nobody can link a dying VMO any more: without a family so far it has
+  // none to leave.
+  if (!atomic_load_explicit(&v->family, memory_order_relaxed)) {
+    return;
+  }
   pthread_mutex_lock(&family_lock);
   vmar__vmo_t* grand = v->parent;
   if (grand != NULL) {
