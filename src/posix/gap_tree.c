@@ -40,9 +40,13 @@ static bool align_up(uintptr_t x, size_t align, uintptr_t* out) {
 
 static uintptr_t end_of(const node_t* n) { return n->base + n->size; }
 
-static uintptr_t tree_base(const tree_t* t) { return t->owner->base; }
+static uintptr_t tree_base(const tree_t* t) {
+  return vmar__gap_tree_owner(t)->base;
+}
 
-static uintptr_t tree_end(const tree_t* t) { return end_of(t->owner); }
+static uintptr_t tree_end(const tree_t* t) {
+  return end_of(vmar__gap_tree_owner(t));
+}
 
 // ---------------------------------------------------------------------------
 // The packed parent word.
@@ -241,9 +245,9 @@ static void remove_fixup(tree_t* t, node_t* x, node_t* p) {
 // Basic operations.
 
 void vmar__gap_tree_init(vmar__gap_tree_t* t, const vmar__gap_node_t* owner) {
+  (void)owner; // found from |t| (vmar__gap_tree_check verifies the layout)
   t->root = NULL;
   t->last = NULL;
-  t->owner = owner;
 }
 
 // Links |n| as a new leaf at |*link| under |parent|, between its in-order
@@ -499,7 +503,7 @@ static const node_t* next_cand(const node_t* x, size_t size) {
 static bool fit_from(const tree_t* t, uintptr_t from, size_t size, size_t align,
                      uintptr_t limit, uintptr_t amax, uintptr_t* out,
                      uintptr_t* ge, vmar__gap_pos_t* pos) {
-  if (size == 0 || size > t->owner->size)
+  if (size == 0 || size > vmar__gap_tree_owner(t)->size)
     return false;
   const node_t* c = NULL;
   if (from <= tree_base(t)) {
@@ -681,7 +685,7 @@ static int check_node(check_state_t* s, const node_t* n, const node_t* parent,
 }
 
 bool vmar__gap_tree_check(const vmar__gap_tree_t* t) {
-  const node_t* o = t->owner;
+  const node_t* o = vmar__gap_tree_owner(t);
   if (!o || o->size == 0 || o->base > UINTPTR_MAX - o->size)
     return false;
   if (is_red(t->root))

@@ -83,19 +83,30 @@ static inline void vmar__gap_node_set_link_next(vmar__gap_node_t* n,
 
 // The tree's range is [owner->base, owner->base + owner->size): the node of
 // the object whose children the tree holds. It is only read, never linked.
+// A tree covers the range of its owner: the node stored right before it in
+// memory (a VMAR's own node, followed by the tree of its children). Keeping
+// no pointer to it keeps a child VMAR in 104 bytes.
 typedef struct vmar__gap_tree {
   vmar__gap_node_t* root;
   vmar__gap_node_t* last; // the highest node: appending, and finding the
                           // most recent child of a compact VMAR, are O(1)
-  const vmar__gap_node_t* owner;
 } vmar__gap_tree_t;
 
-_Static_assert(sizeof(vmar__gap_tree_t) == 3 * sizeof(void*),
-               "vmar__gap_tree_t must stay three pointers");
+_Static_assert(sizeof(vmar__gap_tree_t) == 2 * sizeof(void*),
+               "vmar__gap_tree_t must stay two pointers");
+_Static_assert(sizeof(vmar__gap_node_t) % _Alignof(vmar__gap_tree_t) == 0,
+               "a tree can follow its owner's node without padding");
 
-// pre: owner->base and owner->size are set and never change while the tree
-//      is in use; owner->size > 0; owner->base + owner->size does not
-//      overflow.
+// The node whose range |t| covers: the one right before it.
+static inline const vmar__gap_node_t*
+vmar__gap_tree_owner(const vmar__gap_tree_t* t) {
+  return (const vmar__gap_node_t*)(const void*)((const char*)t -
+                                                sizeof(vmar__gap_node_t));
+}
+
+// pre: |owner| is the node right before |t| in memory (owner + 1 == t);
+//      its base and size are set and never change while the tree is in
+//      use; owner->size > 0; owner->base + owner->size does not overflow.
 void vmar__gap_tree_init(vmar__gap_tree_t* t, const vmar__gap_node_t* owner);
 
 // Inserts |n| (base and size set by the caller; its kind is kept).

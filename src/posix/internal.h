@@ -22,7 +22,7 @@ typedef struct vmar__top vmar__top_t;
 // A VMAR. Its range (node.base, node.size) and its creation flags (obj.flags:
 // CAN_MAP_*, CAN_MAP_SPECIFIC, COMPACT) never change once it is visible, so
 // they are read without a lock. Everything else changes only under
-// top->lock: obj.state (VMAR__REGION_*), the tree, the parent link. 112 bytes
+// top->lock: obj.state (VMAR__REGION_*), the tree, the parent link. 104 bytes
 // on 64-bit hosts: with its handle a child VMAR costs 128 bytes of heap.
 typedef struct vmar__region {
   vmar__object_t obj;
@@ -32,8 +32,11 @@ typedef struct vmar__region {
   vmar__top_t* top;            // the reservation this VMAR lives in
 } vmar__region_t;
 #if UINTPTR_MAX > 0xFFFFFFFFu
-_Static_assert(sizeof(vmar__region_t) == 112, "a VMAR must stay small");
+_Static_assert(sizeof(vmar__region_t) == 104, "a VMAR must stay small");
 #endif
+_Static_assert(offsetof(vmar__region_t, children) ==
+                   offsetof(vmar__region_t, node) + sizeof(vmar__gap_node_t),
+               "a VMAR's tree follows its node, which gives the tree's range");
 
 // obj.state of a VMAR: its life cycle.
 enum {

@@ -49,10 +49,18 @@ static uint64_t rng_below(rng_t* r, uint64_t n) { return rng_next(r) % n; }
 // Returns a fixed value so a test can steer random_fit into a chosen gap.
 static uint64_t const_rand(void* ctx) { return *(const uint64_t*)ctx; }
 
+// A tree and the node that owns its range, which the tree must follow in
+// memory.
+typedef struct owned {
+  vmar__gap_node_t o;
+  vmar__gap_tree_t t;
+} owned_t;
+
 // Sets up |owner| as the node whose range [base, base + size) the tree
 // covers, and an empty tree over it.
 static void init_range(vmar__gap_tree_t* t, vmar__gap_node_t* owner,
                        uintptr_t base, size_t size) {
+  assert_ptr_equal(vmar__gap_tree_owner(t), owner);
   memset(owner, 0, sizeof(*owner));
   owner->base = base;
   owner->size = size;
@@ -115,8 +123,8 @@ static bool ff_fails(const vmar__gap_tree_t* t, size_t size, size_t align,
 // Builds: [gap 2p][A 1p][gap 1p][B 2p][gap 4p][C 1p][tail 245p], i.e.
 // A = [2p, 3p), B = [4p, 6p), C = [10p, 11p) from the tree's base.
 typedef struct fixture {
-  vmar__gap_tree_t t;
   vmar__gap_node_t owner; // the range: [TBASE, TBASE + TSIZE)
+  vmar__gap_tree_t t;
   vmar__gap_node_t a, b, c;
 } fixture_t;
 
@@ -133,33 +141,36 @@ static void build(fixture_t* f) {
 // A fresh tree is empty, valid and offers its base to any request.
 static void init__fresh_tree_is_empty_and_valid(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o;
-  init_range(&t, &o, TBASE, TSIZE);
-  assert_null(t.root);
-  assert_ptr_equal(t.owner, &o);
-  assert_int_equal(count_nodes(&t), 0);
-  assert_null(vmar__gap_tree_first(&t));
-  assert_null(vmar__gap_tree_last(&t));
-  assert_true(vmar__gap_tree_check(&t));
-  assert_int_equal(ff(&t, TSIZE, PG, UINTPTR_MAX), TBASE);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  init_range(t, o, TBASE, TSIZE);
+  assert_null(t->root);
+  assert_ptr_equal(vmar__gap_tree_owner(t), o);
+  assert_int_equal(count_nodes(t), 0);
+  assert_null(vmar__gap_tree_first(t));
+  assert_null(vmar__gap_tree_last(t));
+  assert_true(vmar__gap_tree_check(t));
+  assert_int_equal(ff(t, TSIZE, PG, UINTPTR_MAX), TBASE);
 }
 
 // Inserting before an existing node sets the new gap and shrinks the
 // successor's.
 static void insert__before_existing_updates_successor_gap(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o, x, y;
-  init_range(&t, &o, TBASE, TSIZE);
-  add(&t, &x, TBASE + 3 * PG, PG);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  vmar__gap_node_t x, y;
+  init_range(t, o, TBASE, TSIZE);
+  add(t, &x, TBASE + 3 * PG, PG);
   assert_int_equal(x.gap, 3 * PG);
-  add(&t, &y, TBASE + PG, PG);
+  add(t, &y, TBASE + PG, PG);
   assert_int_equal(y.gap, PG);
   assert_int_equal(x.gap, PG);
-  assert_int_equal(count_nodes(&t), 2);
-  assert_int_equal(total_gap(&t), 2 * PG);
-  assert_int_equal(t.root->max_gap, PG);
+  assert_int_equal(count_nodes(t), 2);
+  assert_int_equal(total_gap(t), 2 * PG);
+  assert_int_equal(t->root->max_gap, PG);
 }
 
 // Ascending and descending insertion keep the tree red-black balanced.
@@ -167,24 +178,28 @@ static void insert__monotonic_order_stays_balanced(void** state) {
   (void)state;
   enum { N = 4000 };
   static vmar__gap_node_t up[N], down[N];
-  vmar__gap_tree_t t1, t2;
-  vmar__gap_node_t o1, o2;
-  init_range(&t1, &o1, 0, (size_t)N * 2 * PG);
-  init_range(&t2, &o2, 0, (size_t)N * 2 * PG);
+  owned_t own1;
+  vmar__gap_tree_t* t1 = &own1.t;
+  vmar__gap_node_t* o1 = &own1.o;
+  owned_t own2;
+  vmar__gap_tree_t* t2 = &own2.t;
+  vmar__gap_node_t* o2 = &own2.o;
+  init_range(t1, o1, 0, (size_t)N * 2 * PG);
+  init_range(t2, o2, 0, (size_t)N * 2 * PG);
   for (size_t i = 0; i < N; i++) {
-    add(&t1, &up[i], (2 * i + 1) * PG, PG);
-    add(&t2, &down[i], (2 * (N - 1 - i) + 1) * PG, PG);
+    add(t1, &up[i], (2 * i + 1) * PG, PG);
+    add(t2, &down[i], (2 * (N - 1 - i) + 1) * PG, PG);
   }
   // Red-black height bound: 2 * log2(N + 1).
   int bits = 0;
   while (((size_t)1 << bits) < (size_t)N + 1)
     bits++;
-  assert_true(height(t1.root) <= 2 * bits);
-  assert_true(height(t2.root) <= 2 * bits);
-  assert_int_equal(total_gap(&t1), (size_t)N * PG);
-  assert_int_equal(t1.root->max_gap, PG);
-  assert_int_equal(total_gap(&t2), (size_t)N * PG);
-  assert_int_equal(t2.root->max_gap, PG);
+  assert_true(height(t1->root) <= 2 * bits);
+  assert_true(height(t2->root) <= 2 * bits);
+  assert_int_equal(total_gap(t1), (size_t)N * PG);
+  assert_int_equal(t1->root->max_gap, PG);
+  assert_int_equal(total_gap(t2), (size_t)N * PG);
+  assert_int_equal(t2->root->max_gap, PG);
 }
 
 // Removing a node folds its bytes and gap into its successor's gap.
@@ -221,12 +236,13 @@ static void remove__random_order_keeps_invariants(void** state) {
   static vmar__gap_node_t n[N];
   size_t order[N];
   rng_t r = {7};
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o;
-  init_range(&t, &o, 0, (size_t)N * 3 * PG);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  init_range(t, o, 0, (size_t)N * 3 * PG);
   for (size_t i = 0; i < N; i++) {
     order[i] = i;
-    add(&t, &n[i], (3 * i + rng_below(&r, 2)) * PG, PG + rng_below(&r, PG));
+    add(t, &n[i], (3 * i + rng_below(&r, 2)) * PG, PG + rng_below(&r, PG));
   }
   for (size_t i = N - 1; i > 0; i--) {
     size_t j = (size_t)rng_below(&r, i + 1);
@@ -235,10 +251,10 @@ static void remove__random_order_keeps_invariants(void** state) {
     order[j] = tmp;
   }
   for (size_t i = 0; i < N; i++) {
-    del(&t, &n[order[i]]);
-    assert_int_equal(count_nodes(&t), N - 1 - i);
+    del(t, &n[order[i]]);
+    assert_int_equal(count_nodes(t), N - 1 - i);
   }
-  assert_null(t.root);
+  assert_null(t->root);
 }
 
 // ---------------------------------------------------------------------------
@@ -391,62 +407,68 @@ static void first_fit__limit_excludes_later_spots(void** state) {
 // A completely covered tree has no spot; freeing one page exposes it.
 static void first_fit__full_tree_returns_false(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o, n[3];
-  init_range(&t, &o, TBASE, TSIZE);
-  add(&t, &n[0], TBASE, 100 * PG);
-  add(&t, &n[1], TBASE + 101 * PG, TSIZE - 101 * PG);
-  add(&t, &n[2], TBASE + 100 * PG, PG);
-  assert_true(ff_fails(&t, 1, 1, UINTPTR_MAX));
-  assert_int_equal(total_gap(&t), 0);
-  assert_int_equal(t.root->max_gap, 0);
-  del(&t, &n[2]);
-  assert_int_equal(ff(&t, PG, PG, UINTPTR_MAX), TBASE + 100 * PG);
-  assert_true(ff_fails(&t, PG + 1, 1, UINTPTR_MAX));
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  vmar__gap_node_t n[3];
+  init_range(t, o, TBASE, TSIZE);
+  add(t, &n[0], TBASE, 100 * PG);
+  add(t, &n[1], TBASE + 101 * PG, TSIZE - 101 * PG);
+  add(t, &n[2], TBASE + 100 * PG, PG);
+  assert_true(ff_fails(t, 1, 1, UINTPTR_MAX));
+  assert_int_equal(total_gap(t), 0);
+  assert_int_equal(t->root->max_gap, 0);
+  del(t, &n[2]);
+  assert_int_equal(ff(t, PG, PG, UINTPTR_MAX), TBASE + 100 * PG);
+  assert_true(ff_fails(t, PG + 1, 1, UINTPTR_MAX));
 }
 
 // Unaligned byte-granular gaps: the exact aligned spot is returned.
 static void first_fit__byte_granular_gaps_exact(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o, n[2];
-  init_range(&t, &o, 1000, 10000);
-  add(&t, &n[0], 1003, 10);  // gap [1000, 1003)
-  add(&t, &n[1], 1030, 100); // gap [1013, 1030), tail [1130, 11000)
-  assert_int_equal(ff(&t, 3, 1, UINTPTR_MAX), 1000);
-  assert_int_equal(ff(&t, 3, 8, UINTPTR_MAX), 1000);
-  assert_int_equal(ff(&t, 3, 16, UINTPTR_MAX), 1024);
-  assert_int_equal(ff(&t, 6, 16, UINTPTR_MAX), 1024);
-  assert_int_equal(ff(&t, 7, 16, UINTPTR_MAX), 1136);
-  assert_int_equal(ff(&t, 4, 1, UINTPTR_MAX), 1013);
-  assert_int_equal(ff(&t, 17, 1, UINTPTR_MAX), 1013);
-  assert_int_equal(ff(&t, 17, 1, 1030), 1013);
-  assert_true(ff_fails(&t, 18, 1, 1147));
-  assert_int_equal(ff(&t, 18, 1, 1148), 1130);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  vmar__gap_node_t n[2];
+  init_range(t, o, 1000, 10000);
+  add(t, &n[0], 1003, 10);  // gap [1000, 1003)
+  add(t, &n[1], 1030, 100); // gap [1013, 1030), tail [1130, 11000)
+  assert_int_equal(ff(t, 3, 1, UINTPTR_MAX), 1000);
+  assert_int_equal(ff(t, 3, 8, UINTPTR_MAX), 1000);
+  assert_int_equal(ff(t, 3, 16, UINTPTR_MAX), 1024);
+  assert_int_equal(ff(t, 6, 16, UINTPTR_MAX), 1024);
+  assert_int_equal(ff(t, 7, 16, UINTPTR_MAX), 1136);
+  assert_int_equal(ff(t, 4, 1, UINTPTR_MAX), 1013);
+  assert_int_equal(ff(t, 17, 1, UINTPTR_MAX), 1013);
+  assert_int_equal(ff(t, 17, 1, 1030), 1013);
+  assert_true(ff_fails(t, 18, 1, 1147));
+  assert_int_equal(ff(t, 18, 1, 1148), 1130);
 }
 
 // Near the top of the address space alignment rounding must not wrap.
 static void first_fit__top_of_address_space_no_wrap(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o, n;
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  vmar__gap_node_t n;
   uintptr_t top = UINTPTR_MAX - 16 * PG + 1; // page aligned, end = MAX
-  init_range(&t, &o, top, 16 * PG - 1);
-  add(&t, &n, top + 4 * PG, PG);
-  assert_int_equal(ff(&t, 4 * PG, PG, UINTPTR_MAX), top);
-  assert_int_equal(ff(&t, 4 * PG, 4 * PG, UINTPTR_MAX), top);
-  assert_int_equal(ff(&t, 7 * PG, 8 * PG, UINTPTR_MAX), top + 8 * PG);
+  init_range(t, o, top, 16 * PG - 1);
+  add(t, &n, top + 4 * PG, PG);
+  assert_int_equal(ff(t, 4 * PG, PG, UINTPTR_MAX), top);
+  assert_int_equal(ff(t, 4 * PG, 4 * PG, UINTPTR_MAX), top);
+  assert_int_equal(ff(t, 7 * PG, 8 * PG, UINTPTR_MAX), top + 8 * PG);
   // top + 16p would be one past UINTPTR_MAX.
-  assert_true(ff_fails(&t, 8 * PG, 8 * PG, UINTPTR_MAX));
-  assert_true(ff_fails(&t, 5 * PG, 16 * PG, UINTPTR_MAX));
+  assert_true(ff_fails(t, 8 * PG, 8 * PG, UINTPTR_MAX));
+  assert_true(ff_fails(t, 5 * PG, 16 * PG, UINTPTR_MAX));
   size_t huge = (size_t)1 << (sizeof(size_t) * 8 - 1);
-  assert_true(ff_fails(&t, PG, huge, UINTPTR_MAX));
-  assert_true(ff_fails(&t, 11 * PG, PG, UINTPTR_MAX));
-  assert_int_equal(ff(&t, 11 * PG - 1, PG, UINTPTR_MAX), top + 5 * PG);
+  assert_true(ff_fails(t, PG, huge, UINTPTR_MAX));
+  assert_true(ff_fails(t, 11 * PG, PG, UINTPTR_MAX));
+  assert_int_equal(ff(t, 11 * PG - 1, PG, UINTPTR_MAX), top + 5 * PG);
   uintptr_t out;
   rng_t r = {3};
   for (int i = 0; i < 200; i++) {
-    assert_true(vmar__gap_tree_random_fit(&t, PG, PG, UINTPTR_MAX, SIZE_MAX,
+    assert_true(vmar__gap_tree_random_fit(t, PG, PG, UINTPTR_MAX, SIZE_MAX,
                                           rng_next, &r, &out, NULL));
     assert_true(out % PG == 0 && out >= top && out != top + 4 * PG);
     assert_true(UINTPTR_MAX - out >= PG);
@@ -459,8 +481,8 @@ static void first_fit__top_of_address_space_no_wrap(void** state) {
 enum { MPAGES = 4096, OPS = 20000 };
 
 typedef struct model {
-  vmar__gap_tree_t t;
   vmar__gap_node_t range; // the tree's owner
+  vmar__gap_tree_t t;
   uintptr_t base;
   int owner[MPAGES];   // index of the node covering a page, or -1
   int run[MPAGES + 1]; // free pages starting at each page
@@ -720,17 +742,18 @@ static void first_fit__random_ops_near_top_match_naive_model(void** state) {
 // ---------------------------------------------------------------------------
 // random_fit.
 
-// Builds several large gaps separated by one-page nodes; n[4] is the owner.
-// The spread tree's storage.
+// Builds several large gaps separated by one-page nodes; the owner is
+// spread.owner. The spread tree's storage.
 typedef struct spread {
+  vmar__gap_node_t owner;
   vmar__gap_tree_t t;
-  vmar__gap_node_t n[5];
+  vmar__gap_node_t n[4];
 } spread_t;
 
 static vmar__gap_tree_t* build_spread(spread_t* s) {
   vmar__gap_tree_t* t = &s->t;
   vmar__gap_node_t* n = s->n;
-  init_range(t, &n[4], TBASE, TSIZE);
+  init_range(t, &s->owner, TBASE, TSIZE);
   // Gaps: [0,16p) [17p,48p) [49p,96p) [97p,160p) and tail [161p,256p).
   add(t, &n[0], TBASE + 16 * PG, PG);
   add(t, &n[1], TBASE + 48 * PG, PG);
@@ -811,16 +834,17 @@ static void random_fit__small_window_stays_in_window(void** state) {
 // Candidates |align| apart inside one gap are equally likely.
 static void random_fit__one_gap_is_uniform_over_candidates(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o;
-  init_range(&t, &o, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  init_range(t, o, TBASE, TSIZE);
   rng_t r = {29};
   enum { DRAWS = 32000 };
   int hits[32] = {0};
   for (int i = 0; i < DRAWS; i++) {
     uintptr_t a = 0;
     // 2-page spots on a 2-page grid, window 64p: 32 candidates.
-    assert_true(vmar__gap_tree_random_fit(&t, 3 * PG, 2 * PG, UINTPTR_MAX,
+    assert_true(vmar__gap_tree_random_fit(t, 3 * PG, 2 * PG, UINTPTR_MAX,
                                           64 * PG, rng_next, &r, &a, NULL));
     assert_true(a >= TBASE && a < TBASE + 64 * PG && a % (2 * PG) == 0);
     hits[(a - TBASE) / (2 * PG)]++;
@@ -855,35 +879,37 @@ static void random_fit__limit_bounds_result(void** state) {
 // When no candidate follows the draw, it falls back to the lowest gap.
 static void random_fit__draws_past_every_fit_fall_back_to_lowest(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o, n[40];
-  init_range(&t, &o, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  vmar__gap_node_t n[40];
+  init_range(t, o, TBASE, TSIZE);
   // [gap 4p][node 1p] then 38 one-page gaps between one-page nodes up to
   // 81p, then a node filling the rest: only the first gap fits 2 pages.
-  add(&t, &n[0], TBASE + 4 * PG, PG);
+  add(t, &n[0], TBASE + 4 * PG, PG);
   for (int i = 1; i < 39; i++)
-    add(&t, &n[i], TBASE + (4 + 2 * (uintptr_t)i) * PG, PG);
-  add(&t, &n[39], TBASE + 81 * PG, TSIZE - 81 * PG);
-  assert_int_equal(total_gap(&t), 42 * PG);
+    add(t, &n[i], TBASE + (4 + 2 * (uintptr_t)i) * PG, PG);
+  add(t, &n[39], TBASE + 81 * PG, TSIZE - 81 * PG);
+  assert_int_equal(total_gap(t), 42 * PG);
   // Possible starts: [0, 254p]. A draw at 41p (a one-page gap) has no spot
   // at or after it; the fallback picks v % 3 among {0, 1p, 2p}.
   uint64_t v = 42 * PG - 1;
   uintptr_t a = 0;
-  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
+  assert_true(vmar__gap_tree_random_fit(t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
                                         const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE + (v % 3) * PG);
   v = 42 * PG - 2 - PG; // draw at 40p, v % 3 == 0
   assert_int_equal(v % 3, 0);
-  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
+  assert_true(vmar__gap_tree_random_fit(t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
                                         const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE);
   // A draw inside the lowest gap takes the candidate it falls on.
   v = 2 * PG + 5;
-  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
+  assert_true(vmar__gap_tree_random_fit(t, 2 * PG, PG, UINTPTR_MAX, SIZE_MAX,
                                         const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE + 2 * PG);
   // A window of one byte allows only the lowest candidate.
-  assert_true(vmar__gap_tree_random_fit(&t, 2 * PG, PG, UINTPTR_MAX, 1,
+  assert_true(vmar__gap_tree_random_fit(t, 2 * PG, PG, UINTPTR_MAX, 1,
                                         const_rand, &v, &a, NULL));
   assert_int_equal(a, TBASE);
 }
@@ -975,15 +1001,17 @@ static void random_fit__unaligned_gap_start_counts_from_lowest(void** state) {
 // A full tree yields false whatever the window.
 static void random_fit__full_tree_returns_false(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o, n;
-  init_range(&t, &o, TBASE, TSIZE);
-  add(&t, &n, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  vmar__gap_node_t n;
+  init_range(t, o, TBASE, TSIZE);
+  add(t, &n, TBASE, TSIZE);
   rng_t r = {19};
   uintptr_t a = 0x77;
-  assert_false(vmar__gap_tree_random_fit(&t, 1, 1, UINTPTR_MAX, SIZE_MAX,
+  assert_false(vmar__gap_tree_random_fit(t, 1, 1, UINTPTR_MAX, SIZE_MAX,
                                          rng_next, &r, &a, NULL));
-  assert_false(vmar__gap_tree_random_fit(&t, 1, 1, UINTPTR_MAX, 0, rng_next, &r,
+  assert_false(vmar__gap_tree_random_fit(t, 1, 1, UINTPTR_MAX, 0, rng_next, &r,
                                          &a, NULL));
   assert_int_equal(a, 0x77);
 }
@@ -991,12 +1019,12 @@ static void random_fit__full_tree_returns_false(void** state) {
 // ---------------------------------------------------------------------------
 // Node layout and kind.
 
-// The node is seven words and the tree three, as the VMAR budget requires.
+// The node is seven words and the tree two, as the VMAR budget requires.
 static void layout__node_and_tree_sizes(void** state) {
   (void)state;
   if (sizeof(void*) == 8)
     assert_int_equal(sizeof(vmar__gap_node_t), 56);
-  assert_int_equal(sizeof(vmar__gap_tree_t), 3 * sizeof(void*));
+  assert_int_equal(sizeof(vmar__gap_tree_t), 2 * sizeof(void*));
   assert_true(_Alignof(vmar__gap_node_t) >= 8);
 }
 
@@ -1007,23 +1035,24 @@ static void kind__survives_tree_operations_and_links(void** state) {
   enum { N = 300 };
   static vmar__gap_node_t n[N];
   memset(n, 0, sizeof(n));
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o;
-  init_range(&t, &o, 0, (size_t)N * 2 * PG);
-  vmar__gap_node_set_kind(&o, 3);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  init_range(t, o, 0, (size_t)N * 2 * PG);
+  vmar__gap_node_set_kind(o, 3);
   for (size_t i = 0; i < N; i++) {
     vmar__gap_node_set_kind(&n[i], (unsigned)i % 4);
     assert_int_equal(vmar__gap_node_kind(&n[i]), i % 4);
     n[i].base = (2 * i + 1) * PG; // ascending: many rotations
     n[i].size = PG;
-    vmar__gap_tree_insert(&t, &n[i]);
+    vmar__gap_tree_insert(t, &n[i]);
   }
-  assert_true(vmar__gap_tree_check(&t));
+  assert_true(vmar__gap_tree_check(t));
   for (size_t i = 0; i < N; i++) {
     assert_int_equal(vmar__gap_node_kind(&n[i]), i % 4);
     // Every node but the root has a parent that links back to it.
     vmar__gap_node_t* p = vmar__gap_node_parent(&n[i]);
-    if (&n[i] == t.root)
+    if (&n[i] == t->root)
       assert_null(p);
     else
       assert_true(p->left == &n[i] || p->right == &n[i]);
@@ -1031,9 +1060,9 @@ static void kind__survives_tree_operations_and_links(void** state) {
   // Changing kinds in place leaves colours and parents alone.
   for (size_t i = 0; i < N; i++)
     vmar__gap_node_set_kind(&n[i], 3 - (unsigned)i % 4);
-  assert_true(vmar__gap_tree_check(&t));
+  assert_true(vmar__gap_tree_check(t));
   for (size_t i = 0; i < N; i += 2) {
-    del(&t, &n[i]);
+    del(t, &n[i]);
     assert_int_equal(vmar__gap_node_kind(&n[i]), 3 - i % 4);
     assert_null(vmar__gap_node_link_next(&n[i]));
     assert_null(n[i].left);
@@ -1057,13 +1086,13 @@ static void kind__survives_tree_operations_and_links(void** state) {
   // Reinserting a linked node works and keeps its kind.
   vmar__gap_node_t* x = chain;
   chain = vmar__gap_node_link_next(x);
-  vmar__gap_tree_insert(&t, x);
-  assert_true(vmar__gap_tree_check(&t));
+  vmar__gap_tree_insert(t, x);
+  assert_true(vmar__gap_tree_check(t));
   assert_int_equal(vmar__gap_node_kind(x), 3 - (size_t)(x - n) % 4);
-  for (vmar__gap_node_t* d = vmar__gap_tree_detach_all(&t); d; d = d->left)
+  for (vmar__gap_node_t* d = vmar__gap_tree_detach_all(t); d; d = d->left)
     assert_int_equal(vmar__gap_node_kind(d), 3 - (size_t)(d - n) % 4);
-  assert_int_equal(vmar__gap_node_kind(&o), 3); // the owner is never written
-  assert_int_equal(o.size, (size_t)N * 2 * PG);
+  assert_int_equal(vmar__gap_node_kind(o), 3); // the owner is never written
+  assert_int_equal(o->size, (size_t)N * 2 * PG);
 }
 
 // ---------------------------------------------------------------------------
@@ -1076,20 +1105,21 @@ static void detach_all__many_nodes_returns_each_once(void** state) {
   rng_t r = {23};
   static vmar__gap_node_t n[N];
   memset(n, 0, sizeof(n));
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o;
-  init_range(&t, &o, 0, (size_t)N * 2 * PG);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  init_range(t, o, 0, (size_t)N * 2 * PG);
   for (size_t i = 0; i < N; i++) {
     // Interleave two halves so the shape is not a plain ascending build.
     size_t slot = i % 2 ? i / 2 : N - 1 - i / 2;
     n[i].base = (2 * slot + rng_below(&r, 2)) * PG;
     n[i].size = PG;
-    vmar__gap_tree_insert(&t, &n[i]);
+    vmar__gap_tree_insert(t, &n[i]);
   }
-  assert_true(vmar__gap_tree_check(&t));
-  assert_int_equal(count_nodes(&t), N);
+  assert_true(vmar__gap_tree_check(t));
+  assert_int_equal(count_nodes(t), N);
   size_t got = 0;
-  for (vmar__gap_node_t* x = vmar__gap_tree_detach_all(&t); x; x = x->left) {
+  for (vmar__gap_node_t* x = vmar__gap_tree_detach_all(t); x; x = x->left) {
     assert_true(x >= n && x < n + N);
     assert_int_equal(vmar__gap_node_kind(x), 0);
     assert_null(vmar__gap_node_link_next(x));
@@ -1100,19 +1130,20 @@ static void detach_all__many_nodes_returns_each_once(void** state) {
   assert_int_equal(got, N);
   for (size_t i = 0; i < N; i++)
     assert_int_equal(vmar__gap_node_kind(&n[i]), 1);
-  assert_null(t.root);
-  assert_int_equal(count_nodes(&t), 0);
-  assert_true(vmar__gap_tree_check(&t));
+  assert_null(t->root);
+  assert_int_equal(count_nodes(t), 0);
+  assert_true(vmar__gap_tree_check(t));
 }
 
 // Detaching an empty tree returns an empty list.
 static void detach_all__empty_tree_returns_null(void** state) {
   (void)state;
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o;
-  init_range(&t, &o, TBASE, TSIZE);
-  assert_null(vmar__gap_tree_detach_all(&t));
-  assert_null(t.root);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  init_range(t, o, TBASE, TSIZE);
+  assert_null(vmar__gap_tree_detach_all(t));
+  assert_null(t->root);
 }
 
 // Replaces the parent part of |n|'s packed word, keeping colour and kind.
@@ -1170,9 +1201,11 @@ static void check__corrupted_fields_return_false(void** state) {
 
   // Imbalance: a right-leaning chain with correct augmentation fails under
   // any colouring: all black (black heights differ) or a red run.
-  vmar__gap_tree_t t;
-  vmar__gap_node_t o, n[3];
-  init_range(&t, &o, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = &own.t;
+  vmar__gap_node_t* o = &own.o;
+  vmar__gap_node_t n[3];
+  init_range(t, o, TBASE, TSIZE);
   memset(n, 0, sizeof(n));
   for (int i = 0; i < 3; i++) {
     n[i].base = TBASE + (2 * (uintptr_t)i + 1) * PG;
@@ -1184,27 +1217,27 @@ static void check__corrupted_fields_return_false(void** state) {
   poke_parent(&n[1], &n[0]);
   n[1].right = &n[2];
   poke_parent(&n[2], &n[1]);
-  t.root = &n[0];
-  t.last = &n[2];
-  assert_false(vmar__gap_tree_check(&t));
+  t->root = &n[0];
+  t->last = &n[2];
+  assert_false(vmar__gap_tree_check(t));
   flip_color(&n[1]);
   flip_color(&n[2]);
-  assert_false(vmar__gap_tree_check(&t));
+  assert_false(vmar__gap_tree_check(t));
   flip_color(&n[1]);
-  assert_false(vmar__gap_tree_check(&t));
+  assert_false(vmar__gap_tree_check(t));
   // The same three nodes rebalanced pass.
   n[0].right = NULL;
   n[1].left = &n[0];
   poke_parent(&n[0], &n[1]);
   poke_parent(&n[1], NULL);
   flip_color(&n[0]);
-  t.root = &n[1];
-  assert_true(vmar__gap_tree_check(&t));
+  t->root = &n[1];
+  assert_true(vmar__gap_tree_check(t));
   // A stale pointer to the highest node is caught too.
-  t.last = &n[1];
-  assert_false(vmar__gap_tree_check(&t));
-  t.last = NULL;
-  assert_false(vmar__gap_tree_check(&t));
+  t->last = &n[1];
+  assert_false(vmar__gap_tree_check(t));
+  t->last = NULL;
+  assert_false(vmar__gap_tree_check(t));
 }
 
 int main(void) {
