@@ -31,10 +31,11 @@
 #endif
 
 #if defined(VMAR__HOST_LINUX)
-#define VMAR__HAVE_MEMFD 1     // memfd_create
-#define VMAR__HAVE_NOREPLACE 1 // MAP_FIXED_NOREPLACE
-#define VMAR__HAVE_FALLOCATE 1 // fallocate(PUNCH_HOLE | KEEP_SIZE)
-#define VMAR__HAVE_PROCFS 1    // /proc/self/fd/N reopens a descriptor
+#define VMAR__HAVE_MEMFD 1           // memfd_create
+#define VMAR__HAVE_NOREPLACE 1       // MAP_FIXED_NOREPLACE
+#define VMAR__HAVE_FALLOCATE 1       // fallocate(PUNCH_HOLE | KEEP_SIZE)
+#define VMAR__HAVE_COPY_FILE_RANGE 1 // copy_file_range between two files
+#define VMAR__HAVE_PROCFS 1          // /proc/self/fd/N reopens a descriptor
 #endif
 
 #if defined(VMAR__HOST_DARWIN)

@@ -530,10 +530,33 @@ static int next_data(int fd, uint64_t off, uint64_t end, bool find,
   return 0;
 }
 
-// Copies one extent: the source mapped read-only, written to |dst| with one
-// pwrite per chunk (no buffer of our own, a single copy).
+// Copies one extent: in the kernel where the host can (copy_file_range,
+// at explicit offsets: no file offset moves); else the source mapped
+// read-only, written to |dst| with one pwrite per chunk (no buffer of our
+// own, a single copy).
 static int copy_extent(int src, uint64_t off, int dst, uint64_t to,
                        uint64_t len) {
+#if defined(VMAR__HAVE_COPY_FILE_RANGE)
+  while (len > 0) {
+    loff_t in = (loff_t)off;
+    loff_t out = (loff_t)to;
+    const size_t want = len < ((size_t)1 << 30) ? (size_t)len : (size_t)1 << 30;
+    ssize_t n = copy_file_range(src, &in, dst, &out, want, 0);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n == 0 || errno == EXDEV || errno == EINVAL || errno == ENOSYS ||
+          errno == EOPNOTSUPP) {
+        break; // the host cannot: map and write what is left
+      }
+      return errno;
+    }
+    off += (uint64_t)n;
+    to += (uint64_t)n;
+    len -= (uint64_t)n;
+  }
+#endif
   const uint64_t chunk = (uint64_t)16 << 20;
   while (len > 0) {
     const size_t n = (size_t)(len < chunk ? len : chunk);
@@ -555,6 +578,7 @@ static int copy_extent(int src, uint64_t off, int dst, uint64_t to,
 
 int vmar__sys_copy_data(int src, uint64_t src_off, int dst, uint64_t dst_off,
                         uint64_t len, bool src_shared) {
+  INJECT(VMAR__FAULT_PWRITE); // a copy into the file, as pwrite is
   const uint64_t end = src_off + len;
   const uint64_t page = vmar__sys_page_size();
   uint64_t off = src_off;

@@ -891,6 +891,18 @@ static vmar_status_t op_vmo_create_empty(ctx_t* c) {
   return vmar_vmo_create(0, VMAR_VMO_RESIZABLE, &c->h);
 }
 
+// A snapshot of vmo_a's window (its pages are written): a new file, the
+// copy, the child's objects and handle.
+static vmar_status_t op_vmo_snapshot(ctx_t* c) {
+  return vmar_vmo_create_child(F.vmo_a, VMAR_VMO_CHILD_SNAPSHOT, F.page,
+                               2 * F.page, &c->h);
+}
+
+// A reference of vmo_a (resizable, so no slice): the same store.
+static vmar_status_t op_vmo_reference(ctx_t* c) {
+  return vmar_vmo_create_child(F.vmo_a, VMAR_VMO_CHILD_REFERENCE, 0, 0, &c->h);
+}
+
 static vmar_status_t op_vmo_read(ctx_t* c) {
   return vmar_vmo_read(F.vmo_a, c->buf, F.page / 2, 3 * F.page);
 }
@@ -1357,6 +1369,10 @@ static const fcase_t kCases[] = {
     {"vmo_create__each_site_fails_cleanly", NULL, op_vmo_create, close_h},
     {"vmo_create__empty_resizable_each_site_fails_cleanly", NULL,
      op_vmo_create_empty, close_h},
+    {"vmo_create_child__snapshot_each_site_fails_cleanly", NULL,
+     op_vmo_snapshot, close_h},
+    {"vmo_create_child__reference_each_site_fails_cleanly", NULL,
+     op_vmo_reference, close_h},
     {"vmo_read__each_site_fails_cleanly", NULL, op_vmo_read, no_cleanup},
     {"vmo_read__into_a_mapping_each_site_fails_cleanly", NULL,
      op_vmo_read_into_mapping, cleanup_refill_a},
