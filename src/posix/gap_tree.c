@@ -244,12 +244,6 @@ static void remove_fixup(tree_t* t, node_t* x, node_t* p) {
 // ---------------------------------------------------------------------------
 // Basic operations.
 
-void vmar__gap_tree_init(vmar__gap_tree_t* t, const vmar__gap_node_t* owner) {
-  (void)owner; // found from |t| (vmar__gap_tree_check verifies the layout)
-  t->root = NULL;
-  t->last = NULL;
-}
-
 // Links |n| as a new leaf at |*link| under |parent|, between its in-order
 // neighbours |pred| and |succ| (either may be NULL), then fixes gaps, the
 // augmentation, the last node and the colours.
@@ -405,10 +399,6 @@ vmar__gap_node_t* vmar__gap_tree_first(const vmar__gap_tree_t* t) {
     while (x->left)
       x = x->left;
   return x;
-}
-
-vmar__gap_node_t* vmar__gap_tree_last(const vmar__gap_tree_t* t) {
-  return t->last;
 }
 
 vmar__gap_node_t* vmar__gap_tree_next(const vmar__gap_node_t* n) {

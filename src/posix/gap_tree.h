@@ -107,7 +107,12 @@ vmar__gap_tree_owner(const vmar__gap_tree_t* t) {
 // pre: |owner| is the node right before |t| in memory (owner + 1 == t);
 //      its base and size are set and never change while the tree is in
 //      use; owner->size > 0; owner->base + owner->size does not overflow.
-void vmar__gap_tree_init(vmar__gap_tree_t* t, const vmar__gap_node_t* owner);
+static inline void vmar__gap_tree_init(vmar__gap_tree_t* t,
+                                       const vmar__gap_node_t* owner) {
+  (void)owner; // found from |t|
+  t->root = NULL;
+  t->last = NULL;
+}
 
 // Inserts |n| (base and size set by the caller; its kind is kept).
 // pre: [n->base, n->base + n->size) lies inside the tree's range and
@@ -143,7 +148,9 @@ vmar__gap_node_t* vmar__gap_tree_lower_bound(const vmar__gap_tree_t* t,
 
 // In-order iteration; NULL at either end.
 vmar__gap_node_t* vmar__gap_tree_first(const vmar__gap_tree_t* t);
-vmar__gap_node_t* vmar__gap_tree_last(const vmar__gap_tree_t* t);
+static inline vmar__gap_node_t* vmar__gap_tree_last(const vmar__gap_tree_t* t) {
+  return t->last;
+}
 vmar__gap_node_t* vmar__gap_tree_next(const vmar__gap_node_t* n);
 vmar__gap_node_t* vmar__gap_tree_prev(const vmar__gap_node_t* n);
 
