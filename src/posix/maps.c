@@ -49,9 +49,11 @@ static size_t collect(vmar__region_t* r, vmar_map_info_t* out, size_t count) {
        n != NULL; n = vmar__walk_next(&w, n)) {
     const vmar__mapping_t* m = vmar__is_mapping(n) ? vmar__as_mapping(n) : NULL;
     // Pieces that differ only in what the host backs (a slice mapped past
-    // its window) are one entry, as on Zircon.
-    if (m != NULL && last != NULL && last->id == m->id &&
-        last->perms == m->perms && vmar__end_of(&last->node) == n->base) {
+    // its window) are one entry, as on Zircon. (Ids are unique within a
+    // VMAR's reservation only: the pieces must share their VMAR.)
+    if (m != NULL && last != NULL && last->region == m->region &&
+        last->id == m->id && last->perms == m->perms &&
+        vmar__end_of(&last->node) == n->base) {
       if (total - 1 < count) {
         out[total - 1].size += n->size;
       }
