@@ -41,12 +41,6 @@ static vmar_handle_t vmo_create_ok(uint64_t size, uint32_t options) {
   return vmo;
 }
 
-static uint64_t vmo_size_of(vmar_handle_t vmo) {
-  uint64_t size = 0;
-  assert_status(VMAR_OK, vmar_vmo_get_size(vmo, &size));
-  return size;
-}
-
 static vmar_manager_t* manager_ok(size_t size, vmar_vm_option_t options) {
   vmar_manager_t* m = NULL;
   assert_status(VMAR_OK, vmar_manager_create(size, NULL, options, &m));

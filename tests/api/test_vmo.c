@@ -28,22 +28,6 @@ static const fixture_params_t kFixture = {
 };
 
 // ---------------------------------------------------------------------------
-// Helpers
-
-// A second handle to |h|'s object with exactly |rights|.
-static vmar_handle_t dup_with(vmar_handle_t h, vmar_rights_t rights) {
-  vmar_handle_t d = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights, &d));
-  return d;
-}
-
-static uint64_t size_of(vmar_handle_t vmo) {
-  uint64_t s = SENTINEL_U64;
-  assert_status(VMAR_OK, vmar_vmo_get_size(vmo, &s));
-  return s;
-}
-
-// ---------------------------------------------------------------------------
 // vmar_vmo_create
 
 // Sizes are rounded up to whole pages; 0 stays 0.
@@ -62,10 +46,10 @@ static void vmo_create__size_rounded_up_ok(void** state) {
   };
   for (size_t i = 0; i < sizeof(kCases) / sizeof(kCases[0]); i++) {
     vmar_handle_t h = vmo_new(kCases[i].asked, 0);
-    assert_int_equal(size_of(h), kCases[i].got);
+    assert_int_equal(vmo_size_of(h), kCases[i].got);
     close_ok(h);
     h = vmo_new(kCases[i].asked, VMAR_VMO_RESIZABLE);
-    assert_int_equal(size_of(h), kCases[i].got);
+    assert_int_equal(vmo_size_of(h), kCases[i].got);
     close_ok(h);
   }
 }
@@ -476,7 +460,7 @@ static void vmo_get_size__no_right_needed_ok(void** state) {
   vmar_handle_t h = vmo_new(3 * PAGE - 1, 0);
   vmar_handle_t none = dup_with(h, VMAR_RIGHT_NONE);
   assert_int_equal(rights_of(none), 0);
-  assert_int_equal(size_of(none), 3 * PAGE);
+  assert_int_equal(vmo_size_of(none), 3 * PAGE);
   assert_status(VMAR_ERR_INVALID_ARGS, vmar_vmo_get_size(h, NULL));
   uint64_t s = SENTINEL_U64;
   assert_status(VMAR_ERR_WRONG_TYPE, vmar_vmo_get_size(fx->vmar, &s));
@@ -496,12 +480,12 @@ static void vmo_set_size__resizable_grow_shrink_ok(void** state) {
   vmar_handle_t h = vmo_new(PAGE, VMAR_VMO_RESIZABLE);
   fill_pages(h, 1, 0x40);
   assert_status(VMAR_OK, vmar_vmo_set_size(h, 3 * PAGE + 1));
-  assert_int_equal(size_of(h), 4 * PAGE);
+  assert_int_equal(vmo_size_of(h), 4 * PAGE);
   assert_true(vmo_bytes_are(h, 0, PAGE, pat(0x40, 0)));
   assert_true(vmo_bytes_are(h, PAGE, 3 * PAGE, 0));
   fill_pages(h, 4, 0x50);
   assert_status(VMAR_OK, vmar_vmo_set_size(h, PAGE));
-  assert_int_equal(size_of(h), PAGE);
+  assert_int_equal(vmo_size_of(h), PAGE);
   unsigned char b = 0;
   assert_status(VMAR_ERR_OUT_OF_RANGE, vmar_vmo_read(h, &b, PAGE, 1));
   // Growing back gives zeros, not the old tail.
@@ -509,9 +493,9 @@ static void vmo_set_size__resizable_grow_shrink_ok(void** state) {
   assert_true(vmo_bytes_are(h, 0, PAGE, pat(0x50, 0)));
   assert_true(vmo_bytes_are(h, PAGE, PAGE, 0));
   assert_status(VMAR_OK, vmar_vmo_set_size(h, 0));
-  assert_int_equal(size_of(h), 0);
+  assert_int_equal(vmo_size_of(h), 0);
   assert_status(VMAR_OK, vmar_vmo_set_size(h, 1));
-  assert_int_equal(size_of(h), PAGE);
+  assert_int_equal(vmo_size_of(h), PAGE);
   assert_true(vmo_bytes_are(h, 0, PAGE, 0));
   close_ok(h);
 }
@@ -524,7 +508,7 @@ static void vmo_set_size__unaligned_shrink_zeroes_page_tail(void** state) {
   fill_pages(h, 3, 0x70);
   vmar_vaddr_t m = map_ok(fx->vmar, VMAR_VM_PERM_READ, 0, h, 0, 3 * PAGE);
   assert_status(VMAR_OK, vmar_vmo_set_size(h, PAGE + 10));
-  assert_int_equal(size_of(h), 2 * PAGE);
+  assert_int_equal(vmo_size_of(h), 2 * PAGE);
   assert_true(vmo_bytes_are(h, 0, PAGE, pat(0x70, 0)));
   assert_true(vmo_bytes_are(h, PAGE, 10, pat(0x70, 1)));
   assert_true(vmo_bytes_are(h, PAGE + 10, PAGE - 10, 0));
@@ -533,7 +517,7 @@ static void vmo_set_size__unaligned_shrink_zeroes_page_tail(void** state) {
   assert_false(test_probe_read((const volatile void*)(m + 2 * PAGE)));
   // Growing to an unaligned size adds a whole zero page.
   assert_status(VMAR_OK, vmar_vmo_set_size(h, 2 * PAGE + 1));
-  assert_int_equal(size_of(h), 3 * PAGE);
+  assert_int_equal(vmo_size_of(h), 3 * PAGE);
   assert_true(vmo_bytes_are(h, PAGE, 10, pat(0x70, 1)));
   assert_true(mem_is(m + 2 * PAGE, PAGE, 0));
   unmap_ok(fx->vmar, m, 3 * PAGE);
@@ -552,7 +536,7 @@ static void vmo_set_size__status_order(void** state) {
   assert_status(VMAR_ERR_UNAVAILABLE, vmar_vmo_set_size(fixed, PAGE));
   assert_status(VMAR_ERR_UNAVAILABLE, vmar_vmo_set_size(fixed, 2 * PAGE));
   assert_status(VMAR_ERR_UNAVAILABLE, vmar_vmo_set_size(fixed, UINT64_MAX));
-  assert_int_equal(size_of(fixed), 2 * PAGE);
+  assert_int_equal(vmo_size_of(fixed), 2 * PAGE);
 
   vmar_handle_t res = vmo_new(2 * PAGE, VMAR_VMO_RESIZABLE);
   vmar_handle_t res_nw = dup_without(res, VMAR_RIGHT_WRITE);
@@ -569,7 +553,7 @@ static void vmo_set_size__status_order(void** state) {
                 vmar_vmo_set_size(res, UINT64_MAX - PAGE + 2));
   assert_status(VMAR_ERR_OUT_OF_RANGE,
                 vmar_vmo_set_size(res, UINT64_MAX - PAGE + 1));
-  assert_int_equal(size_of(res), 2 * PAGE);
+  assert_int_equal(vmo_size_of(res), 2 * PAGE);
   // Handles: WRONG_TYPE for a VMAR, BAD_HANDLE for garbage.
   assert_status(VMAR_ERR_WRONG_TYPE, vmar_vmo_set_size(fx->vmar, PAGE));
   assert_status(VMAR_ERR_BAD_HANDLE,

@@ -50,19 +50,6 @@ static const fixture_params_t kFixture = {
 // ---------------------------------------------------------------------------
 // Helpers
 
-// A second handle to |h|'s object with exactly |rights|.
-static vmar_handle_t dup_with(vmar_handle_t h, vmar_rights_t rights) {
-  vmar_handle_t d = VMAR_HANDLE_INVALID;
-  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights, &d));
-  return d;
-}
-
-static uint64_t size_of(vmar_handle_t vmo) {
-  uint64_t s = SENTINEL_U64;
-  assert_status(VMAR_OK, vmar_vmo_get_size(vmo, &s));
-  return s;
-}
-
 static uint64_t content_of(vmar_handle_t vmo) {
   uint64_t s = SENTINEL_U64;
   assert_status(VMAR_OK, vmar_vmo_get_content_size(vmo, &s));
@@ -274,11 +261,11 @@ static void vmo_child__resizable_reference_needs_resize_right(void** state) {
   vmar_handle_t snap = child_ok(r_norsz, SNAP | RSZ, 0, PAGE);
   assert_int_equal(rights_of(snap) & VMAR_RIGHT_RESIZE, VMAR_RIGHT_RESIZE);
   assert_status(VMAR_OK, vmar_vmo_set_size(snap, 3 * PAGE));
-  assert_int_equal(size_of(snap), 3 * PAGE);
+  assert_int_equal(vmo_size_of(snap), 3 * PAGE);
   // With RESIZE the resizable reference is made and resizes its parent.
   vmar_handle_t rref = child_ok(r, REF | RSZ, 0, 0);
   assert_status(VMAR_OK, vmar_vmo_set_size(rref, 5 * PAGE));
-  assert_int_equal(size_of(r), 5 * PAGE);
+  assert_int_equal(vmo_size_of(r), 5 * PAGE);
   // A VMO that is not resizable never has RESIZE on any handle, so the
   // right answers before the parent's resizability is looked at.
   vmar_handle_t p = vmo_new(PAGE, 0);
@@ -415,12 +402,12 @@ static void vmo_child__slice_window_checks(void** state) {
   expect_child_fails(VMAR_ERR_INVALID_ARGS, s, SLICE, PAGE, 2 * PAGE);
   assert_int_equal(children_of(s), 0);
   vmar_handle_t ss = child_ok(s, SLICE, PAGE, PAGE);
-  assert_int_equal(size_of(ss), PAGE);
+  assert_int_equal(vmo_size_of(ss), PAGE);
   // The whole parent, and the empty window at its end, are fine.
   vmar_handle_t whole = child_ok(p, SLICE, 0, 4 * PAGE);
   vmar_handle_t empty = child_ok(p, SLICE, 4 * PAGE, 0);
-  assert_int_equal(size_of(whole), 4 * PAGE);
-  assert_int_equal(size_of(empty), 0);
+  assert_int_equal(vmo_size_of(whole), 4 * PAGE);
+  assert_int_equal(vmo_size_of(empty), 0);
   assert_int_equal(children_of(p), 4);
   assert_int_equal(children_of(r), 0);
   CLOSE_ALL_OK(empty, whole, ss, s, rs, r, p);
@@ -453,8 +440,8 @@ static void vmo_child__reference_checks(void** state) {
   vmar_handle_t refref = child_ok(ref, REF | NO_WRITE, 0, 0);
   vmar_handle_t snap = child_ok(p, SNAP, 0, PAGE);
   vmar_handle_t snapref = child_ok(snap, REF, 0, 0);
-  assert_int_equal(size_of(refref), 2 * PAGE);
-  assert_int_equal(size_of(snapref), PAGE);
+  assert_int_equal(vmo_size_of(refref), 2 * PAGE);
+  assert_int_equal(vmo_size_of(snapref), PAGE);
   assert_int_equal(children_of(p), 3);
   CLOSE_ALL_OK(snapref, snap, refref, ref, ss, s, p);
 }
@@ -488,7 +475,7 @@ static void vmo_child__snapshot_offset_checks(void** state) {
     assert_int_equal(children_of(s), 0);
     // The same window of |p| itself is fine: past the end, all zero.
     vmar_handle_t far = child_ok(p, kind, UINT64_MAX - 2 * PAGE + 1, PAGE);
-    assert_int_equal(size_of(far), PAGE);
+    assert_int_equal(vmo_size_of(far), PAGE);
     assert_true(vmo_bytes_are(far, 0, PAGE, 0));
     close_ok(far);
   }
@@ -678,7 +665,7 @@ static void vmo_child__rights_take_effect(void** state) {
     assert_status(VMAR_ERR_UNAVAILABLE, vmar_vmo_set_size(kFixed[i], PAGE));
     assert_status(VMAR_ERR_UNAVAILABLE, vmar_vmo_set_size(kFixed[i], 4 * PAGE));
   }
-  assert_int_equal(size_of(p), 2 * PAGE);
+  assert_int_equal(vmo_size_of(p), 2 * PAGE);
   CLOSE_ALL_OK(ref, slice, xsnap, xs, x, rs, w, rd, ro, p);
 }
 
@@ -696,7 +683,7 @@ static void vmo_child__snapshot_copies_window_at_creation(void** state) {
     poke(m + 2 * PAGE + 5, 0x77);
     poke(m + 3 * PAGE + PAGE - 1, 0x78);
     vmar_handle_t c = child_ok(p, kSnapshotKinds[k], PAGE, 2 * PAGE + 100);
-    assert_int_equal(size_of(c), 3 * PAGE);
+    assert_int_equal(vmo_size_of(c), 3 * PAGE);
     assert_true(vmo_bytes_are(c, 0, PAGE, pat(0x10, 1)));
     assert_true(vmo_bytes_are(c, PAGE, 5, pat(0x10, 2)));
     assert_int_equal(read_byte(c, PAGE + 5), 0x77);
@@ -762,8 +749,8 @@ static void vmo_child__snapshot_past_parent_end_reads_zero(void** state) {
     fill_pages(p, 1, 0x30);
     vmar_handle_t beyond = child_ok(p, kind, 2 * PAGE, PAGE);
     vmar_handle_t across = child_ok(p, kind, 0, 3 * PAGE);
-    assert_int_equal(size_of(beyond), PAGE);
-    assert_int_equal(size_of(across), 3 * PAGE);
+    assert_int_equal(vmo_size_of(beyond), PAGE);
+    assert_int_equal(vmo_size_of(across), 3 * PAGE);
     assert_true(vmo_bytes_are(beyond, 0, PAGE, 0));
     assert_true(vmo_bytes_are(across, 0, PAGE, pat(0x30, 0)));
     assert_true(vmo_bytes_are(across, PAGE, 2 * PAGE, 0));
@@ -826,7 +813,7 @@ static void vmo_child__resizable_snapshot_grows_with_zeros(void** state) {
     vmar_vaddr_t m = map_ok(fx->vmar, PERM_RW, 0, c, 0, 4 * PAGE);
     assert_false(test_probe_read((const volatile void*)(m + 2 * PAGE)));
     assert_status(VMAR_OK, vmar_vmo_set_size(c, 4 * PAGE));
-    assert_int_equal(size_of(c), 4 * PAGE);
+    assert_int_equal(vmo_size_of(c), 4 * PAGE);
     assert_true(vmo_bytes_are(c, 0, PAGE, pat(0x33, 0)));
     assert_true(vmo_bytes_are(c, PAGE, PAGE, pat(0x33, 1)));
     assert_true(vmo_bytes_are(c, 2 * PAGE, 2 * PAGE, 0));
@@ -961,7 +948,7 @@ static void vmo_child__slice_shares_pages_both_ways(void** state) {
   vmar_handle_t p = vmo_patterned(4, 0x60);
   vmar_handle_t s = child_ok(p, SLICE, PAGE, 2 * PAGE);
   vmar_handle_t ss = child_ok(s, SLICE, PAGE, PAGE);
-  assert_int_equal(size_of(s), 2 * PAGE);
+  assert_int_equal(vmo_size_of(s), 2 * PAGE);
   assert_true(vmo_bytes_are(s, 0, PAGE, pat(0x60, 1)));
   assert_true(vmo_bytes_are(s, PAGE, PAGE, pat(0x60, 2)));
   assert_true(vmo_bytes_are(ss, 0, PAGE, pat(0x60, 2)));
@@ -1046,7 +1033,7 @@ static void vmo_child__slice_size_rounded_up(void** state) {
   (void)state;
   vmar_handle_t p = vmo_patterned(2, 0x62);
   vmar_handle_t s = child_ok(p, SLICE, PAGE, 42);
-  assert_int_equal(size_of(s), PAGE);
+  assert_int_equal(vmo_size_of(s), PAGE);
   assert_int_equal(content_of(s), 42);
   assert_true(vmo_bytes_are(s, 0, PAGE, pat(0x62, 1)));
   write_byte(s, PAGE - 1, 0x42);
@@ -1062,7 +1049,7 @@ static void vmo_child__slice_zero_size_at_end(void** state) {
   (void)state;
   vmar_handle_t p = vmo_patterned(2, 0x63);
   vmar_handle_t s = child_ok(p, SLICE, 2 * PAGE, 0);
-  assert_int_equal(size_of(s), 0);
+  assert_int_equal(vmo_size_of(s), 0);
   uint8_t buf[8] = {0};
   assert_status(VMAR_ERR_OUT_OF_RANGE, vmar_vmo_read(s, buf, 0, 1));
   assert_status(VMAR_ERR_OUT_OF_RANGE, vmar_vmo_write(s, buf, 0, 1));
@@ -1196,7 +1183,7 @@ static void vmo_child__reference_shares_pages_both_ways(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t p = vmo_patterned(2, 0x70);
   vmar_handle_t r = child_ok(p, REF, 0, 0);
-  assert_int_equal(size_of(r), 2 * PAGE);
+  assert_int_equal(vmo_size_of(r), 2 * PAGE);
   assert_true(vmo_bytes_are(r, 0, PAGE, pat(0x70, 0)));
   assert_true(vmo_bytes_are(r, PAGE, PAGE, pat(0x70, 1)));
   vmar_vaddr_t mp = map_ok(fx->vmar, PERM_RW, 0, p, 0, 2 * PAGE);
@@ -1225,15 +1212,15 @@ static void vmo_child__reference_follows_size_and_content_size(void** state) {
   vmar_handle_t r = child_ok(p, REF, 0, 0);
   vmar_handle_t rr = child_ok(p, REF | RSZ, 0, 0);
   assert_status(VMAR_OK, vmar_vmo_set_size(p, 4 * PAGE + 3));
-  assert_int_equal(size_of(r), 5 * PAGE);
-  assert_int_equal(size_of(rr), 5 * PAGE);
+  assert_int_equal(vmo_size_of(r), 5 * PAGE);
+  assert_int_equal(vmo_size_of(rr), 5 * PAGE);
   assert_int_equal(content_of(r), 4 * PAGE + 3);
   write_byte(r, 4 * PAGE, 0xC4);
   assert_int_equal(read_byte(p, 4 * PAGE), 0xC4);
   // Resized through the resizable reference.
   assert_status(VMAR_OK, vmar_vmo_set_size(rr, PAGE));
-  assert_int_equal(size_of(p), PAGE);
-  assert_int_equal(size_of(r), PAGE);
+  assert_int_equal(vmo_size_of(p), PAGE);
+  assert_int_equal(vmo_size_of(r), PAGE);
   assert_int_equal(content_of(p), PAGE);
   assert_true(vmo_bytes_are(p, 0, PAGE, pat(0x71, 0)));
   uint8_t b = 0;
@@ -1581,7 +1568,7 @@ static void vmo_content_size__create_and_children(void** state) {
   (void)state;
   vmar_handle_t h = vmo_new(5461, 0);
   assert_int_equal(content_of(h), 5461);
-  assert_int_equal(size_of(h), round_up(5461, PAGE));
+  assert_int_equal(vmo_size_of(h), round_up(5461, PAGE));
   vmar_handle_t z = vmo_new(0, 0);
   assert_int_equal(content_of(z), 0);
   const struct {
@@ -1595,7 +1582,7 @@ static void vmo_content_size__create_and_children(void** state) {
   for (size_t c = 0; c < N_OF(kCases); c++) {
     vmar_handle_t k = child_ok(h, kCases[c].options, 0, kCases[c].size);
     assert_int_equal(content_of(k), kCases[c].size);
-    assert_int_equal(size_of(k), round_up(kCases[c].size, PAGE));
+    assert_int_equal(vmo_size_of(k), round_up(kCases[c].size, PAGE));
     close_ok(k);
   }
   vmar_handle_t r = child_ok(h, REF, 0, 0);
@@ -1615,7 +1602,7 @@ static void vmo_content_size__set_size_sets_it(void** state) {
   vmar_handle_t r = vmo_new(PAGE, VMAR_VMO_RESIZABLE);
   assert_status(VMAR_OK, vmar_vmo_set_size(r, 5461));
   assert_int_equal(content_of(r), 5461);
-  assert_int_equal(size_of(r), round_up(5461, PAGE));
+  assert_int_equal(vmo_size_of(r), round_up(5461, PAGE));
   assert_status(VMAR_OK, vmar_vmo_set_size(r, 3 * PAGE));
   assert_int_equal(content_of(r), 3 * PAGE);
   assert_status(VMAR_OK, vmar_vmo_set_size(r, 0));
@@ -1642,12 +1629,12 @@ static void vmo_content_size__bounds_and_same_value(void** state) {
   assert_status(VMAR_OK, vmar_vmo_set_content_size(h, 2 * PAGE - 10));
   assert_int_equal(content_of(h), 2 * PAGE - 10);
   assert_true(vmo_bytes_are(h, PAGE, PAGE, pat(0x80, 1)));
-  assert_int_equal(size_of(h), 2 * PAGE);
+  assert_int_equal(vmo_size_of(h), 2 * PAGE);
   // Exactly the VMO's size is allowed (raising: the 10 bytes past the old
   // value are zeroed).
   assert_status(VMAR_OK, vmar_vmo_set_content_size(h, 2 * PAGE));
   assert_int_equal(content_of(h), 2 * PAGE);
-  assert_int_equal(size_of(h), 2 * PAGE);
+  assert_int_equal(vmo_size_of(h), 2 * PAGE);
   assert_true(vmo_bytes_are(h, PAGE, PAGE - 10, pat(0x80, 1)));
   assert_true(vmo_bytes_are(h, 2 * PAGE - 10, 10, 0));
   CLOSE_ALL_OK(h);
@@ -1662,7 +1649,7 @@ static void vmo_content_size__lowering_zeroes_to_end(void** state) {
   vmar_vaddr_t m = map_ok(fx->vmar, PERM_R, 0, h, 0, 3 * PAGE);
   assert_status(VMAR_OK, vmar_vmo_set_content_size(h, 100));
   assert_int_equal(content_of(h), 100);
-  assert_int_equal(size_of(h), 3 * PAGE);
+  assert_int_equal(vmo_size_of(h), 3 * PAGE);
   assert_true(vmo_bytes_are(h, 0, 100, pat(0x81, 0)));
   assert_true(vmo_bytes_are(h, 100, 3 * PAGE - 100, 0));
   assert_true(mem_is(m, 100, pat(0x81, 0)));

@@ -11,6 +11,7 @@
 // Out-parameter values no successful call leaves behind.
 #define HELPERS_SENTINEL_RIGHTS ((vmar_rights_t)0x0BADBAD0u)
 #define HELPERS_SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
+#define HELPERS_SENTINEL_SIZE ((uint64_t)0x0123456789ABCDEFull)
 
 void close_ok(vmar_handle_t h) { assert_status(VMAR_OK, vmar_handle_close(h)); }
 
@@ -43,6 +44,12 @@ bool handle_alive(vmar_handle_t h) {
 vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed) {
   vmar_handle_t d = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_handle_duplicate(h, rights_of(h) & ~removed, &d));
+  return d;
+}
+
+vmar_handle_t dup_with(vmar_handle_t h, vmar_rights_t rights) {
+  vmar_handle_t d = VMAR_HANDLE_INVALID;
+  assert_status(VMAR_OK, vmar_handle_duplicate(h, rights, &d));
   return d;
 }
 
@@ -142,6 +149,12 @@ vmar_handle_t vmo_new(uint64_t size, uint32_t options) {
   assert_status(VMAR_OK, vmar_vmo_create(size, options, &h));
   assert_int_not_equal(h, VMAR_HANDLE_INVALID);
   return h;
+}
+
+uint64_t vmo_size_of(vmar_handle_t vmo) {
+  uint64_t s = HELPERS_SENTINEL_SIZE;
+  assert_status(VMAR_OK, vmar_vmo_get_size(vmo, &s));
+  return s;
 }
 
 void fill_pages(vmar_handle_t vmo, size_t pages, uint8_t seed) {

@@ -41,6 +41,9 @@ bool handle_alive(vmar_handle_t h);
 // A duplicate of |h| with the rights in |removed| taken away.
 vmar_handle_t dup_without(vmar_handle_t h, vmar_rights_t removed);
 
+// A second handle to |h|'s object with exactly |rights|.
+vmar_handle_t dup_with(vmar_handle_t h, vmar_rights_t rights);
+
 // The VMAR info of |h|, read with vmar_get_info.
 vmar_info_t info_of(vmar_handle_t h);
 
@@ -85,6 +88,9 @@ bool vmo_bytes_are(vmar_handle_t vmo, uint64_t offset, size_t len,
 
 // Creates a VMO of |size| bytes with |options|, checking the handle.
 vmar_handle_t vmo_new(uint64_t size, uint32_t options);
+
+// The size of |vmo|, read with vmar_vmo_get_size.
+uint64_t vmo_size_of(vmar_handle_t vmo);
 
 // Writes pat(seed, i) over every byte of page i of |vmo|, for i < |pages|.
 void fill_pages(vmar_handle_t vmo, size_t pages, uint8_t seed);
