@@ -25,17 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||     \
-    __has_feature(memory_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-#ifndef SANITIZED
-#define SANITIZED 0
-#endif
+#include "sanitizer.h"
 
 static int passed;
 static int failed;
@@ -273,7 +263,7 @@ static void test_missing_calls(void) {
   FAILS(getrandom(buf, 16, 0), ENOSYS);
   FAILS(getentropy(buf, 257), EINVAL);
   CHECK(getentropy(buf, 256) == 0);
-#if !SANITIZED // sanitizer runtimes answer mlockall themselves, with 0
+#if !TEST_SANITIZED // sanitizer runtimes answer mlockall themselves, with 0
   FAILS(mlockall(MCL_CURRENT), ENOSYS);
 #endif
   void* p = map(page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1);

@@ -41,15 +41,6 @@
 #include "posix/handle_table.h"
 #include "posix/reclaim.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||     \
-    __has_feature(memory_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-
 #define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
 #define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
 #define CAN_RWX (CAN_RW | VMAR_VM_CAN_MAP_EXECUTE)
@@ -212,7 +203,7 @@ typedef struct snapshot {
 // counted as in use. The interposition needs glibc's __libc_* entry points:
 // elsewhere (macOS) the heap is not measured, as under sanitizers, and the
 // suite says so.
-#if defined(SANITIZED) || !defined(__GLIBC__)
+#if TEST_SANITIZED || !defined(__GLIBC__)
 #define HEAP_MEASURED 0
 static size_t heap_in_use(void) { return 0; }
 #else
@@ -287,7 +278,7 @@ static bool in_tree_range(const snapshot_t* s, uintptr_t a, uintptr_t b) {
 // allocators keep changing their own reservations, only those that meet a
 // range the root's tree knows.
 static bool vma_watched(const snapshot_t* s, uintptr_t start, uintptr_t end) {
-#ifdef SANITIZED
+#if TEST_SANITIZED
   return in_tree_range(s, start, end);
 #else
   (void)s;

@@ -7,19 +7,6 @@
 
 #include <stdlib.h>
 
-// Sanitizer allocators (quarantine, new size-class regions) add anonymous
-// private VMAs of their own while a test runs; see baseline_check.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define TEST_SANITIZED 1
-#endif
-#endif
-#ifndef TEST_SANITIZED
-#define TEST_SANITIZED 0
-#endif
-
 #define SENTINEL_ADDR ((vmar_vaddr_t)0xDEADBEE0u)
 
 #define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)

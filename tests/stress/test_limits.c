@@ -25,14 +25,6 @@
 
 #include "posix/handle_table.h"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define SANITIZED 1
-#endif
-#endif
-
 #define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
 #define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
 
@@ -94,7 +86,7 @@ limits__handle_table_full_no_resources_nothing_half_done(void** state) {
   assert_int_equal(h, VMAR_HANDLE_INVALID);
   assert_int_equal(vmar__handle_count(), cap);
   assert_int_equal(root_entries(), entries);
-#ifndef SANITIZED // sanitizer runtimes map memory of their own at any time
+#if !TEST_SANITIZED // sanitizer runtimes map memory of their own at any time
   assert_int_equal(test_maps_count(), vmas);
 #else
   (void)vmas;
@@ -338,7 +330,7 @@ static void void_calls_at_limit(vmar_handle_t vmar, vmar_mapper_t* mapper,
 // host mappings it started with.
 static void limits__max_map_count_no_resources_then_baseline(void** state) {
   (void)state;
-#ifdef SANITIZED
+#if TEST_SANITIZED
   print_message("limits: max_map_count case skipped under sanitizers\n");
   skip();
 #endif
@@ -616,7 +608,7 @@ static bool have_self_path;
 
 static void limits__rlimit_as_reservations_no_resources(void** state) {
   (void)state;
-#ifdef SANITIZED
+#if TEST_SANITIZED
   print_message("limits: RLIMIT_AS case skipped under sanitizers\n");
   skip();
 #endif

@@ -22,6 +22,7 @@
 #include "host.h"
 #include "maps.h"
 #include "probe.h"
+#include "sanitizer.h"
 
 // Exit code ctest reports as "skipped" (SKIP_RETURN_CODE in VmarTesting.cmake),
 // for a whole binary that cannot run here (e.g. a missing kernel feature).
@@ -60,20 +61,13 @@ static inline size_t test_page(void) { return vmar_page_size(); }
 // Whole-process VMA counts are exact only without a sanitizer runtime, which
 // maps memory of its own at any moment. assert_vma_count() checks the count
 // in plain builds; sanitizer builds rely on the range checks next to it.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TEST_EXACT_VMA_COUNT 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define TEST_EXACT_VMA_COUNT 0
-#endif
-#endif
+//
 // XNU keeps neighbouring map entries apart where Linux merges them, so on
 // macOS an unmap leaves the count higher even though vmar left nothing but
 // reservations: there the range checks next to each count carry the check.
-#if !defined(TEST_EXACT_VMA_COUNT) && defined(__APPLE__)
+#if TEST_SANITIZED || defined(__APPLE__)
 #define TEST_EXACT_VMA_COUNT 0
-#endif
-#ifndef TEST_EXACT_VMA_COUNT
+#else
 #define TEST_EXACT_VMA_COUNT 1
 #endif
 #define assert_vma_count(expected)                                             \
