@@ -106,135 +106,88 @@ static void replace(tree_t* t, node_t* parent, node_t* old, node_t* with) {
     parent->right = with;
 }
 
+// A node's child on side |s|: 0 is left, 1 is right.
+static inline node_t** child(node_t* n, int s) {
+  return s ? &n->right : &n->left;
+}
+
+// Moves |x| down to side |s|; its child on the other side takes its place.
 // Rotations keep colours and kinds, and the augmentation when it was correct
 // before: the subtree as a whole holds the same gaps, so its new top takes the
 // old top's max_gap and only the old top is recomputed.
-static void rotate_left(tree_t* t, node_t* x) {
-  node_t* y = x->right;
+static void rotate(tree_t* t, node_t* x, int s) {
+  node_t* y = *child(x, !s);
   node_t* p = parent_of(x);
-  x->right = y->left;
-  if (y->left)
-    set_parent(y->left, x);
+  node_t* inner = *child(y, s);
+  *child(x, !s) = inner;
+  if (inner)
+    set_parent(inner, x);
   set_parent(y, p);
   replace(t, p, x, y);
-  y->left = x;
+  *child(y, s) = x;
   set_parent(x, y);
   y->max_gap = x->max_gap;
   x->max_gap = compute_max(x);
 }
 
-static void rotate_right(tree_t* t, node_t* x) {
-  node_t* y = x->left;
-  node_t* p = parent_of(x);
-  x->left = y->right;
-  if (y->right)
-    set_parent(y->right, x);
-  set_parent(y, p);
-  replace(t, p, x, y);
-  y->right = x;
-  set_parent(x, y);
-  y->max_gap = x->max_gap;
-  x->max_gap = compute_max(x);
-}
-
-// Restores the colour rules after red |n| was linked in.
+// Restores the colour rules after red |n| was linked in. Each case has a
+// mirror image; |s| is the side of |n|'s parent under its grandparent.
 static void insert_fixup(tree_t* t, node_t* n) {
   for (;;) {
     node_t* p = parent_of(n);
     if (!p || !is_red(p))
       break;
     node_t* g = parent_of(p); // exists: a red node is never the root
-    if (p == g->left) {
-      node_t* u = g->right;
-      if (is_red(u)) {
-        set_black(p);
-        set_black(u);
-        set_red(g);
-        n = g;
-        continue;
-      }
-      if (n == p->right) {
-        rotate_left(t, p);
-        p = n;
-      }
+    const int s = p == g->right;
+    node_t* u = *child(g, !s);
+    if (is_red(u)) {
       set_black(p);
+      set_black(u);
       set_red(g);
-      rotate_right(t, g);
-    } else {
-      node_t* u = g->left;
-      if (is_red(u)) {
-        set_black(p);
-        set_black(u);
-        set_red(g);
-        n = g;
-        continue;
-      }
-      if (n == p->left) {
-        rotate_right(t, p);
-        p = n;
-      }
-      set_black(p);
-      set_red(g);
-      rotate_left(t, g);
+      n = g;
+      continue;
     }
+    if (n == *child(p, !s)) {
+      rotate(t, p, s);
+      p = n;
+    }
+    set_black(p);
+    set_red(g);
+    rotate(t, g, !s);
     break;
   }
   set_black(t->root);
 }
 
 // Restores the black heights after a black node was taken out above |x|
-// (possibly NULL), whose parent is |p|.
+// (possibly NULL), whose parent is |p|. |s| is the side of |x|; its sibling
+// |w| is on the other.
 static void remove_fixup(tree_t* t, node_t* x, node_t* p) {
   while (x != t->root && !is_red(x)) {
-    if (x == p->left) {
-      node_t* w = p->right; // not NULL: it carries the missing black
-      if (is_red(w)) {
-        set_black(w);
-        set_red(p);
-        rotate_left(t, p);
-        w = p->right;
-      }
-      if (!is_red(w->left) && !is_red(w->right)) {
-        set_red(w);
-        x = p;
-        p = parent_of(x);
-        continue;
-      }
-      if (!is_red(w->right)) {
-        set_black(w->left);
-        set_red(w);
-        rotate_right(t, w);
-        w = p->right;
-      }
-      copy_color(w, p);
-      set_black(p);
-      set_black(w->right);
-      rotate_left(t, p);
-    } else {
-      node_t* w = p->left;
-      if (is_red(w)) {
-        set_black(w);
-        set_red(p);
-        rotate_right(t, p);
-        w = p->left;
-      }
-      if (!is_red(w->left) && !is_red(w->right)) {
-        set_red(w);
-        x = p;
-        p = parent_of(x);
-        continue;
-      }
-      if (!is_red(w->left)) {
-        set_black(w->right);
-        set_red(w);
-        rotate_left(t, w);
-        w = p->left;
-      }
-      copy_color(w, p);
-      set_black(p);
-      set_black(w->left);
-      rotate_right(t, p);
+    const int s = x == p->left ? 0 : 1;
+    node_t* w = *child(p, !s); // not NULL: it carries the missing black
+    if (is_red(w)) {
+      set_black(w);
+      set_red(p);
+      rotate(t, p, s);
+      w = *child(p, !s);
     }
+    if (!is_red(w->left) && !is_red(w->right)) {
+      set_red(w);
+      x = p;
+      p = parent_of(x);
+      continue;
+    }
+    if (!is_red(*child(w, !s))) {
+      set_black(*child(w, s));
+      set_red(w);
+      rotate(t, w, !s);
+      w = *child(p, !s);
+    }
+    copy_color(w, p);
+    set_black(p);
+    set_black(*child(w, !s));
+    rotate(t, p, s);
     x = t->root;
   }
   if (x)
@@ -401,34 +354,28 @@ vmar__gap_node_t* vmar__gap_tree_first(const vmar__gap_tree_t* t) {
   return x;
 }
 
-vmar__gap_node_t* vmar__gap_tree_next(const vmar__gap_node_t* n) {
-  if (n->right) {
-    node_t* x = n->right;
-    while (x->left)
-      x = x->left;
+// The in-order neighbour of |n| on side |s| (1: next, 0: previous).
+static inline node_t* step(const node_t* n, int s) {
+  node_t* x = s ? n->right : n->left;
+  if (x) {
+    for (node_t* y; (y = s ? x->left : x->right) != NULL;)
+      x = y;
     return x;
   }
   node_t* p = parent_of(n);
-  while (p && p->right == n) {
+  while (p && (s ? p->right : p->left) == n) {
     n = p;
     p = parent_of(p);
   }
   return p;
 }
 
+vmar__gap_node_t* vmar__gap_tree_next(const vmar__gap_node_t* n) {
+  return step(n, 1);
+}
+
 vmar__gap_node_t* vmar__gap_tree_prev(const vmar__gap_node_t* n) {
-  if (n->left) {
-    node_t* x = n->left;
-    while (x->right)
-      x = x->right;
-    return x;
-  }
-  node_t* p = parent_of(n);
-  while (p && p->left == n) {
-    n = p;
-    p = parent_of(p);
-  }
-  return p;
+  return step(n, 0);
 }
 
 bool vmar__gap_tree_range_free(const vmar__gap_tree_t* t, uintptr_t base,
