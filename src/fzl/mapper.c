@@ -337,25 +337,35 @@ static vmar_status_t extend_in_place(vmar_resizeable_mapper_t* m,
   return st;
 }
 
-vmar_status_t vmar_resizeable_mapper_grow(vmar_resizeable_mapper_t* m,
-                                          uint64_t size) {
+// The checks grow and shrink start with: a mapper that holds a VMO, and a
+// new size on the right side of the current one (never 0 for shrink).
+static vmar_status_t check_resize(const vmar_resizeable_mapper_t* m,
+                                  uint64_t size, bool grow) {
   if (m == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }
-  vmar_handle_t vmo = m->owned_.vmo_;
-  if (vmo == VMAR_HANDLE_INVALID) {
+  if (m->owned_.vmo_ == VMAR_HANDLE_INVALID) {
     return VMAR_ERR_BAD_STATE;
   }
-  vmar_mapper_t* mp = &m->owned_.mapper_;
-  if (size < mp->size_) {
-    return VMAR_ERR_INVALID_ARGS;
+  const uint64_t now = m->owned_.mapper_.size_;
+  const bool ok = grow ? size >= now : size != 0 && size <= now;
+  return ok ? VMAR_OK : VMAR_ERR_INVALID_ARGS;
+}
+
+vmar_status_t vmar_resizeable_mapper_grow(vmar_resizeable_mapper_t* m,
+                                          uint64_t size) {
+  vmar_status_t st = check_resize(m, size, true);
+  if (st != VMAR_OK) {
+    return st;
   }
+  vmar_handle_t vmo = m->owned_.vmo_;
+  vmar_mapper_t* mp = &m->owned_.mapper_;
   uint64_t new_len = 0;
   if (!vmar__round_up(size, vmar_page_size(), &new_len) || new_len > SIZE_MAX) {
     return VMAR_ERR_OUT_OF_RANGE;
   }
   uint64_t old_vmo_size = 0;
-  vmar_status_t st = vmar_vmo_get_size(vmo, &old_vmo_size);
+  st = vmar_vmo_get_size(vmo, &old_vmo_size);
   if (st != VMAR_OK) {
     return st;
   }
@@ -396,17 +406,12 @@ vmar_status_t vmar_resizeable_mapper_grow(vmar_resizeable_mapper_t* m,
 
 vmar_status_t vmar_resizeable_mapper_shrink(vmar_resizeable_mapper_t* m,
                                             uint64_t size) {
-  if (m == NULL) {
-    return VMAR_ERR_INVALID_ARGS;
+  vmar_status_t st = check_resize(m, size, false);
+  if (st != VMAR_OK) {
+    return st;
   }
   vmar_handle_t vmo = m->owned_.vmo_;
-  if (vmo == VMAR_HANDLE_INVALID) {
-    return VMAR_ERR_BAD_STATE;
-  }
   vmar_mapper_t* mp = &m->owned_.mapper_;
-  if (size == 0 || size > mp->size_) {
-    return VMAR_ERR_INVALID_ARGS;
-  }
   if (size == mp->size_) {
     return VMAR_OK;
   }
@@ -415,7 +420,7 @@ vmar_status_t vmar_resizeable_mapper_shrink(vmar_resizeable_mapper_t* m,
   }
   uint64_t old_len = page_round_up(mp->size_);
   uint64_t old_vmo_size = 0;
-  vmar_status_t st = vmar_vmo_get_size(vmo, &old_vmo_size);
+  st = vmar_vmo_get_size(vmo, &old_vmo_size);
   if (st != VMAR_OK) {
     return st;
   }

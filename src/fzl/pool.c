@@ -55,8 +55,16 @@ static void clear(vmar_vmo_pool_t* p) {
 }
 
 // A buffer handle is usable while it names a pool and a slot that exists.
-static bool buffer_valid(const vmar_vmo_pool_buffer_t* b) {
-  return b->pool != NULL && b->index < b->pool->count;
+// The checks of every call on a buffer: INVALID_ARGS without one (or when
+// the call's other arguments are not |args_ok|), BAD_STATE unless it names a
+// buffer of a pool.
+static vmar_status_t check_buffer(const vmar_vmo_pool_buffer_t* b,
+                                  bool args_ok) {
+  if (b == NULL || !args_ok) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  const bool valid = b->pool != NULL && b->index < b->pool->count;
+  return valid ? VMAR_OK : VMAR_ERR_BAD_STATE;
 }
 
 vmar_status_t vmar_vmo_pool_create(vmar_vmo_pool_t** out) {
@@ -157,13 +165,11 @@ vmar_status_t vmar_vmo_pool_lock_buffer_for_write(vmar_vmo_pool_t* p,
 }
 
 vmar_status_t vmar_vmo_pool_buffer_release(vmar_vmo_pool_buffer_t* b) {
-  if (b == NULL) {
-    return VMAR_ERR_INVALID_ARGS;
+  vmar_status_t st = check_buffer(b, true);
+  if (st != VMAR_OK) {
+    return st;
   }
-  if (!buffer_valid(b)) {
-    return VMAR_ERR_BAD_STATE;
-  }
-  vmar_status_t st = vmar_vmo_pool_release_buffer(b->pool, b->index);
+  st = vmar_vmo_pool_release_buffer(b->pool, b->index);
   if (st != VMAR_OK) {
     return st;
   }
@@ -174,11 +180,9 @@ vmar_status_t vmar_vmo_pool_buffer_release(vmar_vmo_pool_buffer_t* b) {
 
 vmar_status_t vmar_vmo_pool_buffer_release_write_lock(vmar_vmo_pool_buffer_t* b,
                                                       size_t* index) {
-  if (b == NULL || index == NULL) {
-    return VMAR_ERR_INVALID_ARGS;
-  }
-  if (!buffer_valid(b)) {
-    return VMAR_ERR_BAD_STATE;
+  vmar_status_t st = check_buffer(b, index != NULL);
+  if (st != VMAR_OK) {
+    return st;
   }
   *index = b->index;
   b->pool = NULL;
@@ -227,24 +231,19 @@ vmar_status_t vmar_vmo_pool_buffer_size_at(const vmar_vmo_pool_t* p,
 
 vmar_status_t vmar_vmo_pool_buffer_size(const vmar_vmo_pool_buffer_t* b,
                                         uint64_t* size) {
-  if (b == NULL || size == NULL) {
-    return VMAR_ERR_INVALID_ARGS;
+  vmar_status_t st = check_buffer(b, size != NULL);
+  if (st == VMAR_OK) {
+    *size = b->pool->buffers[b->index].size;
   }
-  if (!buffer_valid(b)) {
-    return VMAR_ERR_BAD_STATE;
-  }
-  *size = b->pool->buffers[b->index].size;
-  return VMAR_OK;
+  return st;
 }
 
 vmar_status_t
 vmar_vmo_pool_buffer_virtual_address(const vmar_vmo_pool_buffer_t* b,
                                      void** addr) {
-  if (b == NULL || addr == NULL) {
-    return VMAR_ERR_INVALID_ARGS;
-  }
-  if (!buffer_valid(b)) {
-    return VMAR_ERR_BAD_STATE;
+  vmar_status_t st = check_buffer(b, addr != NULL);
+  if (st != VMAR_OK) {
+    return st;
   }
   void* start = vmar_mapper_start(&b->pool->buffers[b->index].mapper);
   if (start == NULL) {
@@ -256,12 +255,9 @@ vmar_vmo_pool_buffer_virtual_address(const vmar_vmo_pool_buffer_t* b,
 
 vmar_status_t vmar_vmo_pool_buffer_vmo(const vmar_vmo_pool_buffer_t* b,
                                        vmar_handle_t* vmo) {
-  if (b == NULL || vmo == NULL) {
-    return VMAR_ERR_INVALID_ARGS;
+  vmar_status_t st = check_buffer(b, vmo != NULL);
+  if (st == VMAR_OK) {
+    *vmo = b->pool->buffers[b->index].vmo;
   }
-  if (!buffer_valid(b)) {
-    return VMAR_ERR_BAD_STATE;
-  }
-  *vmo = b->pool->buffers[b->index].vmo;
-  return VMAR_OK;
+  return st;
 }

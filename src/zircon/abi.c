@@ -122,22 +122,19 @@ VMAR__CHECK(RIGHTS_PROPERTY);
 VMAR__CHECK(DEFAULT_VMAR_RIGHTS);
 VMAR__CHECK(DEFAULT_VMO_RIGHTS);
 
-// zx_vmar_op_range operations (VMAR_OP_* are aliases of VMAR_VMAR_OP_*).
-VMAR__CHECK(VMAR_OP_COMMIT);
-VMAR__CHECK(VMAR_OP_DECOMMIT);
-VMAR__CHECK(VMAR_OP_MAP_RANGE);
-VMAR__CHECK(VMAR_OP_ZERO);
-VMAR__CHECK(VMAR_OP_DONT_NEED);
-VMAR__CHECK(VMAR_OP_ALWAYS_NEED);
-VMAR__CHECK(VMAR_OP_PREFETCH);
-_Static_assert(VMAR_OP_COMMIT == ZX_VMAR_OP_COMMIT, "VMAR_OP_COMMIT");
-_Static_assert(VMAR_OP_DECOMMIT == ZX_VMAR_OP_DECOMMIT, "VMAR_OP_DECOMMIT");
-_Static_assert(VMAR_OP_MAP_RANGE == ZX_VMAR_OP_MAP_RANGE, "VMAR_OP_MAP_RANGE");
-_Static_assert(VMAR_OP_ZERO == ZX_VMAR_OP_ZERO, "VMAR_OP_ZERO");
-_Static_assert(VMAR_OP_DONT_NEED == ZX_VMAR_OP_DONT_NEED, "VMAR_OP_DONT_NEED");
-_Static_assert(VMAR_OP_ALWAYS_NEED == ZX_VMAR_OP_ALWAYS_NEED,
-               "VMAR_OP_ALWAYS_NEED");
-_Static_assert(VMAR_OP_PREFETCH == ZX_VMAR_OP_PREFETCH, "VMAR_OP_PREFETCH");
+// zx_vmar_op_range operations, under both names (VMAR_OP_* are aliases of
+// VMAR_VMAR_OP_*).
+#define VMAR__CHECK_VMAR_OP(name)                                              \
+  VMAR__CHECK(VMAR_OP_##name);                                                 \
+  _Static_assert(VMAR_OP_##name == ZX_VMAR_OP_##name, "VMAR_OP_" #name)
+VMAR__CHECK_VMAR_OP(COMMIT);
+VMAR__CHECK_VMAR_OP(DECOMMIT);
+VMAR__CHECK_VMAR_OP(MAP_RANGE);
+VMAR__CHECK_VMAR_OP(ZERO);
+VMAR__CHECK_VMAR_OP(DONT_NEED);
+VMAR__CHECK_VMAR_OP(ALWAYS_NEED);
+VMAR__CHECK_VMAR_OP(PREFETCH);
+#undef VMAR__CHECK_VMAR_OP
 
 // VMO creation options and zx_vmo_op_range operations.
 VMAR__CHECK(VMO_RESIZABLE);
