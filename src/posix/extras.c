@@ -60,19 +60,14 @@ static vmar_status_t import_descriptor(int fd, int* own, bool* shared) {
 }
 
 vmar_status_t vmar_vmo_get_fd(vmar_handle_t vmo, int* fd) {
+  const vmar_rights_t needed =
+      VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_MAP | VMAR_RIGHT_TRANSFER;
   vmar__vmo_t* v;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
+  vmar_status_t st = vmar__vmo_open(vmo, needed, fd != NULL, &v, NULL);
   if (st != VMAR_OK) {
     return st;
   }
-  const vmar_rights_t needed =
-      VMAR_RIGHT_READ | VMAR_RIGHT_WRITE | VMAR_RIGHT_MAP | VMAR_RIGHT_TRANSFER;
-  if ((rights & needed) != needed) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (fd == NULL) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else if (vmar__vmo_kind(v) == VMAR__VMO_SLICE) {
+  if (vmar__vmo_kind(v) == VMAR__VMO_SLICE) {
     st = VMAR_ERR_NOT_SUPPORTED; // its file holds more than the slice
   } else {
     st = vmar__status_from_errno(export_descriptor(v->store, fd));

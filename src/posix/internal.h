@@ -178,6 +178,29 @@ void vmar__object_init(vmar__object_t* o, uint32_t type);
 // Drops a reference; the last one frees the object (region or VMO).
 void vmar__object_release(vmar__object_t* o);
 
+// Opens |h| for a call: the object behind it, if it is of |type| (any for
+// VMAR_OBJ_TYPE_NONE) and the handle holds every right in |need|, and then
+// only if |args_ok| (the call's own arguments are usable). The statuses come
+// in the order the zx_* calls check: BAD_HANDLE, WRONG_TYPE, ACCESS_DENIED,
+// INVALID_ARGS. On VMAR_OK the caller owns a reference to *out (drop it with
+// vmar__object_release) and |rights|, if not NULL, has the handle's rights.
+vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
+                                vmar_rights_t need, bool args_ok,
+                                vmar__object_t** out, vmar_rights_t* rights);
+
+// Defines |name|, vmar__object_open for objects of |type| held in a |T|.
+#define VMAR__DEFINE_OPEN(name, T, type)                                       \
+  static inline vmar_status_t name(vmar_handle_t h, vmar_rights_t need,        \
+                                   bool args_ok, T** out,                      \
+                                   vmar_rights_t* rights) {                    \
+    vmar__object_t* o;                                                         \
+    vmar_status_t st = vmar__object_open(h, type, need, args_ok, &o, rights);  \
+    if (st == VMAR_OK) {                                                       \
+      *out = VMAR__CONTAINER_OF(o, T, obj);                                    \
+    }                                                                          \
+    return st;                                                                 \
+  }
+
 // Backend-wide state, set up once on first use.
 typedef struct vmar__posix {
   size_t page;
@@ -195,10 +218,9 @@ static inline vmar__region_t* vmar__root_region(void) {
   return root != NULL ? &root->region : NULL;
 }
 
-// Looks |h| up as a VMAR: BAD_HANDLE or WRONG_TYPE, else the region with a
-// reference (drop it with vmar__object_release(&r->obj)) and the rights.
-vmar_status_t vmar__region_get(vmar_handle_t h, vmar__region_t** out,
-                               vmar_rights_t* rights);
+// vmar__object_open for a VMAR (drop the reference with
+// vmar__object_release(&r->obj)).
+VMAR__DEFINE_OPEN(vmar__region_open, vmar__region_t, VMAR_OBJ_TYPE_VMAR)
 
 // Chooses where a new child of |size| bytes goes inside |parent|, a VMAR
 // within a reservation, from |options| (SPECIFIC, OFFSET_IS_UPPER_LIMIT,
@@ -232,9 +254,8 @@ vmar_status_t vmar__root_reserve(const vmar__region_t* root,
 // Frees a region whose last reference is gone.
 void vmar__region_free(vmar__region_t* r);
 
-// Looks |h| up as a VMO, like vmar__region_get.
-vmar_status_t vmar__vmo_get(vmar_handle_t h, vmar__vmo_t** out,
-                            vmar_rights_t* rights);
+// vmar__object_open for a VMO.
+VMAR__DEFINE_OPEN(vmar__vmo_open, vmar__vmo_t, VMAR_OBJ_TYPE_VMO)
 
 // Frees a VMO whose last reference is gone.
 void vmar__vmo_free(vmar__vmo_t* v);

@@ -334,11 +334,11 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
   c.placed = false;
   c.g.regions = NULL;
   c.g.mappings = NULL;
-  vmar_status_t st = vmar__region_get(vmar, &c.r, &c.rr);
+  vmar_status_t st = vmar__region_open(vmar, 0, true, &c.r, &c.rr);
   if (st != VMAR_OK) {
     return st;
   }
-  st = vmar__vmo_get(vmo, &c.v, &c.vr);
+  st = vmar__vmo_open(vmo, 0, true, &c.v, &c.vr);
   if (st == VMAR_OK) {
     st = map_check_args(&c, len);
     if (st == VMAR_OK) {
@@ -383,11 +383,9 @@ typedef struct unmap_call {
 // only with OP_CHILDREN; a mapping surrounding the range needs a spare piece.
 static vmar_status_t unmap_check(unmap_call_t* c,
                                  const vmar__page_range_t* pr) {
-  if (!vmar__region_alive(c->r)) {
-    return VMAR_ERR_BAD_STATE;
-  }
-  if (!vmar__range_inside(c->r, pr)) {
-    return VMAR_ERR_INVALID_ARGS;
+  vmar_status_t st = vmar__range_check(c->r, pr);
+  if (st != VMAR_OK) {
+    return st;
   }
   c->first = vmar__gap_tree_lower_bound(&c->r->children, c->a);
   for (vmar__gap_node_t* n = c->first; n != NULL && n->base < c->b;
@@ -470,7 +468,7 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
                              size_t len) {
   const size_t page = vmar__os_page_size();
   unmap_call_t c = {0};
-  vmar_status_t st = vmar__region_get(vmar, &c.r, &c.rights);
+  vmar_status_t st = vmar__region_open(vmar, 0, true, &c.r, &c.rights);
   if (st != VMAR_OK) {
     return st;
   }

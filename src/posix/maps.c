@@ -72,19 +72,15 @@ static size_t collect(vmar__region_t* r, vmar_map_info_t* out, size_t count) {
 vmar_status_t vmar__os_get_maps(vmar_handle_t vmar, vmar_map_info_t* out,
                                 size_t count, size_t* actual, size_t* avail) {
   vmar__region_t* r;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__region_get(vmar, &r, &rights);
+  vmar_status_t st = vmar__region_open(vmar, VMAR_RIGHT_INSPECT,
+                                       out != NULL || count == 0, &r, NULL);
   if (st != VMAR_OK) {
     return st;
   }
   vmar__lockset_t ls;
   size_t total = 0;
-  if (!(rights & VMAR_RIGHT_INSPECT)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (out == NULL && count != 0) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else if ((st = vmar__lock_range(r, r->node.base, vmar__end_of(&r->node),
-                                    &ls)) == VMAR_OK) {
+  st = vmar__lock_range(r, r->node.base, vmar__end_of(&r->node), &ls);
+  if (st == VMAR_OK) {
     if (!vmar__region_alive(r)) {
       st = VMAR_ERR_BAD_STATE;
     } else {

@@ -108,19 +108,30 @@ void vmar__object_release(vmar__object_t* o) {
   }
 }
 
-vmar_status_t vmar__region_get(vmar_handle_t h, vmar__region_t** out,
-                               vmar_rights_t* rights) {
+vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
+                                vmar_rights_t need, bool args_ok,
+                                vmar__object_t** out, vmar_rights_t* rights) {
   vmar__object_t* o;
-  vmar_status_t st = vmar__handle_get(h, &o, rights);
+  vmar_rights_t have;
+  vmar_status_t st = vmar__handle_get(h, &o, &have);
   if (st != VMAR_OK) {
     return st;
   }
-  if (o->type != VMAR_OBJ_TYPE_VMAR) {
-    vmar__object_release(o);
-    return VMAR_ERR_WRONG_TYPE;
+  if (type != VMAR_OBJ_TYPE_NONE && o->type != type) {
+    st = VMAR_ERR_WRONG_TYPE;
+  } else if ((have & need) != need) {
+    st = VMAR_ERR_ACCESS_DENIED;
+  } else if (!args_ok) {
+    st = VMAR_ERR_INVALID_ARGS;
+  } else {
+    *out = o;
+    if (rights != NULL) {
+      *rights = have;
+    }
+    return VMAR_OK;
   }
-  *out = VMAR__CONTAINER_OF(o, vmar__region_t, obj);
-  return VMAR_OK;
+  vmar__object_release(o);
+  return st;
 }
 
 vmar_status_t vmar__os_handle_close(vmar_handle_t handle) {
@@ -137,13 +148,12 @@ vmar_status_t vmar__os_handle_duplicate(vmar_handle_t handle,
                                         vmar_handle_t* out) {
   vmar__object_t* o;
   vmar_rights_t have;
-  vmar_status_t st = vmar__handle_get(handle, &o, &have);
+  vmar_status_t st = vmar__object_open(
+      handle, VMAR_OBJ_TYPE_NONE, VMAR_RIGHT_DUPLICATE, out != NULL, &o, &have);
   if (st != VMAR_OK) {
     return st;
   }
-  if (!(have & VMAR_RIGHT_DUPLICATE)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (!vmar__rights_subset(rights, have) || out == NULL) {
+  if (!vmar__rights_subset(rights, have)) {
     st = VMAR_ERR_INVALID_ARGS;
   } else {
     st = vmar__handle_create(
@@ -168,17 +178,13 @@ vmar_status_t vmar__os_handle_get_info(vmar_handle_t handle,
                                        vmar_handle_info_t* info) {
   vmar__object_t* o;
   vmar_rights_t rights;
-  vmar_status_t st = vmar__handle_get(handle, &o, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (info == NULL) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else {
+  vmar_status_t st = vmar__object_open(handle, VMAR_OBJ_TYPE_NONE, 0,
+                                       info != NULL, &o, &rights);
+  if (st == VMAR_OK) {
     info->koid = o->koid;
     info->rights = rights;
     info->type = o->type;
+    vmar__object_release(o);
   }
-  vmar__object_release(o);
   return st;
 }

@@ -188,7 +188,7 @@ static vmar_status_t op_apply(const op_call_t* c) {
 vmar_status_t vmar__os_op_range(vmar_handle_t vmar, uint32_t op,
                                 vmar_vaddr_t addr, size_t len) {
   op_call_t c = {0};
-  vmar_status_t st = vmar__region_get(vmar, &c.r, &c.rights);
+  vmar_status_t st = vmar__region_open(vmar, 0, true, &c.r, &c.rights);
   if (st != VMAR_OK) {
     return st;
   }

@@ -71,11 +71,9 @@ static vmar_status_t protect_check_piece(const protect_call_t* c,
 // the edge pieces that will split get their spare memory now.
 static vmar_status_t protect_check(protect_call_t* c,
                                    const vmar__page_range_t* pr) {
-  if (!vmar__region_alive(c->r)) {
-    return VMAR_ERR_BAD_STATE;
-  }
-  if (!vmar__range_inside(c->r, pr)) {
-    return VMAR_ERR_INVALID_ARGS;
+  vmar_status_t st = vmar__range_check(c->r, pr);
+  if (st != VMAR_OK) {
+    return st;
   }
   vmar__walk_t w;
   uintptr_t cursor = c->a;
@@ -89,7 +87,7 @@ static vmar_status_t protect_check(protect_call_t* c,
     if (n->base > cursor) {
       return VMAR_ERR_NOT_FOUND;
     }
-    vmar_status_t st = protect_check_piece(c, m, w.depth);
+    st = protect_check_piece(c, m, w.depth);
     if (st != VMAR_OK) {
       return st;
     }
@@ -191,7 +189,7 @@ static void protect_commit(protect_call_t* c) {
 vmar_status_t vmar__os_protect(vmar_handle_t vmar, vmar_vm_option_t options,
                                vmar_vaddr_t addr, size_t len) {
   protect_call_t c = {0};
-  vmar_status_t st = vmar__region_get(vmar, &c.r, &c.rights);
+  vmar_status_t st = vmar__region_open(vmar, 0, true, &c.r, &c.rights);
   if (st != VMAR_OK) {
     return st;
   }

@@ -26,8 +26,14 @@ bool vmar__page_range(uintptr_t addr, size_t len, size_t page,
   return true;
 }
 
-bool vmar__range_inside(const vmar__region_t* r, const vmar__page_range_t* pr) {
-  return !pr->wraps && pr->a >= r->node.base && pr->b <= vmar__end_of(&r->node);
+vmar_status_t vmar__range_check(const vmar__region_t* r,
+                                const vmar__page_range_t* pr) {
+  if (!vmar__region_alive(r)) {
+    return VMAR_ERR_BAD_STATE;
+  }
+  const bool inside =
+      !pr->wraps && pr->a >= r->node.base && pr->b <= vmar__end_of(&r->node);
+  return inside ? VMAR_OK : VMAR_ERR_INVALID_ARGS;
 }
 
 // ---- Locking a range -------------------------------------------------------

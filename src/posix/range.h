@@ -42,8 +42,10 @@ typedef struct vmar__page_range {
 bool vmar__page_range(uintptr_t addr, size_t len, size_t page,
                       vmar__page_range_t* out);
 
-// True when the range lies inside |r|.
-bool vmar__range_inside(const vmar__region_t* r, const vmar__page_range_t* pr);
+// The first checks of unmap and protect under the lock: BAD_STATE once |r|
+// is destroyed, INVALID_ARGS when the range does not lie inside it.
+vmar_status_t vmar__range_check(const vmar__region_t* r,
+                                const vmar__page_range_t* pr);
 
 // ---- Locking a range ----
 //

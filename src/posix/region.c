@@ -168,7 +168,8 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
                                 size_t size, vmar_handle_t* child,
                                 vmar_vaddr_t* child_addr) {
   allocate_call_t c = {.options = options, .offset = offset, .size = size};
-  vmar_status_t st = vmar__region_get(parent_handle, &c.parent, &c.rights);
+  vmar_status_t st =
+      vmar__region_open(parent_handle, 0, true, &c.parent, &c.rights);
   if (st != VMAR_OK) {
     return st;
   }
@@ -259,14 +260,10 @@ void vmar__graveyard_empty(vmar__graveyard_t* g) {
 
 vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
   vmar__region_t* r;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__region_get(handle, &r, &rights);
+  vmar_status_t st =
+      vmar__region_open(handle, VMAR_RIGHT_OP_CHILDREN, true, &r, NULL);
   if (st != VMAR_OK) {
     return st;
-  }
-  if (!(rights & VMAR_RIGHT_OP_CHILDREN)) {
-    vmar__object_release(&r->obj);
-    return VMAR_ERR_ACCESS_DENIED;
   }
   if (r == vmar__root_region()) {
     vmar__object_release(&r->obj);
@@ -299,21 +296,14 @@ vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
 
 vmar_status_t vmar__os_get_info(vmar_handle_t handle, vmar_info_t* info) {
   vmar__region_t* r;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__region_get(handle, &r, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (!(rights & VMAR_RIGHT_INSPECT)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (info == NULL) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else {
+  vmar_status_t st =
+      vmar__region_open(handle, VMAR_RIGHT_INSPECT, info != NULL, &r, NULL);
+  if (st == VMAR_OK) {
     // The range never changes, so no lock; as on Zircon it is reported even
     // after the VMAR was destroyed.
     info->base = r->node.base;
     info->len = r->node.size;
+    vmar__object_release(&r->obj);
   }
-  vmar__object_release(&r->obj);
   return st;
 }

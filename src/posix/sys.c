@@ -407,24 +407,37 @@ int vmar__sys_pwrite_all(int fd, const void* buf, size_t len, uint64_t off) {
   return 0;
 }
 
-// Clears the range through a temporary mapping of the file. Only the mmap
-// can fail, and it fails before anything changed, so the range is zeroed
-// whole or not at all (chunked writes could stop half-way).
-static int zero_through_mapping(int fd, uint64_t off, uint64_t len) {
+// Maps the pages of |fd| that hold [off, off + len), shared and writable:
+// *base is the first page's address, *span the length to unmap.
+static int map_file_pages(int fd, uint64_t off, uint64_t len, char** base,
+                          size_t* span) {
   const uint64_t page = vmar__sys_page_size();
   const uint64_t start = off & ~(page - 1);
   if (len > SIZE_MAX - (off - start)) {
     return EFBIG;
   }
-  const size_t span = (size_t)(len + (off - start));
+  *span = (size_t)(len + (off - start));
   void* p =
-      mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
+      mmap(NULL, *span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
   if (p == MAP_FAILED) {
     return errno;
   }
-  memset((char*)p + (off - start), 0, (size_t)len);
-  munmap(p, span);
+  *base = p;
   return 0;
+}
+
+// Clears the range through a temporary mapping of the file. Only the mmap
+// can fail, and it fails before anything changed, so the range is zeroed
+// whole or not at all (chunked writes could stop half-way).
+static int zero_through_mapping(int fd, uint64_t off, uint64_t len) {
+  char* base = NULL;
+  size_t span = 0;
+  int err = map_file_pages(fd, off, len, &base, &span);
+  if (err == 0) {
+    memset(base + (off & (vmar__sys_page_size() - 1)), 0, (size_t)len);
+    munmap(base, span);
+  }
+  return err;
 }
 
 #if defined(VMAR__HAVE_PUNCHHOLE)
@@ -445,16 +458,13 @@ static int punch_and_zero(int fd, uint64_t off, uint64_t len) {
   if (lo == off && hi == off + len) {
     return fcntl(fd, F_PUNCHHOLE, &hole) == 0 ? 0 : errno;
   }
-  if (len > SIZE_MAX - (off - start)) {
-    return EFBIG;
+  char* p = NULL;
+  size_t span = 0;
+  int err = map_file_pages(fd, off, len, &p, &span);
+  if (err != 0) {
+    return err;
   }
-  const size_t span = (size_t)(len + (off - start));
-  char* p =
-      mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
-  if (p == MAP_FAILED) {
-    return errno;
-  }
-  int err = fcntl(fd, F_PUNCHHOLE, &hole) == 0 ? 0 : errno;
+  err = fcntl(fd, F_PUNCHHOLE, &hole) == 0 ? 0 : errno;
   if (err == 0) {
     memset(p + (off - start), 0, (size_t)(lo - off));
     memset(p + (hi - start), 0, (size_t)(off + len - hi));

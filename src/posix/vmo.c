@@ -144,21 +144,6 @@ void vmar__vmo_free(vmar__vmo_t* v) {
   vmar__reclaim_retire(&v->obj, true); // a lookup may still read it
 }
 
-vmar_status_t vmar__vmo_get(vmar_handle_t h, vmar__vmo_t** out,
-                            vmar_rights_t* rights) {
-  vmar__object_t* o;
-  vmar_status_t st = vmar__handle_get(h, &o, rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (o->type != VMAR_OBJ_TYPE_VMO) {
-    vmar__object_release(o);
-    return VMAR_ERR_WRONG_TYPE;
-  }
-  *out = VMAR__CONTAINER_OF(o, vmar__vmo_t, obj);
-  return VMAR_OK;
-}
-
 bool vmar__vmo_round_size(uint64_t size, uint64_t* out) {
   return vmar__round_up(size, vmar__os_page_size(), out) &&
          *out <= (uint64_t)INT64_MAX;
@@ -241,15 +226,12 @@ static vmar_status_t vmo_copy(vmar__vmo_t* v, void* buf, uint64_t offset,
 static vmar_status_t vmo_io(vmar_handle_t h, void* buf, uint64_t offset,
                             size_t len, bool write) {
   vmar__vmo_t* v;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(h, &v, &rights);
+  vmar_status_t st = vmar__vmo_open(
+      h, write ? VMAR_RIGHT_WRITE : VMAR_RIGHT_READ, true, &v, NULL);
   if (st != VMAR_OK) {
     return st;
   }
-  const vmar_rights_t needed = write ? VMAR_RIGHT_WRITE : VMAR_RIGHT_READ;
-  if (!(rights & needed)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (!in_range(offset, len, vmar__vmo_size(v))) {
+  if (!in_range(offset, len, vmar__vmo_size(v))) {
     st = VMAR_ERR_OUT_OF_RANGE;
   } else if (len == 0) {
     st = VMAR_OK;
@@ -281,17 +263,11 @@ vmar_status_t vmar__os_vmo_write(vmar_handle_t vmo, const void* buf,
 
 vmar_status_t vmar__os_vmo_get_size(vmar_handle_t vmo, uint64_t* size) {
   vmar__vmo_t* v;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (size == NULL) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else {
+  vmar_status_t st = vmar__vmo_open(vmo, 0, size != NULL, &v, NULL);
+  if (st == VMAR_OK) {
     *size = vmar__vmo_size(v);
+    vmar__object_release(&v->obj);
   }
-  vmar__object_release(&v->obj);
   return st;
 }
 
@@ -334,14 +310,12 @@ static vmar_status_t resize_locked(vmar__store_t* s, uint64_t size,
 vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size) {
   vmar__vmo_t* v;
   vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
+  vmar_status_t st = vmar__vmo_open(vmo, VMAR_RIGHT_WRITE, true, &v, &rights);
   if (st != VMAR_OK) {
     return st;
   }
   uint64_t rounded = 0;
-  if (!(rights & VMAR_RIGHT_WRITE)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (!(v->obj.flags & VMAR_VMO_RESIZABLE)) {
+  if (!(v->obj.flags & VMAR_VMO_RESIZABLE)) {
     st = VMAR_ERR_UNAVAILABLE;
   } else if (!(rights & VMAR_RIGHT_RESIZE)) {
     st = VMAR_ERR_ACCESS_DENIED;
@@ -360,14 +334,9 @@ vmar_status_t vmar__os_vmo_set_size(vmar_handle_t vmo, uint64_t size) {
 
 vmar_status_t vmar__os_vmo_set_name(vmar_handle_t vmo, const char* name) {
   vmar__vmo_t* v;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (!(rights & VMAR_RIGHT_SET_PROPERTY)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else {
+  vmar_status_t st =
+      vmar__vmo_open(vmo, VMAR_RIGHT_SET_PROPERTY, true, &v, NULL);
+  if (st == VMAR_OK) {
     pthread_mutex_lock(&v->name_lock);
     memset(v->name, 0, sizeof(v->name));
     if (name != NULL) {
@@ -375,29 +344,22 @@ vmar_status_t vmar__os_vmo_set_name(vmar_handle_t vmo, const char* name) {
       strncpy(v->name, name, sizeof(v->name) - 1);
     }
     pthread_mutex_unlock(&v->name_lock);
+    vmar__object_release(&v->obj);
   }
-  vmar__object_release(&v->obj);
   return st;
 }
 
 vmar_status_t vmar__os_vmo_get_name(vmar_handle_t vmo,
                                     char name[VMAR_MAX_NAME_LEN]) {
   vmar__vmo_t* v;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (!(rights & VMAR_RIGHT_GET_PROPERTY)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (name == NULL) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else {
+  vmar_status_t st =
+      vmar__vmo_open(vmo, VMAR_RIGHT_GET_PROPERTY, name != NULL, &v, NULL);
+  if (st == VMAR_OK) {
     pthread_mutex_lock(&v->name_lock);
     memcpy(name, v->name, VMAR_MAX_NAME_LEN);
     pthread_mutex_unlock(&v->name_lock);
+    vmar__object_release(&v->obj);
   }
-  vmar__object_release(&v->obj);
   return st;
 }
 

@@ -104,32 +104,32 @@ typedef struct child_call {
   uint64_t content; // the size asked for
 } child_call_t;
 
-// Which kind |options| asks for, in the kernel's precedence; INVALID_ARGS
-// for none, two, an unknown bit, or a modifier the kind does not take.
+// The kinds of child by their option bit, in the kernel's precedence.
+static const struct {
+  uint32_t type;
+  unsigned kind;
+} kKinds[] = {
+    {VMAR_VMO_CHILD_SLICE, VMAR__VMO_SLICE},
+    {VMAR_VMO_CHILD_REFERENCE, VMAR__VMO_REFERENCE},
+    {VMAR_VMO_CHILD_SNAPSHOT, VMAR__VMO_SNAPSHOT},
+    {VMAR_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, VMAR__VMO_SNAPSHOT},
+    {VMAR_VMO_CHILD_SNAPSHOT_MODIFIED, VMAR__VMO_SNAPSHOT},
+};
+
+// Which kind |options| asks for; INVALID_ARGS for none, two, an unknown bit,
+// or a modifier the kind does not take.
 static vmar_status_t decode(child_call_t* c) {
   const uint32_t o = c->options;
-  uint32_t type;
-  if (o & VMAR_VMO_CHILD_SLICE) {
-    type = VMAR_VMO_CHILD_SLICE;
-    c->kind = VMAR__VMO_SLICE;
-  } else if (o & VMAR_VMO_CHILD_REFERENCE) {
-    type = VMAR_VMO_CHILD_REFERENCE;
-    c->kind = VMAR__VMO_REFERENCE;
-  } else if (o & VMAR_VMO_CHILD_SNAPSHOT) {
-    type = VMAR_VMO_CHILD_SNAPSHOT;
-    c->kind = VMAR__VMO_SNAPSHOT;
-  } else if (o & VMAR_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE) {
-    type = VMAR_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
-    c->kind = VMAR__VMO_SNAPSHOT;
-  } else if (o & VMAR_VMO_CHILD_SNAPSHOT_MODIFIED) {
-    type = VMAR_VMO_CHILD_SNAPSHOT_MODIFIED;
-    c->kind = VMAR__VMO_SNAPSHOT;
-  } else {
-    return VMAR_ERR_INVALID_ARGS;
+  for (size_t i = 0; i < sizeof(kKinds) / sizeof(kKinds[0]); i++) {
+    if (o & kKinds[i].type) {
+      c->kind = kKinds[i].kind;
+      const uint32_t modifiers =
+          c->kind == VMAR__VMO_SLICE ? 0 : VMAR_VMO_CHILD_RESIZABLE;
+      return (o & ~(kKinds[i].type | modifiers)) == 0 ? VMAR_OK
+                                                      : VMAR_ERR_INVALID_ARGS;
+    }
   }
-  const uint32_t modifiers =
-      c->kind == VMAR__VMO_SLICE ? 0 : VMAR_VMO_CHILD_RESIZABLE;
-  return (o & ~(type | modifiers)) == 0 ? VMAR_OK : VMAR_ERR_INVALID_ARGS;
+  return VMAR_ERR_INVALID_ARGS;
 }
 
 // The per-kind checks, in the kernel's order for each.
@@ -295,7 +295,7 @@ vmar_status_t vmar__os_vmo_create_child(vmar_handle_t vmo, uint32_t options,
   }
   c.no_write = (options & VMAR_VMO_CHILD_NO_WRITE) != 0;
   c.options = options & ~VMAR_VMO_CHILD_NO_WRITE;
-  vmar_status_t st = vmar__vmo_get(vmo, &c.parent, &c.rights);
+  vmar_status_t st = vmar__vmo_open(vmo, 0, true, &c.parent, &c.rights);
   if (st != VMAR_OK) {
     return st;
   }
@@ -355,15 +355,9 @@ static uint32_t info_flags(const vmar__vmo_t* v) {
 vmar_status_t vmar__os_vmo_get_info(vmar_handle_t vmo, vmar_vmo_info_t* info) {
   vmar__vmo_t* v;
   vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (!(rights & VMAR_RIGHT_INSPECT)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (info == NULL) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else {
+  vmar_status_t st =
+      vmar__vmo_open(vmo, VMAR_RIGHT_INSPECT, info != NULL, &v, &rights);
+  if (st == VMAR_OK) {
     vmar_vmo_info_t i = {.koid = v->obj.koid,
                          .size_bytes = vmar__vmo_size(v),
                          .flags = info_flags(v),
@@ -379,7 +373,7 @@ vmar_status_t vmar__os_vmo_get_info(vmar_handle_t vmo, vmar_vmo_info_t* info) {
     memcpy(i.name, v->name, sizeof(i.name));
     pthread_mutex_unlock(&v->name_lock);
     *info = i;
+    vmar__object_release(&v->obj);
   }
-  vmar__object_release(&v->obj);
   return st;
 }

@@ -130,7 +130,7 @@ vmar_status_t vmar__os_vmo_op_range(vmar_handle_t vmo, uint32_t op,
                                     void* buffer, size_t buffer_size) {
   vmar__vmo_t* v;
   vmar_rights_t rights;
-  vmar_status_t st = vmar__vmo_get(vmo, &v, &rights);
+  vmar_status_t st = vmar__vmo_open(vmo, 0, true, &v, &rights);
   if (st != VMAR_OK) {
     return st;
   }
@@ -167,27 +167,36 @@ vmar_status_t vmar__os_vmo_op_range(vmar_handle_t vmo, uint32_t op,
 
 // ---- ZX_PROP_VMO_CONTENT_SIZE ----------------------------------------------
 
+// Opens |vmo| for a property call, which checks the rights before the type
+// (zx_object_get_property and zx_object_set_property).
+static vmar_status_t open_property(vmar_handle_t vmo, vmar_rights_t need,
+                                   vmar__vmo_t** out) {
+  vmar__object_t* o;
+  vmar_status_t st =
+      vmar__object_open(vmo, VMAR_OBJ_TYPE_NONE, need, true, &o, NULL);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (o->type != VMAR_OBJ_TYPE_VMO) {
+    vmar__object_release(o);
+    return VMAR_ERR_WRONG_TYPE;
+  }
+  *out = VMAR__CONTAINER_OF(o, vmar__vmo_t, obj);
+  return VMAR_OK;
+}
+
 vmar_status_t vmar__os_vmo_get_content_size(vmar_handle_t vmo, uint64_t* size) {
   if (size == NULL) {
     return VMAR_ERR_INVALID_ARGS; // before the handle, as Zircon
   }
-  vmar__object_t* o;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__handle_get(vmo, &o, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (!(rights & VMAR_RIGHT_GET_PROPERTY)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (o->type != VMAR_OBJ_TYPE_VMO) {
-    st = VMAR_ERR_WRONG_TYPE;
-  } else {
-    vmar__vmo_t* v = VMAR__CONTAINER_OF(o, vmar__vmo_t, obj);
+  vmar__vmo_t* v;
+  vmar_status_t st = open_property(vmo, VMAR_RIGHT_GET_PROPERTY, &v);
+  if (st == VMAR_OK) {
     pthread_rwlock_rdlock(&v->store->io_lock);
     *size = *vmar__vmo_content_size(v);
     pthread_rwlock_unlock(&v->store->io_lock);
+    vmar__object_release(&v->obj);
   }
-  vmar__object_release(o);
   return st;
 }
 
@@ -215,22 +224,14 @@ static vmar_status_t set_content_locked(vmar__vmo_t* v, uint64_t size) {
 }
 
 vmar_status_t vmar__os_vmo_set_content_size(vmar_handle_t vmo, uint64_t size) {
-  vmar__object_t* o;
-  vmar_rights_t rights;
-  vmar_status_t st = vmar__handle_get(vmo, &o, &rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (!(rights & VMAR_RIGHT_SET_PROPERTY) || !(rights & VMAR_RIGHT_WRITE)) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (o->type != VMAR_OBJ_TYPE_VMO) {
-    st = VMAR_ERR_WRONG_TYPE;
-  } else {
-    vmar__vmo_t* v = VMAR__CONTAINER_OF(o, vmar__vmo_t, obj);
+  vmar__vmo_t* v;
+  vmar_status_t st =
+      open_property(vmo, VMAR_RIGHT_SET_PROPERTY | VMAR_RIGHT_WRITE, &v);
+  if (st == VMAR_OK) {
     pthread_rwlock_wrlock(&v->store->io_lock);
     st = set_content_locked(v, size);
     pthread_rwlock_unlock(&v->store->io_lock);
+    vmar__object_release(&v->obj);
   }
-  vmar__object_release(o);
   return st;
 }
