@@ -67,6 +67,13 @@ static void init_range(vmar__gap_tree_t* t, vmar__gap_node_t* owner,
   vmar__gap_tree_init(t, owner);
 }
 
+// Makes |own| an empty tree over [base, base + size) with init_range and
+// returns the tree.
+static vmar__gap_tree_t* init_owned(owned_t* own, uintptr_t base, size_t size) {
+  init_range(&own->t, &own->o, base, size);
+  return &own->t;
+}
+
 static size_t count_nodes(const vmar__gap_tree_t* t) {
   size_t n = 0;
   for (const vmar__gap_node_t* x = vmar__gap_tree_first(t); x;
@@ -142,11 +149,9 @@ static void build(fixture_t* f) {
 static void init__fresh_tree_is_empty_and_valid(void** state) {
   (void)state;
   owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
-  init_range(t, o, TBASE, TSIZE);
+  vmar__gap_tree_t* t = init_owned(&own, TBASE, TSIZE);
   assert_null(t->root);
-  assert_ptr_equal(vmar__gap_tree_owner(t), o);
+  assert_ptr_equal(vmar__gap_tree_owner(t), &own.o);
   assert_int_equal(count_nodes(t), 0);
   assert_null(vmar__gap_tree_first(t));
   assert_null(vmar__gap_tree_last(t));
@@ -158,11 +163,9 @@ static void init__fresh_tree_is_empty_and_valid(void** state) {
 // successor's.
 static void insert__before_existing_updates_successor_gap(void** state) {
   (void)state;
-  owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
   vmar__gap_node_t x, y;
-  init_range(t, o, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = init_owned(&own, TBASE, TSIZE);
   add(t, &x, TBASE + 3 * PG, PG);
   assert_int_equal(x.gap, 3 * PG);
   add(t, &y, TBASE + PG, PG);
@@ -179,13 +182,9 @@ static void insert__monotonic_order_stays_balanced(void** state) {
   enum { N = 4000 };
   static vmar__gap_node_t up[N], down[N];
   owned_t own1;
-  vmar__gap_tree_t* t1 = &own1.t;
-  vmar__gap_node_t* o1 = &own1.o;
   owned_t own2;
-  vmar__gap_tree_t* t2 = &own2.t;
-  vmar__gap_node_t* o2 = &own2.o;
-  init_range(t1, o1, 0, (size_t)N * 2 * PG);
-  init_range(t2, o2, 0, (size_t)N * 2 * PG);
+  vmar__gap_tree_t* t1 = init_owned(&own1, 0, (size_t)N * 2 * PG);
+  vmar__gap_tree_t* t2 = init_owned(&own2, 0, (size_t)N * 2 * PG);
   for (size_t i = 0; i < N; i++) {
     add(t1, &up[i], (2 * i + 1) * PG, PG);
     add(t2, &down[i], (2 * (N - 1 - i) + 1) * PG, PG);
@@ -237,9 +236,7 @@ static void remove__random_order_keeps_invariants(void** state) {
   size_t order[N];
   rng_t r = {7};
   owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
-  init_range(t, o, 0, (size_t)N * 3 * PG);
+  vmar__gap_tree_t* t = init_owned(&own, 0, (size_t)N * 3 * PG);
   for (size_t i = 0; i < N; i++) {
     order[i] = i;
     add(t, &n[i], (3 * i + rng_below(&r, 2)) * PG, PG + rng_below(&r, PG));
@@ -407,11 +404,9 @@ static void first_fit__limit_excludes_later_spots(void** state) {
 // A completely covered tree has no spot; freeing one page exposes it.
 static void first_fit__full_tree_returns_false(void** state) {
   (void)state;
-  owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
   vmar__gap_node_t n[3];
-  init_range(t, o, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = init_owned(&own, TBASE, TSIZE);
   add(t, &n[0], TBASE, 100 * PG);
   add(t, &n[1], TBASE + 101 * PG, TSIZE - 101 * PG);
   add(t, &n[2], TBASE + 100 * PG, PG);
@@ -426,11 +421,9 @@ static void first_fit__full_tree_returns_false(void** state) {
 // Unaligned byte-granular gaps: the exact aligned spot is returned.
 static void first_fit__byte_granular_gaps_exact(void** state) {
   (void)state;
-  owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
   vmar__gap_node_t n[2];
-  init_range(t, o, 1000, 10000);
+  owned_t own;
+  vmar__gap_tree_t* t = init_owned(&own, 1000, 10000);
   add(t, &n[0], 1003, 10);  // gap [1000, 1003)
   add(t, &n[1], 1030, 100); // gap [1013, 1030), tail [1130, 11000)
   assert_int_equal(ff(t, 3, 1, UINTPTR_MAX), 1000);
@@ -448,12 +441,10 @@ static void first_fit__byte_granular_gaps_exact(void** state) {
 // Near the top of the address space alignment rounding must not wrap.
 static void first_fit__top_of_address_space_no_wrap(void** state) {
   (void)state;
-  owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
   vmar__gap_node_t n;
   uintptr_t top = UINTPTR_MAX - 16 * PG + 1; // page aligned, end = MAX
-  init_range(t, o, top, 16 * PG - 1);
+  owned_t own;
+  vmar__gap_tree_t* t = init_owned(&own, top, 16 * PG - 1);
   add(t, &n, top + 4 * PG, PG);
   assert_int_equal(ff(t, 4 * PG, PG, UINTPTR_MAX), top);
   assert_int_equal(ff(t, 4 * PG, 4 * PG, UINTPTR_MAX), top);
@@ -835,9 +826,7 @@ static void random_fit__small_window_stays_in_window(void** state) {
 static void random_fit__one_gap_is_uniform_over_candidates(void** state) {
   (void)state;
   owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
-  init_range(t, o, TBASE, TSIZE);
+  vmar__gap_tree_t* t = init_owned(&own, TBASE, TSIZE);
   rng_t r = {29};
   enum { DRAWS = 32000 };
   int hits[32] = {0};
@@ -879,11 +868,9 @@ static void random_fit__limit_bounds_result(void** state) {
 // When no candidate follows the draw, it falls back to the lowest gap.
 static void random_fit__draws_past_every_fit_fall_back_to_lowest(void** state) {
   (void)state;
-  owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
   vmar__gap_node_t n[40];
-  init_range(t, o, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = init_owned(&own, TBASE, TSIZE);
   // [gap 4p][node 1p] then 38 one-page gaps between one-page nodes up to
   // 81p, then a node filling the rest: only the first gap fits 2 pages.
   add(t, &n[0], TBASE + 4 * PG, PG);
@@ -1001,11 +988,9 @@ static void random_fit__unaligned_gap_start_counts_from_lowest(void** state) {
 // A full tree yields false whatever the window.
 static void random_fit__full_tree_returns_false(void** state) {
   (void)state;
-  owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
   vmar__gap_node_t n;
-  init_range(t, o, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = init_owned(&own, TBASE, TSIZE);
   add(t, &n, TBASE, TSIZE);
   rng_t r = {19};
   uintptr_t a = 0x77;
@@ -1036,10 +1021,8 @@ static void kind__survives_tree_operations_and_links(void** state) {
   static vmar__gap_node_t n[N];
   memset(n, 0, sizeof(n));
   owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
-  init_range(t, o, 0, (size_t)N * 2 * PG);
-  vmar__gap_node_set_kind(o, 3);
+  vmar__gap_tree_t* t = init_owned(&own, 0, (size_t)N * 2 * PG);
+  vmar__gap_node_set_kind(&own.o, 3);
   for (size_t i = 0; i < N; i++) {
     vmar__gap_node_set_kind(&n[i], (unsigned)i % 4);
     assert_int_equal(vmar__gap_node_kind(&n[i]), i % 4);
@@ -1091,8 +1074,9 @@ static void kind__survives_tree_operations_and_links(void** state) {
   assert_int_equal(vmar__gap_node_kind(x), 3 - (size_t)(x - n) % 4);
   for (vmar__gap_node_t* d = vmar__gap_tree_detach_all(t); d; d = d->left)
     assert_int_equal(vmar__gap_node_kind(d), 3 - (size_t)(d - n) % 4);
-  assert_int_equal(vmar__gap_node_kind(o), 3); // the owner is never written
-  assert_int_equal(o->size, (size_t)N * 2 * PG);
+  // The owner is never written.
+  assert_int_equal(vmar__gap_node_kind(&own.o), 3);
+  assert_int_equal(own.o.size, (size_t)N * 2 * PG);
 }
 
 // ---------------------------------------------------------------------------
@@ -1106,9 +1090,7 @@ static void detach_all__many_nodes_returns_each_once(void** state) {
   static vmar__gap_node_t n[N];
   memset(n, 0, sizeof(n));
   owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
-  init_range(t, o, 0, (size_t)N * 2 * PG);
+  vmar__gap_tree_t* t = init_owned(&own, 0, (size_t)N * 2 * PG);
   for (size_t i = 0; i < N; i++) {
     // Interleave two halves so the shape is not a plain ascending build.
     size_t slot = i % 2 ? i / 2 : N - 1 - i / 2;
@@ -1139,9 +1121,7 @@ static void detach_all__many_nodes_returns_each_once(void** state) {
 static void detach_all__empty_tree_returns_null(void** state) {
   (void)state;
   owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
-  init_range(t, o, TBASE, TSIZE);
+  vmar__gap_tree_t* t = init_owned(&own, TBASE, TSIZE);
   assert_null(vmar__gap_tree_detach_all(t));
   assert_null(t->root);
 }
@@ -1201,11 +1181,9 @@ static void check__corrupted_fields_return_false(void** state) {
 
   // Imbalance: a right-leaning chain with correct augmentation fails under
   // any colouring: all black (black heights differ) or a red run.
-  owned_t own;
-  vmar__gap_tree_t* t = &own.t;
-  vmar__gap_node_t* o = &own.o;
   vmar__gap_node_t n[3];
-  init_range(t, o, TBASE, TSIZE);
+  owned_t own;
+  vmar__gap_tree_t* t = init_owned(&own, TBASE, TSIZE);
   memset(n, 0, sizeof(n));
   for (int i = 0; i < 3; i++) {
     n[i].base = TBASE + (2 * (uintptr_t)i + 1) * PG;
