@@ -48,6 +48,18 @@ static int teardown(void** state) {
   return rc ? -1 : 0;
 }
 
+// zx_object_get_info of |topic| for |h| into |buf| (|size| bytes): it must
+// succeed with one record written and one available.
+static void get_one_record(zx_handle_t h, uint32_t topic, void* buf,
+                           size_t size) {
+  size_t actual = 0;
+  size_t avail = 0;
+  assert_status(ZX_OK,
+                zx_object_get_info(h, topic, buf, size, &actual, &avail));
+  assert_int_equal(actual, 1);
+  assert_int_equal(avail, 1);
+}
+
 // The page size is the host's.
 static void page_size__is_host_page(void** state) {
   (void)state;
@@ -58,12 +70,7 @@ static void page_size__is_host_page(void** state) {
 static void get_info__handle_basic(void** state) {
   fixture_t* fx = *state;
   zx_info_handle_basic_t basic;
-  size_t actual = 0;
-  size_t avail = 0;
-  assert_status(ZX_OK, zx_object_get_info(fx->vmo, ZX_INFO_HANDLE_BASIC, &basic,
-                                          sizeof(basic), &actual, &avail));
-  assert_int_equal(actual, 1);
-  assert_int_equal(avail, 1);
+  get_one_record(fx->vmo, ZX_INFO_HANDLE_BASIC, &basic, sizeof(basic));
   assert_int_equal(basic.rights, ZX_DEFAULT_VMO_RIGHTS);
   assert_int_equal(basic.type, ZX_OBJ_TYPE_VMO);
   assert_int_not_equal(basic.koid, ZX_KOID_INVALID);
@@ -252,12 +259,7 @@ static void vmo_op_range__strict_as_the_kernel(void** state) {
 static void get_info__vmo_v1(void** state) {
   fixture_t* fx = *state;
   zx_info_vmo_v1_t info;
-  size_t actual = 0;
-  size_t avail = 0;
-  assert_status(ZX_OK, zx_object_get_info(fx->vmo, ZX_INFO_VMO_V1, &info,
-                                          sizeof(info), &actual, &avail));
-  assert_int_equal(actual, 1);
-  assert_int_equal(avail, 1);
+  get_one_record(fx->vmo, ZX_INFO_VMO_V1, &info, sizeof(info));
   assert_int_equal(info.size_bytes, 4 * zx_system_get_page_size());
   assert_int_equal(info.flags, ZX_INFO_VMO_TYPE_PAGED | ZX_INFO_VMO_VIA_HANDLE);
   assert_int_equal(info.handle_rights, ZX_DEFAULT_VMO_RIGHTS);
