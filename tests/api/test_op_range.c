@@ -66,6 +66,25 @@ static void expect_op_fails(const fixture_t* fx, vmar_status_t expected,
   unchanged_assert(&before);
 }
 
+// A handle and range to call op_range with.
+typedef struct op_call {
+  vmar_handle_t vmar;
+  vmar_vaddr_t addr;
+  size_t len;
+} op_call_t;
+
+// For each op of kOps in turn, each of the |n| calls of |calls| must fail
+// with |expected| (expect_op_fails).
+static void expect_ops_fail(const fixture_t* fx, vmar_status_t expected,
+                            const op_call_t* calls, size_t n) {
+  for (size_t i = 0; i < N_OPS; i++) {
+    for (size_t c = 0; c < n; c++) {
+      expect_op_fails(fx, expected, calls[c].vmar, kOps[i], calls[c].addr,
+                      calls[c].len);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Success
 
@@ -266,22 +285,19 @@ static void op_range__handle_rights_access_denied(void** state) {
 static void op_range__len_zero_or_unaligned_invalid_args(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 4);
-  for (size_t i = 0; i < N_OPS; i++) {
-    uint32_t op = kOps[i];
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op, a, 0);
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op, a, SIZE_MAX);
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op, a,
-                    SIZE_MAX - PAGE + 2);
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op, a + 1, PAGE);
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op, a + PAGE / 2,
-                    PAGE);
-    // Outside the VMAR, or on a destroyed one: still INVALID_ARGS.
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->vmar, op,
-                    fx->base - PAGE + 1, PAGE);
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->dead, op, fx->dead_base, 0);
-    expect_op_fails(fx, VMAR_ERR_INVALID_ARGS, fx->dead, op, fx->dead_base + 1,
-                    PAGE);
-  }
+  const op_call_t kCalls[] = {
+      {fx->vmar, a, 0},
+      {fx->vmar, a, SIZE_MAX},
+      {fx->vmar, a, SIZE_MAX - PAGE + 2},
+      {fx->vmar, a + 1, PAGE},
+      {fx->vmar, a + PAGE / 2, PAGE},
+      // Outside the VMAR, or on a destroyed one: still INVALID_ARGS.
+      {fx->vmar, fx->base - PAGE + 1, PAGE},
+      {fx->dead, fx->dead_base, 0},
+      {fx->dead, fx->dead_base + 1, PAGE},
+  };
+  expect_ops_fail(fx, VMAR_ERR_INVALID_ARGS, kCalls,
+                  sizeof(kCalls) / sizeof(kCalls[0]));
   unmap_ok(fx->vmar, a, 4 * PAGE);
 }
 
@@ -289,33 +305,28 @@ static void op_range__len_zero_or_unaligned_invalid_args(void** state) {
 static void op_range__outside_out_of_range(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 4);
-  for (size_t i = 0; i < N_OPS; i++) {
-    uint32_t op = kOps[i];
-    expect_op_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->vmar, op, fx->base - PAGE,
-                    2 * PAGE);
-    expect_op_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->vmar, op,
-                    fx->base + fx->len - PAGE, 2 * PAGE);
-    expect_op_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->vmar, op, fx->base + fx->len,
-                    PAGE);
-    expect_op_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->vmar, op, fx->base,
-                    (SIZE_MAX - fx->base) + 1 + PAGE);
-    expect_op_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->dead, op,
-                    fx->dead_base - PAGE, PAGE);
-    expect_op_fails(fx, VMAR_ERR_OUT_OF_RANGE, fx->dead, op, fx->dead_base,
-                    9 * PAGE);
-  }
+  const op_call_t kCalls[] = {
+      {fx->vmar, fx->base - PAGE, 2 * PAGE},
+      {fx->vmar, fx->base + fx->len - PAGE, 2 * PAGE},
+      {fx->vmar, fx->base + fx->len, PAGE},
+      {fx->vmar, fx->base, (SIZE_MAX - fx->base) + 1 + PAGE},
+      {fx->dead, fx->dead_base - PAGE, PAGE},
+      {fx->dead, fx->dead_base, 9 * PAGE},
+  };
+  expect_ops_fail(fx, VMAR_ERR_OUT_OF_RANGE, kCalls,
+                  sizeof(kCalls) / sizeof(kCalls[0]));
   unmap_ok(fx->vmar, a, 4 * PAGE);
 }
 
 // Step 7: a destroyed VMAR is BAD_STATE.
 static void op_range__destroyed_bad_state(void** state) {
   fixture_t* fx = *state;
-  for (size_t i = 0; i < N_OPS; i++) {
-    expect_op_fails(fx, VMAR_ERR_BAD_STATE, fx->dead, kOps[i], fx->dead_base,
-                    PAGE);
-    expect_op_fails(fx, VMAR_ERR_BAD_STATE, fx->dead, kOps[i], fx->dead_base,
-                    8 * PAGE);
-  }
+  const op_call_t kCalls[] = {
+      {fx->dead, fx->dead_base, PAGE},
+      {fx->dead, fx->dead_base, 8 * PAGE},
+  };
+  expect_ops_fail(fx, VMAR_ERR_BAD_STATE, kCalls,
+                  sizeof(kCalls) / sizeof(kCalls[0]));
 }
 
 // Step 8: any hole (incl. an empty sub-VMAR) is BAD_STATE; nothing zeroed.
