@@ -686,13 +686,9 @@ static void map__plain_inside_rounded_ok(void** state) {
   size_t n = 0;
   vmar_map_info_t* m = maps_take(fx->vmar, &n);
   assert_int_equal(n, 2);
-  assert_int_equal(m[1].type, VMAR_MAP_INFO_TYPE_MAPPING);
-  assert_int_equal(m[1].base, a);
-  assert_int_equal(m[1].size, 2 * PAGE);
+  assert_mapping(&m[1], a, 2 * PAGE, koid_of(fx->vmo), 0);
   assert_int_equal(m[1].depth, 1);
   assert_int_equal(m[1].mmu_flags, PERM_RW);
-  assert_int_equal(m[1].vmo_id, koid_of(fx->vmo));
-  assert_int_equal(m[1].vmo_offset, 0);
   free(m);
   // The rest of the VMAR stays reserved.
   assert_true(test_maps_range_reserved(fx->base, a - fx->base) ||
@@ -861,11 +857,8 @@ static void map__specific_overwrite_replaces_and_splits(void** state) {
                {2, 3, koid_of(b), PAGE},
                {5, 3, koid_of(fx->vmo), 5 * PAGE}};
   for (size_t i = 0; i < 3; i++) {
-    assert_int_equal(m[i + 1].type, VMAR_MAP_INFO_TYPE_MAPPING);
-    assert_int_equal(m[i + 1].base, a + kWant[i].page * PAGE);
-    assert_int_equal(m[i + 1].size, kWant[i].pages * PAGE);
-    assert_int_equal(m[i + 1].vmo_id, kWant[i].koid);
-    assert_int_equal(m[i + 1].vmo_offset, kWant[i].off);
+    assert_mapping(&m[i + 1], a + kWant[i].page * PAGE, kWant[i].pages * PAGE,
+                   kWant[i].koid, kWant[i].off);
   }
   free(m);
   // Writes through the pieces go to the right VMO offsets.

@@ -59,14 +59,10 @@ static void assert_mapping_entry(const vmar_map_info_t* e, const char* name,
                                  vmar_vaddr_t base, size_t size, size_t depth,
                                  uint32_t flags, vmar_handle_t vmo,
                                  uint64_t vmo_offset) {
-  assert_int_equal(e->type, VMAR_MAP_INFO_TYPE_MAPPING);
+  assert_mapping(e, base, size, koid_of(vmo), vmo_offset);
   assert_string_equal(e->name, name);
-  assert_int_equal(e->base, base);
-  assert_int_equal(e->size, size);
   assert_int_equal(e->depth, depth);
   assert_int_equal(e->mmu_flags, flags);
-  assert_int_equal(e->vmo_id, koid_of(vmo));
-  assert_int_equal(e->vmo_offset, vmo_offset);
 }
 
 // The six entries of the fixture's tree, queried through its handle.

@@ -64,16 +64,6 @@ static void expect_unmap_fails(const fixture_t* fx, vmar_status_t expected,
   unchanged_assert(&before);
 }
 
-// One MAPPING entry of get_maps: where, how long, from which VMO offset.
-static void assert_mapping(const vmar_map_info_t* e, vmar_vaddr_t base,
-                           size_t size, vmar_koid_t koid, uint64_t off) {
-  assert_int_equal(e->type, VMAR_MAP_INFO_TYPE_MAPPING);
-  assert_int_equal(e->base, base);
-  assert_int_equal(e->size, size);
-  assert_int_equal(e->vmo_id, koid);
-  assert_int_equal(e->vmo_offset, off);
-}
-
 // ---------------------------------------------------------------------------
 // Success
 

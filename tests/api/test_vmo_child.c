@@ -1123,11 +1123,7 @@ static void vmo_child__slice_mapping_past_window_faults(void** state) {
   size_t n = 0;
   vmar_map_info_t* e = maps_take(fx->vmar, &n);
   assert_int_equal(n, 2);
-  assert_int_equal(e[1].type, VMAR_MAP_INFO_TYPE_MAPPING);
-  assert_int_equal(e[1].base, m);
-  assert_int_equal(e[1].size, 3 * PAGE);
-  assert_int_equal(e[1].vmo_id, koid_of(s));
-  assert_int_equal(e[1].vmo_offset, 0);
+  assert_mapping(&e[1], m, 3 * PAGE, koid_of(s), 0);
   assert_int_equal(e[1].mmu_flags, PERM_RW);
   free(e);
   // One mapping, of the slice (not of the parent).

@@ -116,6 +116,15 @@ vmar_map_info_t* maps_take(vmar_handle_t vmar, size_t* n) {
   return out;
 }
 
+void assert_mapping(const vmar_map_info_t* e, vmar_vaddr_t base, size_t size,
+                    vmar_koid_t koid, uint64_t vmo_offset) {
+  assert_int_equal(e->type, VMAR_MAP_INFO_TYPE_MAPPING);
+  assert_int_equal(e->base, base);
+  assert_int_equal(e->size, size);
+  assert_int_equal(e->vmo_id, koid);
+  assert_int_equal(e->vmo_offset, vmo_offset);
+}
+
 bool mem_is(vmar_vaddr_t addr, size_t len, uint8_t byte) {
   const volatile unsigned char* p = (const volatile unsigned char*)addr;
   for (size_t i = 0; i < len; i++) {

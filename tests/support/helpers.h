@@ -75,6 +75,12 @@ void unmap_ok(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len);
 // count goes to |*n|.
 vmar_map_info_t* maps_take(vmar_handle_t vmar, size_t* n);
 
+// Fails unless |e|, an entry of vmar_get_maps, is a MAPPING of
+// [base, base + size) of the VMO whose koid is |koid|, from its offset
+// |vmo_offset| on.
+void assert_mapping(const vmar_map_info_t* e, vmar_vaddr_t base, size_t size,
+                    vmar_koid_t koid, uint64_t vmo_offset);
+
 // True if every byte of [addr, addr + len) equals |byte|.
 bool mem_is(vmar_vaddr_t addr, size_t len, uint8_t byte);
 
