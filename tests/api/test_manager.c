@@ -53,6 +53,18 @@ static vmar_status_t try_allocate(vmar_handle_t h) {
   return s;
 }
 
+// Releases the |n| managers of |m| in order (children before their parent);
+// RELEASE_ALL(a, b, ...) releases a, then b, ...
+static void release_all(vmar_manager_t* const* m, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    vmar_manager_release(m[i]);
+  }
+}
+#define RELEASE_ALL(...)                                                       \
+  release_all((vmar_manager_t* const[]){__VA_ARGS__},                          \
+              sizeof((vmar_manager_t* const[]){__VA_ARGS__}) /                 \
+                  sizeof(vmar_manager_t*))
+
 // The accessors agree with each other and with vmar_get_info.
 static void assert_manager_consistent(const vmar_manager_t* m, size_t size) {
   vmar_handle_t h = vmar_manager_vmar(m);
@@ -138,8 +150,7 @@ static void create__bad_size_invalid_args(void** state) {
   // The parent is still empty: a full-size child fits.
   vmar_manager_t* full = create_ok(8 * PAGE, p, 0);
   assert_ptr_equal(vmar_manager_start(full), vmar_manager_start(p));
-  vmar_manager_release(full);
-  vmar_manager_release(p);
+  RELEASE_ALL(full, p);
 }
 
 // A NULL |out| is INVALID_ARGS and creates nothing.
@@ -155,8 +166,7 @@ static void create__null_out_invalid_args(void** state) {
   assert_status(VMAR_ERR_INVALID_ARGS,
                 vmar_manager_create(4 * PAGE, p, 0, NULL));
   vmar_manager_t* full = create_ok(4 * PAGE, p, 0);
-  vmar_manager_release(full);
-  vmar_manager_release(p);
+  RELEASE_ALL(full, p);
 }
 
 // A parent whose VMAR was destroyed gives BAD_STATE.
@@ -183,9 +193,7 @@ static void create__no_room_no_resources(void** state) {
   expect_create_fails(VMAR_ERR_NO_RESOURCES, PAGE, p,
                       VMAR_MANAGER_DEFAULT_OPTIONS);
   expect_create_fails(VMAR_ERR_ACCESS_DENIED, PAGE, a, VMAR_VM_CAN_MAP_EXECUTE);
-  vmar_manager_release(b);
-  vmar_manager_release(a);
-  vmar_manager_release(p);
+  RELEASE_ALL(b, a, p);
 }
 
 // Nested managers lie inside their parent and report it as parent.
@@ -211,9 +219,7 @@ static void create__nested_inside_parent(void** state) {
   assert_int_not_equal(vmar_manager_vmar(g), vmar_manager_vmar(c));
   // Sub-VMARs cost no mapping of their own.
   assert_true(test_maps_range_reserved(ps, 64 * PAGE));
-  vmar_manager_release(g);
-  vmar_manager_release(c);
-  vmar_manager_release(p);
+  RELEASE_ALL(g, c, p);
   assert_true(test_maps_range_unmapped(ps, 64 * PAGE));
 }
 
