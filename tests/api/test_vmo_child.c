@@ -68,6 +68,17 @@ static size_t children_of(vmar_handle_t vmo) { return vinfo(vmo).num_children; }
 
 static size_t mappings_of(vmar_handle_t vmo) { return vinfo(vmo).num_mappings; }
 
+// Fails unless none of the |n| VMOs of |vmos| has a child (the calls that
+// failed before made none); ASSERT_NO_CHILDREN(a, b, ...) checks a, then b.
+static void assert_no_children(const vmar_handle_t* vmos, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    assert_int_equal(children_of(vmos[i]), 0);
+  }
+}
+#define ASSERT_NO_CHILDREN(...)                                                \
+  assert_no_children((const vmar_handle_t[]){__VA_ARGS__},                     \
+                     N_OF(((const vmar_handle_t[]){__VA_ARGS__})))
+
 // The name of |vmo| read with vmar_vmo_get_name, into |name|.
 static void name_of(vmar_handle_t vmo, char name[VMAR_MAX_NAME_LEN]) {
   memset(name, 'X', VMAR_MAX_NAME_LEN);
@@ -84,6 +95,14 @@ static vmar_handle_t child_ok(vmar_handle_t vmo, uint32_t options,
                    VMAR_HANDLE_FIXED_BITS_MASK);
   assert_int_equal(hinfo_of(c).type, VMAR_OBJ_TYPE_VMO);
   return c;
+}
+
+// The value of a handle to a one-page VMO that has been closed again: it
+// names nothing any more.
+static vmar_handle_t closed_vmo(void) {
+  vmar_handle_t h = vmo_new(PAGE, 0);
+  close_ok(h);
+  return h;
 }
 
 // create_child fails with |expected| and leaves |out| alone.
@@ -129,8 +148,7 @@ static uint8_t peek(vmar_vaddr_t a) { return *(volatile const uint8_t*)a; }
 static void vmo_child__size_overflow_out_of_range_first(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t p = vmo_new(PAGE, 0);
-  vmar_handle_t closed = vmo_new(PAGE, 0);
-  close_ok(closed);
+  vmar_handle_t closed = closed_vmo();
   const uint64_t kBig[] = {UINT64_MAX, UINT64_MAX - PAGE + 2,
                            UINT64_MAX - PAGE + 1};
   const vmar_handle_t kHandles[] = {VMAR_HANDLE_INVALID, closed, fx->vmar, p};
@@ -161,8 +179,7 @@ vmo_child__no_write_resizable_invalid_args_before_handle(void** state) {
   vmar_handle_t p = vmo_new(PAGE, 0);
   vmar_handle_t disc = vmo_new(PAGE, VMAR_VMO_DISCARDABLE);
   vmar_handle_t noread = dup_without(p, VMAR_RIGHT_READ | VMAR_RIGHT_DUPLICATE);
-  vmar_handle_t closed = vmo_new(PAGE, 0);
-  close_ok(closed);
+  vmar_handle_t closed = closed_vmo();
   const vmar_handle_t kHandles[] = {
       VMAR_HANDLE_INVALID, closed, fx->vmar, noread, disc, p};
   const uint32_t kKinds[] = {0,     SNAP, SNAP_ALOW,  SNAP_MOD,
@@ -173,8 +190,7 @@ vmo_child__no_write_resizable_invalid_args_before_handle(void** state) {
                          kKinds[k] | NO_WRITE | RSZ, 0, kind_size(kKinds[k]));
     }
   }
-  assert_int_equal(children_of(p), 0);
-  assert_int_equal(children_of(disc), 0);
+  ASSERT_NO_CHILDREN(p, disc);
   CLOSE_ALL_OK(noread, disc, p);
 }
 
@@ -182,8 +198,7 @@ vmo_child__no_write_resizable_invalid_args_before_handle(void** state) {
 // before the options are decoded.
 static void vmo_child__bad_handle_and_wrong_type(void** state) {
   fixture_t* fx = *state;
-  vmar_handle_t closed = vmo_new(PAGE, 0);
-  close_ok(closed);
+  vmar_handle_t closed = closed_vmo();
   const vmar_handle_t kDead[] = {VMAR_HANDLE_INVALID, closed, 0x12345673u};
   const uint32_t kOptions[] = {SNAP, SLICE, REF, 0, 0x2u};
   for (size_t h = 0; h < N_OF(kDead); h++) {
@@ -313,8 +328,7 @@ static void vmo_child__discardable_parent_not_supported(void** state) {
   }
   // The resizable one has RESIZE, so a resizable reference gets this far.
   expect_child_fails(VMAR_ERR_NOT_SUPPORTED, dr, REF | RSZ, 0, 0);
-  assert_int_equal(children_of(d), 0);
-  assert_int_equal(children_of(dr), 0);
+  ASSERT_NO_CHILDREN(d, dr);
   CLOSE_ALL_OK(dr, d);
 }
 
@@ -353,8 +367,7 @@ static void vmo_child__option_grammar_invalid_args(void** state) {
   expect_child_fails(VMAR_ERR_INVALID_ARGS, r, SLICE | SNAP, 0, PAGE);
   expect_child_fails(VMAR_ERR_INVALID_ARGS, p, SNAP | 0x2u,
                      UINT64_MAX - PAGE + 1, 2 * PAGE);
-  assert_int_equal(children_of(p), 0);
-  assert_int_equal(children_of(r), 0);
+  ASSERT_NO_CHILDREN(p, r);
   CLOSE_ALL_OK(r, p);
 }
 
@@ -508,27 +521,64 @@ static void vmo_child__null_out_invalid_args_nothing_created(void** state) {
   assert_status(VMAR_ERR_NOT_SUPPORTED,
                 vmar_vmo_create_child(d, SNAP, 0, PAGE, NULL));
   assert_int_equal(children_of(p), 1);
-  assert_int_equal(children_of(s), 0);
-  assert_int_equal(children_of(d), 0);
+  ASSERT_NO_CHILDREN(s, d);
   CLOSE_ALL_OK(d, s, p);
 }
 
 // ---------------------------------------------------------------------------
 // vmar_vmo_create_child: rights of the child's handle
 
-typedef struct rights_case {
-  uint32_t options;
-  vmar_rights_t rights;
-} rights_case_t;
+// The parent handles the rights tests make children through: the columns
+// of kChildRights.
+typedef enum parent_kind {
+  FROM_DEFAULT,    // a new VMO's handle: 0xD0EF
+  FROM_READ_DUP,   // a handle with READ|DUPLICATE only: 0x05
+  FROM_EXECUTABLE, // a handle from replace_as_executable: 0xD0FF
+  FROM_RESIZABLE,  // a resizable VMO's handle: 0x40D0EF
+  N_PARENT_KINDS
+} parent_kind_t;
 
-// Makes each child of |parent| in |cases| and checks its handle's rights.
-static void check_child_rights(vmar_handle_t parent, const rights_case_t* cases,
-                               size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    const uint64_t size = cases[i].options & REF ? 0 : PAGE;
-    vmar_handle_t c = child_ok(parent, cases[i].options, 0, size);
-    assert_int_equal(rights_of(c), cases[i].rights);
-    assert_int_equal(hinfo_of(c).rights, cases[i].rights);
+// A pair of options and parent that no test checks.
+#define NOT_CHECKED 0u
+
+// The rights of a child's handle, by the child's options (rows) and the
+// handle it is made through (columns, parent_kind_t).
+static const struct {
+  uint32_t options;
+  vmar_rights_t rights[N_PARENT_KINDS];
+} kChildRights[] = {
+    {SNAP, {0xD0EFu, 0xCDu, 0xD0EFu, 0xD0EFu}},
+    {SNAP_ALOW, {0xD0EFu, 0xCDu, 0xD0EFu, NOT_CHECKED}},
+    {SNAP_MOD, {0xD0EFu, 0xCDu, 0xD0EFu, 0xD0EFu}},
+    {SNAP | NO_WRITE, {0xD0E7u, 0xC5u, 0xD0F7u, 0xD0E7u}},
+    {SNAP_ALOW | NO_WRITE, {0xD0E7u, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED}},
+    {SNAP_MOD | NO_WRITE, {0xD0E7u, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED}},
+    {SNAP | RSZ, {0x40D0EFu, 0x4000CDu, 0x40D0EFu, 0x40D0EFu}},
+    {SNAP_ALOW | RSZ, {0x40D0EFu, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED}},
+    {SNAP_MOD | RSZ, {0x40D0EFu, NOT_CHECKED, NOT_CHECKED, NOT_CHECKED}},
+    {SLICE, {0xD0EFu, 0xC5u, 0xD0FFu, NOT_CHECKED}},
+    {SLICE | NO_WRITE, {0xD0E7u, 0xC5u, 0xD0F7u, NOT_CHECKED}},
+    {REF, {0xD0EFu, 0xC5u, 0xD0FFu, 0xD0EFu}},
+    {REF | NO_WRITE, {0xD0E7u, NOT_CHECKED, 0xD0F7u, 0xD0E7u}},
+    {REF | RSZ, {NOT_CHECKED, NOT_CHECKED, NOT_CHECKED, 0x40D0EFu}},
+};
+
+// |parent| has |parent_rights|; each child that column |from| of
+// kChildRights checks is made through it and its handle has those rights.
+static void check_child_rights(vmar_handle_t parent,
+                               vmar_rights_t parent_rights,
+                               parent_kind_t from) {
+  assert_int_equal(rights_of(parent), parent_rights);
+  for (size_t i = 0; i < N_OF(kChildRights); i++) {
+    const vmar_rights_t want = kChildRights[i].rights[from];
+    if (want == NOT_CHECKED) {
+      continue;
+    }
+    const uint32_t options = kChildRights[i].options;
+    const uint64_t size = options & REF ? 0 : PAGE;
+    vmar_handle_t c = child_ok(parent, options, 0, size);
+    assert_int_equal(rights_of(c), want);
+    assert_int_equal(hinfo_of(c).rights, want);
     close_ok(c);
   }
 }
@@ -538,23 +588,7 @@ static void check_child_rights(vmar_handle_t parent, const rights_case_t* cases,
 static void vmo_child__rights_from_default_handle(void** state) {
   (void)state;
   vmar_handle_t p = vmo_new(2 * PAGE, 0);
-  assert_int_equal(rights_of(p), VMO_RIGHTS);
-  const rights_case_t kCases[] = {
-      {SNAP, 0xD0EFu},
-      {SNAP_ALOW, 0xD0EFu},
-      {SNAP_MOD, 0xD0EFu},
-      {SNAP | NO_WRITE, 0xD0E7u},
-      {SNAP_ALOW | NO_WRITE, 0xD0E7u},
-      {SNAP_MOD | NO_WRITE, 0xD0E7u},
-      {SNAP | RSZ, 0x40D0EFu},
-      {SNAP_ALOW | RSZ, 0x40D0EFu},
-      {SNAP_MOD | RSZ, 0x40D0EFu},
-      {SLICE, 0xD0EFu},
-      {SLICE | NO_WRITE, 0xD0E7u},
-      {REF, 0xD0EFu},
-      {REF | NO_WRITE, 0xD0E7u},
-  };
-  check_child_rights(p, kCases, N_OF(kCases));
+  check_child_rights(p, VMO_RIGHTS, FROM_DEFAULT);
   close_ok(p);
 }
 
@@ -564,18 +598,7 @@ static void vmo_child__rights_from_read_duplicate_handle(void** state) {
   (void)state;
   vmar_handle_t p = vmo_new(2 * PAGE, 0);
   vmar_handle_t rd = dup_with(p, VMAR_RIGHT_READ | VMAR_RIGHT_DUPLICATE);
-  assert_int_equal(rights_of(rd), 0x05u);
-  const rights_case_t kCases[] = {
-      {SNAP, 0xCDu},
-      {SNAP_ALOW, 0xCDu},
-      {SNAP_MOD, 0xCDu},
-      {SNAP | NO_WRITE, 0xC5u},
-      {SNAP | RSZ, 0x4000CDu},
-      {SLICE, 0xC5u},
-      {SLICE | NO_WRITE, 0xC5u},
-      {REF, 0xC5u},
-  };
-  check_child_rights(rd, kCases, N_OF(kCases));
+  check_child_rights(rd, 0x05u, FROM_READ_DUP);
   CLOSE_ALL_OK(rd, p);
 }
 
@@ -586,19 +609,7 @@ static void vmo_child__rights_from_executable_handle(void** state) {
   vmar_handle_t x = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK,
                 vmar_vmo_replace_as_executable(vmo_new(2 * PAGE, 0), &x));
-  assert_int_equal(rights_of(x), 0xD0FFu);
-  const rights_case_t kCases[] = {
-      {SNAP, 0xD0EFu},
-      {SNAP_ALOW, 0xD0EFu},
-      {SNAP_MOD, 0xD0EFu},
-      {SNAP | NO_WRITE, 0xD0F7u},
-      {SNAP | RSZ, 0x40D0EFu},
-      {SLICE, 0xD0FFu},
-      {SLICE | NO_WRITE, 0xD0F7u},
-      {REF, 0xD0FFu},
-      {REF | NO_WRITE, 0xD0F7u},
-  };
-  check_child_rights(x, kCases, N_OF(kCases));
+  check_child_rights(x, 0xD0FFu, FROM_EXECUTABLE);
   close_ok(x);
 }
 
@@ -606,13 +617,7 @@ static void vmo_child__rights_from_executable_handle(void** state) {
 static void vmo_child__rights_resize_only_when_resizable(void** state) {
   (void)state;
   vmar_handle_t r = vmo_new(2 * PAGE, VMAR_VMO_RESIZABLE);
-  assert_int_equal(rights_of(r), 0x40D0EFu);
-  const rights_case_t kCases[] = {
-      {SNAP, 0xD0EFu},     {SNAP | RSZ, 0x40D0EFu}, {SNAP | NO_WRITE, 0xD0E7u},
-      {REF, 0xD0EFu},      {REF | RSZ, 0x40D0EFu},  {REF | NO_WRITE, 0xD0E7u},
-      {SNAP_MOD, 0xD0EFu},
-  };
-  check_child_rights(r, kCases, N_OF(kCases));
+  check_child_rights(r, 0x40D0EFu, FROM_RESIZABLE);
   close_ok(r);
 }
 
@@ -1244,8 +1249,7 @@ static void vmo_info__status_checks(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t p = vmo_new(PAGE, 0);
   vmar_handle_t noinspect = dup_without(p, VMAR_RIGHT_INSPECT);
-  vmar_handle_t closed = vmo_new(PAGE, 0);
-  close_ok(closed);
+  vmar_handle_t closed = closed_vmo();
   vmar_vmo_info_t i, before;
   memset(&before, 0x5A, sizeof(before));
   memcpy(&i, &before, sizeof(i));
@@ -1693,8 +1697,7 @@ static void vmo_content_size__get_errors(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t p = vmo_new(PAGE, 0);
   vmar_handle_t nogp = dup_without(p, VMAR_RIGHT_GET_PROPERTY);
-  vmar_handle_t closed = vmo_new(PAGE, 0);
-  close_ok(closed);
+  vmar_handle_t closed = closed_vmo();
   const vmar_handle_t kAny[] = {p, nogp, closed, VMAR_HANDLE_INVALID, fx->vmar};
   for (size_t i = 0; i < N_OF(kAny); i++) {
     assert_status(VMAR_ERR_INVALID_ARGS,
@@ -1726,8 +1729,7 @@ static void vmo_content_size__set_errors(void** state) {
   fill_pages(p, 2, 0x83);
   vmar_handle_t noset = dup_without(p, VMAR_RIGHT_SET_PROPERTY);
   vmar_handle_t nowrite = dup_without(p, VMAR_RIGHT_WRITE);
-  vmar_handle_t closed = vmo_new(PAGE, 0);
-  close_ok(closed);
+  vmar_handle_t closed = closed_vmo();
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_vmo_set_content_size(noset, 10));
   assert_status(VMAR_ERR_ACCESS_DENIED, vmar_vmo_set_content_size(nowrite, 10));
   assert_status(VMAR_ERR_ACCESS_DENIED,
