@@ -144,8 +144,7 @@ static void op_range__len_rounded_up(void** state) {
 static void op_range__spanning_mappings_ok(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t other = vmo_patterned(VMO_PAGES, 0x40);
-  fixture_map_at(fx, PERM_RW, fx->vmo, 2, 2);
-  fixture_map_at(fx, PERM_R, other, 4, 2);
+  fixture_map_beside(fx, other, 2);
   assert_status(VMAR_OK, vmar_op_range(fx->vmar, VMAR_OP_ZERO,
                                        fixture_page(fx, 3), 2 * PAGE));
   assert_true(mem_is(fixture_page(fx, 2), PAGE, pat(0x40, 2)));
@@ -236,48 +235,44 @@ static void op_range__unknown_op_invalid_args(void** state) {
 static void op_range__handle_rights_access_denied(void** state) {
   fixture_t* fx = *state;
   vmar_vaddr_t a = fixture_map_at(fx, PERM_RW, fx->vmo, 0, 4);
-  vmar_handle_t nw = dup_without(fx->vmar, VMAR_RIGHT_WRITE);
-  vmar_handle_t nr = dup_without(fx->vmar, VMAR_RIGHT_READ);
-  vmar_handle_t none =
-      dup_without(fx->vmar, VMAR_RIGHT_READ | VMAR_RIGHT_WRITE);
+  // Handles to the VMAR without WRITE, without READ and without both.
+  const vmar_rights_t kRemoved[] = {VMAR_RIGHT_WRITE, VMAR_RIGHT_READ,
+                                    VMAR_RIGHT_READ | VMAR_RIGHT_WRITE};
+  vmar_handle_t weak[3];
+  for (size_t j = 0; j < 3; j++) {
+    weak[j] = dup_without(fx->vmar, kRemoved[j]);
+  }
   vmar_handle_t dead_none =
       dup_without(fx->dead, VMAR_RIGHT_READ | VMAR_RIGHT_WRITE);
   for (size_t i = 0; i < N_OPS; i++) {
     uint32_t op = kOps[i];
-    const struct {
-      vmar_handle_t h;
-      bool r, w;
-    } kHandles[] = {{nw, true, false}, {nr, false, true}, {none, false, false}};
     for (size_t j = 0; j < 3; j++) {
-      bool denied = (op_needs_write(op) && !kHandles[j].w) ||
-                    (op_needs_read(op) && !kHandles[j].r);
+      bool denied = (op_needs_write(op) && (kRemoved[j] & VMAR_RIGHT_WRITE)) ||
+                    (op_needs_read(op) && (kRemoved[j] & VMAR_RIGHT_READ));
       if (!denied) {
         if (!op_zeroes(op)) {
-          assert_status(VMAR_OK, vmar_op_range(kHandles[j].h, op, a, 4 * PAGE));
+          assert_status(VMAR_OK, vmar_op_range(weak[j], op, a, 4 * PAGE));
         }
         continue;
       }
-      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, kHandles[j].h, op, a,
-                      4 * PAGE);
+      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, weak[j], op, a, 4 * PAGE);
       // Before len 0, unaligned, outside, hole.
-      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, kHandles[j].h, op, a, 0);
-      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, kHandles[j].h, op, a + 1,
+      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, weak[j], op, a, 0);
+      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, weak[j], op, a + 1, PAGE);
+      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, weak[j], op, fx->base - PAGE,
                       PAGE);
-      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, kHandles[j].h, op,
-                      fx->base - PAGE, PAGE);
-      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, kHandles[j].h, op, a,
-                      8 * PAGE);
+      expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, weak[j], op, a, 8 * PAGE);
     }
     if (op_needs_write(op) || op_needs_read(op)) {
       expect_op_fails(fx, VMAR_ERR_ACCESS_DENIED, dead_none, op, fx->dead_base,
                       PAGE);
     }
   }
-  // DECOMMIT and ZERO with enough rights, on a handle without READ.
-  assert_status(VMAR_OK, vmar_op_range(nr, VMAR_OP_ZERO, a, PAGE));
+  // DECOMMIT and ZERO with enough rights, on the handle without READ.
+  assert_status(VMAR_OK, vmar_op_range(weak[1], VMAR_OP_ZERO, a, PAGE));
   assert_true(mem_is(a, PAGE, 0));
   fill_pages(fx->vmo, VMO_PAGES, 0x40);
-  CLOSE_ALL_OK(dead_none, none, nr, nw);
+  CLOSE_ALL_OK(dead_none, weak[2], weak[1], weak[0]);
   unmap_ok(fx->vmar, a, 4 * PAGE);
 }
 

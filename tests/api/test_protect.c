@@ -136,8 +136,7 @@ static void protect__len_rounded_up(void** state) {
 static void protect__adjacent_mappings_ok(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t other = vmo_patterned(VMO_PAGES, 0x30);
-  fixture_map_at(fx, PERM_RW, fx->vmo, 2, 2);
-  fixture_map_at(fx, PERM_R, other, 4, 3);
+  fixture_map_beside(fx, other, 3);
   fixture_map_at(fx, 0, fx->vmo, 7, 1);
   assert_status(VMAR_OK,
                 vmar_protect(fx->vmar, PERM_RW, fixture_page(fx, 3), 5 * PAGE));

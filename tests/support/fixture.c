@@ -72,6 +72,12 @@ vmar_vaddr_t fixture_map_at(const fixture_t* fx, vmar_vm_option_t perms,
   return a;
 }
 
+void fixture_map_beside(const fixture_t* fx, vmar_handle_t other,
+                        size_t other_pages) {
+  fixture_map_at(fx, PERM_RW, fx->vmo, 2, 2);
+  fixture_map_at(fx, PERM_R, other, 4, other_pages);
+}
+
 vmar_handle_t fixture_sub(const fixture_t* fx, vmar_vm_option_t options,
                           size_t page, size_t pages, vmar_vaddr_t* base) {
   vmar_vaddr_t a = 0;

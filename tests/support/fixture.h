@@ -101,6 +101,12 @@ vmar_vaddr_t fixture_page(const fixture_t* fx, size_t page);
 vmar_vaddr_t fixture_map_at(const fixture_t* fx, vmar_vm_option_t perms,
                             vmar_handle_t vmo, size_t page, size_t pages);
 
+// Two adjacent mappings of different VMOs: fx->vmo RW over fixture pages
+// [2, 4), then |other| read-only over pages [4, 4 + other_pages), each with
+// fixture_map_at (so from the VMO page of the same number).
+void fixture_map_beside(const fixture_t* fx, vmar_handle_t other,
+                        size_t other_pages);
+
 // A sub-VMAR of the fixture with |options| (SPECIFIC added) over pages
 // [page, page + pages); its base goes to |*base| unless NULL.
 vmar_handle_t fixture_sub(const fixture_t* fx, vmar_vm_option_t options,
