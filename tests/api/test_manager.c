@@ -87,9 +87,7 @@ static void create__root_default_options_ok(void** state) {
   assert_manager_consistent(m, 16 * PAGE);
   assert_null(vmar_manager_parent(m));
   vmar_handle_t h = vmar_manager_vmar(m);
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
-  assert_int_equal(rights, DEFAULT_RIGHTS);
+  assert_int_equal(rights_of(h), DEFAULT_RIGHTS);
   vmar_info_t root = info_of(vmar_root_self());
   vmar_vaddr_t start = (vmar_vaddr_t)vmar_manager_start(m);
   assert_true(start >= root.base && start + 16 * PAGE <= root.base + root.len);
@@ -116,9 +114,8 @@ static void create__options_passed_through(void** state) {
   (void)state;
   vmar_manager_t* m = create_ok(
       8 * PAGE, NULL, VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_SPECIFIC);
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(vmar_manager_vmar(m), &rights));
-  assert_int_equal(rights, 0x00208003u | VMAR_RIGHT_READ);
+  assert_int_equal(rights_of(vmar_manager_vmar(m)),
+                   0x00208003u | VMAR_RIGHT_READ);
   vmar_handle_t c = VMAR_HANDLE_INVALID;
   vmar_vaddr_t a = 0;
   assert_status(VMAR_OK, vmar_allocate(vmar_manager_vmar(m), VMAR_VM_SPECIFIC,
@@ -412,9 +409,7 @@ static void use__never_destroys(void** state) {
   vmar_manager_release(c); // destroys c's VMAR, releases m: h survives
   assert_status(VMAR_OK, try_allocate(h));
   assert_true(test_maps_range_reserved(a, 16 * PAGE));
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
-  assert_int_equal(rights, 0x00208003u | VMAR_RIGHT_READ);
+  assert_int_equal(rights_of(h), 0x00208003u | VMAR_RIGHT_READ);
   // The spot c had is free again: the compact VMAR is empty.
   vmar_handle_t full = VMAR_HANDLE_INVALID;
   vmar_vaddr_t fa = 0;

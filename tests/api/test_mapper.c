@@ -225,9 +225,7 @@ static void create_and_map__reduced_rights_exact(void** state) {
   vmar_handle_t vmo = VMAR_HANDLE_INVALID;
   assert_status(VMAR_OK, vmar_mapper_create_and_map(&m, PAGE, RW, NULL, &vmo,
                                                     REDUCED_RIGHTS, 0));
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(vmo, &rights));
-  assert_int_equal(rights, REDUCED_RIGHTS);
+  assert_int_equal(rights_of(vmo), REDUCED_RIGHTS);
   uint8_t* start = vmar_mapper_start(&m);
   assert_accessible(start, PAGE);
   fill(start, PAGE);
@@ -714,9 +712,7 @@ static void owned_create_and_map__named_ok(void** state) {
   char name[VMAR_MAX_NAME_LEN];
   assert_status(VMAR_OK, vmar_vmo_get_name(vmo, name));
   assert_string_equal(name, "frames");
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(vmo, &rights));
-  assert_int_equal(rights, VMAR_DEFAULT_VMO_RIGHTS);
+  assert_int_equal(rights_of(vmo), VMAR_DEFAULT_VMO_RIGHTS);
   assert_int_equal(vmar_owned_mapper_size(&m), 2 * PAGE);
   assert_ptr_equal(vmar_owned_mapper_manager(&m), mgr);
   uint8_t* start = vmar_owned_mapper_start(&m);
@@ -964,9 +960,7 @@ static void resizeable_create_and_map__resizable_vmo_ok(void** state) {
   vmar_resizeable_mapper_t m = VMAR_RESIZEABLE_MAPPER_INIT;
   rm_create_ok(&m, 2 * PAGE, "grow", RW, NULL);
   vmar_handle_t vmo = vmar_resizeable_mapper_vmo(&m);
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(vmo, &rights));
-  assert_int_equal(rights, VMAR_DEFAULT_VMO_RIGHTS | VMAR_RIGHT_RESIZE);
+  assert_int_equal(rights_of(vmo), VMAR_DEFAULT_VMO_RIGHTS | VMAR_RIGHT_RESIZE);
   char name[VMAR_MAX_NAME_LEN];
   assert_status(VMAR_OK, vmar_vmo_get_name(vmo, name));
   assert_string_equal(name, "grow");

@@ -125,9 +125,7 @@ static void root_self__stable_handle_full_rights(void** state) {
   assert_int_equal(root & VMAR_HANDLE_FIXED_BITS_MASK,
                    VMAR_HANDLE_FIXED_BITS_MASK);
   assert_int_equal(vmar_root_self(), root);
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(root, &rights));
-  assert_int_equal(rights, 0x0020801Fu);
+  assert_int_equal(rights_of(root), 0x0020801Fu);
 }
 
 // The root spans page-aligned user space and contains its children.
@@ -155,9 +153,7 @@ static void allocate__plain_child_ok(void** state) {
   assert_int_equal(info.len, 3 * PAGE);
   assert_true(a >= fx->base);
   assert_true(a + 3 * PAGE <= fx->base + fx->len);
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
-  assert_int_equal(rights, 0x00208003u);
+  assert_int_equal(rights_of(h), 0x00208003u);
   destroy_close(h);
   assert_vmar_empty(fx->vmar);
 }
@@ -198,14 +194,11 @@ static void allocate__can_map_bits_set_handle_rights(void** state) {
       want |= VMAR_RIGHT_EXECUTE;
     }
     vmar_handle_t h = alloc_top(opts, PAGE, NULL);
-    vmar_rights_t rights = 0;
-    assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
-    assert_int_equal(rights, want);
+    assert_int_equal(rights_of(h), want);
     // CAN_MAP_SPECIFIC and COMPACT add no right.
     vmar_handle_t s = alloc_top(
         opts | VMAR_VM_CAN_MAP_SPECIFIC | VMAR_VM_COMPACT, PAGE, NULL);
-    assert_status(VMAR_OK, vmar_handle_get_rights(s, &rights));
-    assert_int_equal(rights, want);
+    assert_int_equal(rights_of(s), want);
     destroy_close(s);
     destroy_close(h);
   }
@@ -232,9 +225,7 @@ static void allocate__reduced_parent_handle_subset_ok(void** state) {
   fixture_t* fx = *state;
   vmar_handle_t ro = dup_without(fx->vmar, VMAR_RIGHT_WRITE);
   vmar_handle_t h = alloc_ok(ro, VMAR_VM_CAN_MAP_READ, 0, PAGE, NULL);
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
-  assert_int_equal(rights, 0x00208003u | VMAR_RIGHT_READ);
+  assert_int_equal(rights_of(h), 0x00208003u | VMAR_RIGHT_READ);
   destroy_close(h);
   close_ok(ro);
 }
@@ -341,9 +332,7 @@ static void allocate__xom_flag_ignored_ok(void** state) {
   vmar_handle_t h =
       alloc_ok(fx->vmar, VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED, 0, 4 * PAGE, &a);
   assert_inside(a, 4 * PAGE, fx->base, fx->len);
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
-  assert_int_equal(rights, 0x00208003u);
+  assert_int_equal(rights_of(h), 0x00208003u);
   expect_alloc_fails(VMAR_ERR_ACCESS_DENIED, h, VMAR_VM_CAN_MAP_READ, 0, PAGE);
   destroy_close(h);
 }
@@ -1110,9 +1099,7 @@ static void destroy__twice_bad_state(void** state) {
   vmar_info_t info = info_of(h);
   assert_int_equal(info.base, a);
   assert_int_equal(info.len, 8 * PAGE);
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(h, &rights));
-  assert_int_equal(rights, 0x00208003u);
+  assert_int_equal(rights_of(h), 0x00208003u);
   close_ok(h);
   assert_vmar_empty(fx->vmar);
 }

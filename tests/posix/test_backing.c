@@ -151,9 +151,7 @@ static void vmo_get_fd__round_trip_shares_pages(void** state) {
   assert_status(VMAR_OK, vmar_vmo_write(b, "pong", 0, 5));
   assert_status(VMAR_OK, vmar_vmo_read(a, got, 0, 5));
   assert_string_equal(got, "pong");
-  vmar_rights_t rights = 0;
-  assert_status(VMAR_OK, vmar_handle_get_rights(b, &rights));
-  assert_int_equal(rights, VMAR_DEFAULT_VMO_RIGHTS);
+  assert_int_equal(rights_of(b), VMAR_DEFAULT_VMO_RIGHTS);
   CLOSE_ALL_OK(a, b);
 }
 
