@@ -897,8 +897,7 @@ static void map__specific_overwrite_sub_vmar_invalid_args(void** state) {
   vmar_vaddr_t sa = 0;
   vmar_handle_t sub =
       fixture_sub(fx, VMAR_VM_CAN_MAP_SPECIFIC | CAN_RW, 4, 4, &sa);
-  vmar_vaddr_t inner =
-      map_ok(sub, PERM_RW | VMAR_VM_SPECIFIC, PAGE, fx->vmo, 5 * PAGE, PAGE);
+  vmar_vaddr_t inner = map_pages_ok(sub, sa, 1, fx->vmo, 5, 1);
   vmar_handle_t b = vmo_patterned(16, 0x70);
   const vmar_vm_option_t over = PERM_RW | VMAR_VM_SPECIFIC_OVERWRITE;
   // Partly over the mapping and partly over the sub-VMAR.

@@ -38,10 +38,7 @@ static bool pages_fault(vmar_vaddr_t addr, size_t pages) {
 // Maps fx->vmo pages [vmo_page, vmo_page + pages) at fixture page |page|.
 static vmar_vaddr_t map_at(const fixture_t* fx, size_t page, size_t vmo_page,
                            size_t pages) {
-  vmar_vaddr_t a = map_ok(fx->vmar, SPEC_RW, page * PAGE, fx->vmo,
-                          vmo_page * PAGE, pages * PAGE);
-  assert_int_equal(a, fx->base + page * PAGE);
-  return a;
+  return map_pages_ok(fx->vmar, fx->base, page, fx->vmo, vmo_page, pages);
 }
 
 // True iff fixture pages [page, page + pages) show VMO pages from vmo_page on.
@@ -215,7 +212,7 @@ static void unmap__whole_sub_vmar_destroyed(void** state) {
       fixture_sub(fx, VMAR_VM_CAN_MAP_SPECIFIC | CAN_RW, 8, 8, &sa);
   vmar_handle_t grand =
       alloc_ok(sub, VMAR_VM_SPECIFIC | CAN_RW, 0, 2 * PAGE, NULL);
-  vmar_vaddr_t inner = map_ok(sub, SPEC_RW, 4 * PAGE, fx->vmo, 0, 2 * PAGE);
+  vmar_vaddr_t inner = map_pages_ok(sub, sa, 4, fx->vmo, 0, 2);
   vmar_vaddr_t before = map_at(fx, 6, 0, 2);
   // Exactly the sub-VMAR.
   unmap_ok(fx->vmar, sa, 8 * PAGE);

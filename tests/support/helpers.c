@@ -101,6 +101,15 @@ vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options, size_t offset,
   return a;
 }
 
+vmar_vaddr_t map_pages_ok(vmar_handle_t vmar, vmar_vaddr_t base, size_t page,
+                          vmar_handle_t vmo, size_t vmo_page, size_t pages) {
+  vmar_vaddr_t a =
+      map_ok(vmar, VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE | VMAR_VM_SPECIFIC,
+             page * PAGE, vmo, vmo_page * PAGE, pages * PAGE);
+  assert_int_equal(a, base + page * PAGE);
+  return a;
+}
+
 void unmap_ok(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len) {
   assert_status(VMAR_OK, vmar_unmap(vmar, addr, len));
 }

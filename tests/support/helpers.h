@@ -68,6 +68,11 @@ void destroy_unmapped(vmar_handle_t h, vmar_vaddr_t addr, size_t len);
 vmar_vaddr_t map_ok(vmar_handle_t vmar, vmar_vm_option_t options, size_t offset,
                     vmar_handle_t vmo, uint64_t vmo_offset, size_t len);
 
+// Maps |vmo| pages [vmo_page, vmo_page + pages) RW and SPECIFIC at page
+// |page| of |vmar|, whose base is |base|, and checks that it lands there.
+vmar_vaddr_t map_pages_ok(vmar_handle_t vmar, vmar_vaddr_t base, size_t page,
+                          vmar_handle_t vmo, size_t vmo_page, size_t pages);
+
 // Unmaps [addr, addr + len) from |vmar|, which must succeed.
 void unmap_ok(vmar_handle_t vmar, vmar_vaddr_t addr, size_t len);
 
