@@ -178,17 +178,37 @@ void vmar__object_init(vmar__object_t* o, uint32_t type);
 // Drops a reference; the last one frees the object (region or VMO).
 void vmar__object_release(vmar__object_t* o);
 
-// Opens |h| for a call: the object behind it, if it is of |type| (any for
-// VMAR_OBJ_TYPE_NONE) and the handle holds every right in |need|, and then
-// only if |args_ok| (the call's own arguments are usable). The statuses come
-// in the order the zx_* calls check: BAD_HANDLE, WRONG_TYPE, ACCESS_DENIED,
-// INVALID_ARGS. On VMAR_OK the caller owns a reference to *out (drop it with
+// Looks |h| up for a call: the object behind it, if it is of |type| (any
+// for VMAR_OBJ_TYPE_NONE) and the handle holds every right in |need|;
+// BAD_HANDLE, WRONG_TYPE or ACCESS_DENIED, in that order, otherwise. On
+// VMAR_OK the caller owns a reference to *out (drop it with
 // vmar__object_release) and |rights|, if not NULL, has the handle's rights.
-vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
-                                vmar_rights_t need, bool args_ok,
-                                vmar__object_t** out, vmar_rights_t* rights);
+vmar_status_t vmar__object_lookup(vmar_handle_t h, uint32_t type,
+                                  vmar_rights_t need, vmar__object_t** out,
+                                  vmar_rights_t* rights);
+
+// Opens |h| for a call: vmar__object_lookup, then INVALID_ARGS unless
+// |args_ok| (the call's own arguments are usable), which is the order the
+// zx_* calls check in.
+static inline vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
+                                              vmar_rights_t need, bool args_ok,
+                                              vmar__object_t** out,
+                                              vmar_rights_t* rights) {
+  vmar__object_t* o;
+  vmar_status_t st = vmar__object_lookup(h, type, need, &o, rights);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (!args_ok) {
+    vmar__object_release(o);
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  *out = o;
+  return VMAR_OK;
+}
 
 // Defines |name|, vmar__object_open for objects of |type| held in a |T|.
+// NOLINTBEGIN(bugprone-macro-parentheses): |T| names a type.
 #define VMAR__DEFINE_OPEN(name, T, type)                                       \
   static inline vmar_status_t name(vmar_handle_t h, vmar_rights_t need,        \
                                    bool args_ok, T** out,                      \
@@ -200,6 +220,7 @@ vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
     }                                                                          \
     return st;                                                                 \
   }
+// NOLINTEND(bugprone-macro-parentheses)
 
 // Backend-wide state, set up once on first use.
 typedef struct vmar__posix {

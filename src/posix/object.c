@@ -108,9 +108,9 @@ void vmar__object_release(vmar__object_t* o) {
   }
 }
 
-vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
-                                vmar_rights_t need, bool args_ok,
-                                vmar__object_t** out, vmar_rights_t* rights) {
+vmar_status_t vmar__object_lookup(vmar_handle_t h, uint32_t type,
+                                  vmar_rights_t need, vmar__object_t** out,
+                                  vmar_rights_t* rights) {
   vmar__object_t* o;
   vmar_rights_t have;
   vmar_status_t st = vmar__handle_get(h, &o, &have);
@@ -118,20 +118,18 @@ vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
     return st;
   }
   if (type != VMAR_OBJ_TYPE_NONE && o->type != type) {
-    st = VMAR_ERR_WRONG_TYPE;
-  } else if ((have & need) != need) {
-    st = VMAR_ERR_ACCESS_DENIED;
-  } else if (!args_ok) {
-    st = VMAR_ERR_INVALID_ARGS;
-  } else {
-    *out = o;
-    if (rights != NULL) {
-      *rights = have;
-    }
-    return VMAR_OK;
+    vmar__object_release(o);
+    return VMAR_ERR_WRONG_TYPE;
   }
-  vmar__object_release(o);
-  return st;
+  if ((have & need) != need) {
+    vmar__object_release(o);
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  *out = o;
+  if (rights != NULL) {
+    *rights = have;
+  }
+  return VMAR_OK;
 }
 
 vmar_status_t vmar__os_handle_close(vmar_handle_t handle) {

@@ -408,36 +408,39 @@ int vmar__sys_pwrite_all(int fd, const void* buf, size_t len, uint64_t off) {
 }
 
 // Maps the pages of |fd| that hold [off, off + len), shared and writable:
-// *base is the first page's address, *span the length to unmap.
-static int map_file_pages(int fd, uint64_t off, uint64_t len, char** base,
-                          size_t* span) {
+// returns the first page's address and sets *span to the length to unmap,
+// or returns NULL with the error in *err.
+static char* map_file_pages(int fd, uint64_t off, uint64_t len, size_t* span,
+                            int* err) {
   const uint64_t page = vmar__sys_page_size();
   const uint64_t start = off & ~(page - 1);
   if (len > SIZE_MAX - (off - start)) {
-    return EFBIG;
+    *err = EFBIG;
+    return NULL;
   }
   *span = (size_t)(len + (off - start));
   void* p =
       mmap(NULL, *span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)start);
-  if (p == MAP_FAILED) {
-    return errno;
+  if (p == MAP_FAILED || p == NULL) { // NULL is never handed out here
+    *err = p == NULL ? ENOMEM : errno;
+    return NULL;
   }
-  *base = p;
-  return 0;
+  return p;
 }
 
 // Clears the range through a temporary mapping of the file. Only the mmap
 // can fail, and it fails before anything changed, so the range is zeroed
 // whole or not at all (chunked writes could stop half-way).
 static int zero_through_mapping(int fd, uint64_t off, uint64_t len) {
-  char* base = NULL;
   size_t span = 0;
-  int err = map_file_pages(fd, off, len, &base, &span);
-  if (err == 0) {
-    memset(base + (off & (vmar__sys_page_size() - 1)), 0, (size_t)len);
-    munmap(base, span);
+  int err = 0;
+  char* base = map_file_pages(fd, off, len, &span, &err);
+  if (base == NULL) {
+    return err;
   }
-  return err;
+  memset(base + (off & (vmar__sys_page_size() - 1)), 0, (size_t)len);
+  munmap(base, span);
+  return 0;
 }
 
 #if defined(VMAR__HAVE_PUNCHHOLE)
@@ -458,10 +461,10 @@ static int punch_and_zero(int fd, uint64_t off, uint64_t len) {
   if (lo == off && hi == off + len) {
     return fcntl(fd, F_PUNCHHOLE, &hole) == 0 ? 0 : errno;
   }
-  char* p = NULL;
   size_t span = 0;
-  int err = map_file_pages(fd, off, len, &p, &span);
-  if (err != 0) {
+  int err = 0;
+  char* p = map_file_pages(fd, off, len, &span, &err);
+  if (p == NULL) {
     return err;
   }
   err = fcntl(fd, F_PUNCHHOLE, &hole) == 0 ? 0 : errno;
