@@ -497,6 +497,18 @@ static bool fit_from(const tree_t* t, uintptr_t from, size_t size, size_t align,
 bool vmar__gap_tree_first_fit(const vmar__gap_tree_t* t, size_t size,
                               size_t align, uintptr_t limit, uintptr_t* out,
                               vmar__gap_pos_t* pos) {
+  if (t->root && t->root->max_gap < size) {
+    // No gap between nodes can hold it: only the tail can, which is where
+    // a compact VMAR that was never unmapped from places everything.
+    const node_t* last = t->last;
+    if (!fit_in(end_of(last), tree_end(t), size, align, limit, out))
+      return false;
+    if (pos) {
+      pos->succ = NULL;
+      pos->last = (node_t*)last;
+    }
+    return true;
+  }
   uintptr_t ge;
   vmar__gap_pos_t unused;
   return fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, out, &ge,

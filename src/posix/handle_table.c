@@ -23,12 +23,11 @@
 #include "base/alloc.h"
 #include "reclaim.h"
 
-// Value layout: | generation (10) | slot index (20) | 1 1 |.
-#define IDX_BITS 20u
+#define IDX_BITS VMAR__HANDLE_IDX_BITS
 #define MAX_SLOTS (1u << IDX_BITS)
-#define CHUNK_SHIFT 10u
+#define CHUNK_SHIFT VMAR__HANDLE_CHUNK_SHIFT
 #define CHUNK_SLOTS (1u << CHUNK_SHIFT)
-#define NUM_CHUNKS (MAX_SLOTS / CHUNK_SLOTS)
+#define NUM_CHUNKS VMAR__HANDLE_NUM_CHUNKS
 #define GEN_SHIFT (2u + IDX_BITS)
 #define GEN_BITS (32u - GEN_SHIFT)
 #define GEN_MASK ((1u << GEN_BITS) - 1u)
@@ -44,17 +43,6 @@
 _Static_assert((uint64_t)MIN_FREE_BEFORE_REUSE << GEN_BITS >= 1000000u,
                "a closed value must stay dead for a million creations");
 
-// 16 bytes: a live slot needs its rights, a free one its list link. Written
-// under the stripe's lock, read by lookups without it.
-typedef struct slot {
-  _Atomic(vmar__object_t*) obj; // NULL when free
-  _Atomic vmar_handle_t value;  // live: the handle; free: the last value,
-                                // low bits 0
-  _Atomic uint32_t aux;         // live: the rights; free: the next free
-                                // slot's index + 1, 0 ends the list
-} slot_t;
-_Static_assert(sizeof(slot_t) <= 16, "a handle slot must stay small");
-
 // Everything in a stripe is guarded by its lock. Aligned so two stripes never
 // share a cache line.
 typedef struct stripe {
@@ -66,7 +54,8 @@ typedef struct stripe {
   size_t live;
 } stripe_t;
 
-static _Atomic(slot_t*) chunks[NUM_CHUNKS];
+typedef vmar__handle_slot_t slot_t;
+_Atomic(slot_t*) vmar__handle_chunks[NUM_CHUNKS];
 static stripe_t stripes[NUM_STRIPES];
 static pthread_once_t stripes_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t chunk_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -90,8 +79,8 @@ static stripe_t* stripe_of(uint32_t idx) {
 }
 
 static slot_t* slot_of(uint32_t idx) {
-  slot_t* chunk =
-      atomic_load_explicit(&chunks[idx >> CHUNK_SHIFT], memory_order_acquire);
+  slot_t* chunk = atomic_load_explicit(&vmar__handle_chunks[idx >> CHUNK_SHIFT],
+                                       memory_order_acquire);
   return chunk == NULL ? NULL : &chunk[idx & (CHUNK_SLOTS - 1)];
 }
 
@@ -105,7 +94,7 @@ static bool ensure_chunk(uint32_t idx) {
   if (!ok) {
     slot_t* chunk = vmar__calloc(CHUNK_SLOTS, sizeof(slot_t));
     if (chunk != NULL) {
-      atomic_store_explicit(&chunks[idx >> CHUNK_SHIFT], chunk,
+      atomic_store_explicit(&vmar__handle_chunks[idx >> CHUNK_SHIFT], chunk,
                             memory_order_release);
       ok = true;
     }
@@ -235,28 +224,12 @@ static slot_t* lock_live(vmar_handle_t h, stripe_t** stripe_out,
 
 vmar_status_t vmar__handle_get(vmar_handle_t h, vmar__object_t** obj,
                                vmar_rights_t* rights) {
-  if ((h & VMAR_HANDLE_FIXED_BITS_MASK) != VMAR_HANDLE_FIXED_BITS_MASK) {
-    return VMAR_ERR_BAD_HANDLE;
-  }
-  slot_t* slot = slot_of((h >> 2) & (MAX_SLOTS - 1u));
-  if (slot == NULL) {
-    return VMAR_ERR_BAD_HANDLE;
-  }
   vmar__reclaim_guard_t guard;
   vmar__reclaim_enter(&guard);
-  vmar_status_t st = VMAR_ERR_BAD_HANDLE;
-  if (atomic_load(&slot->value) == h) {
-    vmar__object_t* o = atomic_load(&slot->obj);
-    const vmar_rights_t r = atomic_load(&slot->aux);
-    // Still |h|: |o| and |r| belong to it (every change of a live slot's
-    // object or rights changes its value). A dying object is refused: its
-    // handle was closed meanwhile.
-    if (o != NULL && atomic_load(&slot->value) == h &&
-        vmar__ref_try_acquire(&o->refs)) {
-      *obj = o;
-      *rights = r;
-      st = VMAR_OK;
-    }
+  vmar_status_t st = vmar__handle_borrow(h, obj, rights);
+  // A dying object is refused: its handle was closed since.
+  if (st == VMAR_OK && !vmar__ref_try_acquire(&(*obj)->refs)) {
+    st = VMAR_ERR_BAD_HANDLE;
   }
   vmar__reclaim_leave(&guard);
   return st;

@@ -28,6 +28,10 @@ static inline void vmar__object_retain(vmar__object_t* o) {
   vmar__ref_acquire(&o->refs);
 }
 
+// Frees the memory of an object that died and that no lookup can reach any
+// more (defined by the object layer, called by reclamation: reclaim.h).
+void vmar__object_dispose(vmar__object_t* o);
+
 // Creates a handle to |o| with |rights|, taking a new reference on |o|.
 // VMAR_ERR_NO_RESOURCES when the table is full.
 vmar_status_t vmar__handle_create(vmar__object_t* o, vmar_rights_t rights,
@@ -38,6 +42,67 @@ vmar_status_t vmar__handle_create(vmar__object_t* o, vmar_rights_t rights,
 // VMAR_ERR_BAD_HANDLE for anything that is not a live handle.
 vmar_status_t vmar__handle_get(vmar_handle_t h, vmar__object_t** obj,
                                vmar_rights_t* rights);
+
+// The table's slots, for lookups inlined into the calls (handle_table.c
+// owns them). Value layout: | generation (10) | slot index (20) | 1 1 |.
+#define VMAR__HANDLE_IDX_BITS 20u
+#define VMAR__HANDLE_CHUNK_SHIFT 10u
+#define VMAR__HANDLE_NUM_CHUNKS                                                \
+  ((1u << VMAR__HANDLE_IDX_BITS) >> VMAR__HANDLE_CHUNK_SHIFT)
+
+// 16 bytes: a live slot needs its rights, a free one its list link. Written
+// under its stripe's lock, read by lookups without it.
+typedef struct vmar__handle_slot {
+  _Atomic(vmar__object_t*) obj; // NULL when free
+  _Atomic vmar_handle_t value;  // live: the handle; free: the last value,
+                                // low bits 0
+  _Atomic uint32_t aux;         // live: the rights; free: the next free
+                                // slot's index + 1, 0 ends the list
+} vmar__handle_slot_t;
+_Static_assert(sizeof(vmar__handle_slot_t) <= 16,
+               "a handle slot must stay small");
+
+// Chunks of slots, created on demand and never moved or freed.
+extern _Atomic(vmar__handle_slot_t*)
+    vmar__handle_chunks[VMAR__HANDLE_NUM_CHUNKS];
+
+// Looks |h| up inside the caller's open read section (reclaim.h) and
+// returns its object without taking a reference, and the handle's rights.
+// The object's memory stays until the section ends, but it may die
+// meanwhile (its last reference dropped by a close): a caller that needs
+// more than its memory takes a reference with vmar__ref_try_acquire, which
+// fails on a dying object. VMAR_ERR_BAD_HANDLE for anything that is not a
+// live handle. Inline: every call on a mapping starts here.
+static inline vmar_status_t vmar__handle_borrow(vmar_handle_t h,
+                                                vmar__object_t** obj,
+                                                vmar_rights_t* rights) {
+  if ((h & VMAR_HANDLE_FIXED_BITS_MASK) != VMAR_HANDLE_FIXED_BITS_MASK) {
+    return VMAR_ERR_BAD_HANDLE;
+  }
+  const uint32_t idx = (h >> 2) & ((1u << VMAR__HANDLE_IDX_BITS) - 1u);
+  vmar__handle_slot_t* chunk = atomic_load_explicit(
+      &vmar__handle_chunks[idx >> VMAR__HANDLE_CHUNK_SHIFT],
+      memory_order_acquire);
+  if (chunk == NULL) {
+    return VMAR_ERR_BAD_HANDLE;
+  }
+  vmar__handle_slot_t* slot =
+      &chunk[idx & ((1u << VMAR__HANDLE_CHUNK_SHIFT) - 1u)];
+  if (atomic_load(&slot->value) != h) {
+    return VMAR_ERR_BAD_HANDLE;
+  }
+  vmar__object_t* o = atomic_load(&slot->obj);
+  const vmar_rights_t r = atomic_load(&slot->aux);
+  // Still |h|: |o| and |r| belong to it (every change of a live slot's
+  // object or rights changes its value), and the handle held a reference
+  // then.
+  if (o == NULL || atomic_load(&slot->value) != h) {
+    return VMAR_ERR_BAD_HANDLE;
+  }
+  *obj = o;
+  *rights = r;
+  return VMAR_OK;
+}
 
 // Removes |h| from the table; its reference passes to the caller in |*obj|.
 vmar_status_t vmar__handle_take(vmar_handle_t h, vmar__object_t** obj);

@@ -13,6 +13,7 @@
 #include "base/util.h"
 #include "gap_tree.h"
 #include "handle_table.h"
+#include "lock.h"
 
 // Kinds of node in a VMAR's children tree.
 enum { VMAR__NODE_REGION = 1, VMAR__NODE_MAPPING = 2 };
@@ -45,6 +46,15 @@ enum {
   VMAR__REGION_DEAD = 2,
 };
 
+// In obj.flags of a VMAR, next to its creation flags (a bit no VMAR option
+// uses): it is a reservation, the root or a child of it (r->top == r).
+#define VMAR__REGION_RESERVATION ((uint16_t)1u << 15)
+_Static_assert((VMAR__REGION_RESERVATION &
+                (VMAR_VM_COMPACT | VMAR_VM_CAN_MAP_SPECIFIC |
+                 VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE |
+                 VMAR_VM_CAN_MAP_EXECUTE)) == 0,
+               "the reservation bit is no VMAR creation flag");
+
 static inline bool vmar__region_alive(const vmar__region_t* r) {
   return r->obj.state == VMAR__REGION_ALIVE;
 }
@@ -64,9 +74,12 @@ struct vmar__top {
   // find no room for a new host mapping.
   uintptr_t* retired;
   size_t retired_count; // pairs
-  _Alignas(64) pthread_mutex_t lock;
-  size_t retired_cap;       // pairs
+  _Alignas(64) vmar__lock_t lock;
   uint64_t next_mapping_id; // ids of mappings in it, under |lock|
+  // A mapping's memory the last unmap kept for the next map, which so
+  // needs no allocation (under |lock|).
+  struct vmar__mapping* spare_mapping;
+  size_t retired_cap; // pairs
   uintptr_t retired_inline[2 * 4];
 };
 #if UINTPTR_MAX > 0xFFFFFFFFu && defined(__linux__)
@@ -117,15 +130,16 @@ typedef struct vmar__vmo {
   // whose |head| is set), kept by the calls that edit pieces. Next to the
   // reference count, which every call touches first.
   atomic_size_t mappings;
-  vmar__store_t* store;  // a reference
-  uint64_t base;         // slices: where the window starts in the file
-  uint64_t window;       // slices: the window's fixed size
-  uint64_t content_size; // slices: their own content size (under io_lock)
-  uint32_t locks;        // discardable VMOs: LOCK count, under io_lock
+  vmar__store_t* store; // a reference
+  uint64_t base;        // slices: where the window starts in the file
+  uint64_t window;      // slices: the window's fixed size
+  int fd;               // store->fd, on the line a map reads anyway
+  uint32_t locks;       // discardable VMOs: LOCK count, under io_lock
   // Family (vmo_child.c, under its lock): the VMO this is a child of, and
   // its own children.
-  atomic_bool family; // it ever had a parent or a child (set under the
-                      // family lock; a VMO without one dies without it)
+  atomic_bool family;    // it ever had a parent or a child (set under the
+                         // family lock; a VMO without one dies without it)
+  uint64_t content_size; // slices: their own content size (under io_lock)
   struct vmar__vmo* parent;
   struct vmar__vmo* children;
   struct vmar__vmo* next_sibling;
@@ -187,34 +201,80 @@ vmar_status_t vmar__object_lookup(vmar_handle_t h, uint32_t type,
                                   vmar_rights_t need, vmar__object_t** out,
                                   vmar_rights_t* rights);
 
-// Opens |h| for a call: vmar__object_lookup, then INVALID_ARGS unless
-// |args_ok| (the call's own arguments are usable), which is the order the
-// zx_* calls check in.
-static inline vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
-                                              vmar_rights_t need, bool args_ok,
-                                              vmar__object_t** out,
-                                              vmar_rights_t* rights) {
+// The checks after the handle's, in the zx_* calls' order: type, then
+// rights.
+static inline vmar_status_t vmar__object_check(const vmar__object_t* o,
+                                               uint32_t type,
+                                               vmar_rights_t have,
+                                               vmar_rights_t need) {
+  if (type != VMAR_OBJ_TYPE_NONE && o->type != type) {
+    return VMAR_ERR_WRONG_TYPE;
+  }
+  return (have & need) != need ? VMAR_ERR_ACCESS_DENIED : VMAR_OK;
+}
+
+// As vmar__object_lookup, for a call inside a read section (reclaim.h)
+// that borrows the object instead of taking a reference: its memory stays
+// until the section ends, but it may die meanwhile (a close dropped its last
+// reference). A borrowed VMAR is safe to lock and check for life; anything
+// else takes a reference first, with vmar__ref_try_acquire.
+static inline vmar_status_t vmar__object_borrow(vmar_handle_t h, uint32_t type,
+                                                vmar_rights_t need,
+                                                vmar__object_t** out,
+                                                vmar_rights_t* rights) {
   vmar__object_t* o;
-  vmar_status_t st = vmar__object_lookup(h, type, need, &o, rights);
+  vmar_rights_t have;
+  vmar_status_t st = vmar__handle_borrow(h, &o, &have);
+  if (st == VMAR_OK &&
+      (st = vmar__object_check(o, type, have, need)) == VMAR_OK) {
+    *out = o;
+    if (rights != NULL) {
+      *rights = have;
+    }
+  }
+  return st;
+}
+
+// Opens |h| for a call: vmar__object_lookup (or vmar__object_borrow when
+// |borrow|), then INVALID_ARGS unless |args_ok| (the call's own arguments
+// are usable), which is the order the zx_* calls check in.
+static inline vmar_status_t
+vmar__object_open_as(bool borrow, vmar_handle_t h, uint32_t type,
+                     vmar_rights_t need, bool args_ok, vmar__object_t** out,
+                     vmar_rights_t* rights) {
+  vmar__object_t* o;
+  vmar_status_t st = borrow ? vmar__object_borrow(h, type, need, &o, rights)
+                            : vmar__object_lookup(h, type, need, &o, rights);
   if (st != VMAR_OK) {
     return st;
   }
   if (!args_ok) {
-    vmar__object_release(o);
+    if (!borrow) {
+      vmar__object_release(o);
+    }
     return VMAR_ERR_INVALID_ARGS;
   }
   *out = o;
   return VMAR_OK;
 }
 
-// Defines |name|, vmar__object_open for objects of |type| held in a |T|.
+static inline vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
+                                              vmar_rights_t need, bool args_ok,
+                                              vmar__object_t** out,
+                                              vmar_rights_t* rights) {
+  return vmar__object_open_as(false, h, type, need, args_ok, out, rights);
+}
+
+// Defines |name|, vmar__object_open_as for objects of |type| held in a |T|,
+// taking a reference or (|borrow|) borrowing.
 // NOLINTBEGIN(bugprone-macro-parentheses): |T| names a type.
-#define VMAR__DEFINE_OPEN(name, T, type)                                       \
+#define VMAR__DEFINE_OPEN(name, T, type, borrow)                               \
   static inline vmar_status_t name(vmar_handle_t h, vmar_rights_t need,        \
                                    bool args_ok, T** out,                      \
                                    vmar_rights_t* rights) {                    \
     vmar__object_t* o;                                                         \
-    vmar_status_t st = vmar__object_open(h, type, need, args_ok, &o, rights);  \
+    vmar_status_t st =                                                         \
+        vmar__object_open_as(borrow, h, type, need, args_ok, &o, rights);      \
     if (st == VMAR_OK) {                                                       \
       *out = VMAR__CONTAINER_OF(o, T, obj);                                    \
     }                                                                          \
@@ -222,15 +282,29 @@ static inline vmar_status_t vmar__object_open(vmar_handle_t h, uint32_t type,
   }
 // NOLINTEND(bugprone-macro-parentheses)
 
-// Backend-wide state, set up once on first use.
+// Backend-wide state, set up once on first use; |ready| is set last. One
+// cache line, read by every call.
 typedef struct vmar__posix {
+  atomic_bool ready;
   size_t page;
   vmar__top_t* root;
   vmar_handle_t root_handle;
 } vmar__posix_t;
 
-// Returns the initialised backend state.
-const vmar__posix_t* vmar__posix(void);
+extern vmar__posix_t vmar__posix_state;
+const vmar__posix_t* vmar__posix_init(void);
+
+// Returns the initialised backend state. Every call goes through here:
+// after the set-up, one acquire load.
+static inline const vmar__posix_t* vmar__posix(void) {
+  if (!atomic_load_explicit(&vmar__posix_state.ready, memory_order_acquire)) {
+    return vmar__posix_init();
+  }
+  return &vmar__posix_state;
+}
+
+// The host's page size.
+static inline size_t vmar__page_size(void) { return vmar__posix()->page; }
 
 // The root VMAR; NULL only if it could not be set up (out of memory at first
 // use), in which case no handle names it either.
@@ -240,8 +314,9 @@ static inline vmar__region_t* vmar__root_region(void) {
 }
 
 // vmar__object_open for a VMAR (drop the reference with
-// vmar__object_release(&r->obj)).
-VMAR__DEFINE_OPEN(vmar__region_open, vmar__region_t, VMAR_OBJ_TYPE_VMAR)
+// vmar__object_release(&r->obj)), and the borrowing kind.
+VMAR__DEFINE_OPEN(vmar__region_open, vmar__region_t, VMAR_OBJ_TYPE_VMAR, false)
+VMAR__DEFINE_OPEN(vmar__region_borrow, vmar__region_t, VMAR_OBJ_TYPE_VMAR, true)
 
 // Chooses where a new child of |size| bytes goes inside |parent|, a VMAR
 // within a reservation, from |options| (SPECIFIC, OFFSET_IS_UPPER_LIMIT,
@@ -272,11 +347,14 @@ vmar_status_t vmar__root_reserve(const vmar__region_t* root,
                                  vmar_vm_option_t options, size_t offset,
                                  size_t size, size_t align, uintptr_t* out);
 
-// Frees a region whose last reference is gone.
+// Frees a region whose last reference is gone (its memory goes later, with
+// vmar__region_dispose, once no lookup can be looking at it).
 void vmar__region_free(vmar__region_t* r);
+void vmar__region_dispose(vmar__region_t* r);
 
-// vmar__object_open for a VMO.
-VMAR__DEFINE_OPEN(vmar__vmo_open, vmar__vmo_t, VMAR_OBJ_TYPE_VMO)
+// vmar__object_open for a VMO, and the borrowing kind.
+VMAR__DEFINE_OPEN(vmar__vmo_open, vmar__vmo_t, VMAR_OBJ_TYPE_VMO, false)
+VMAR__DEFINE_OPEN(vmar__vmo_borrow, vmar__vmo_t, VMAR_OBJ_TYPE_VMO, true)
 
 // Frees a VMO whose last reference is gone.
 void vmar__vmo_free(vmar__vmo_t* v);
@@ -328,8 +406,18 @@ bool vmar__vmo_has_snapshot_relatives(const vmar__vmo_t* v);
 typedef struct vmar__graveyard {
   vmar__gap_node_t* regions;  // linked through node.right
   vmar__gap_node_t* mappings; // linked through node.right
+  vmar__vmo_t* kept_vmo;      // the VMO reference of a kept mapping
 } vmar__graveyard_t;
 void vmar__region_kill(vmar__region_t* r, vmar__graveyard_t* g);
+
+// Keeps one mapping of |g| as |t|'s spare, if it has none, for the next map
+// in the reservation; its VMO reference stays in |g|. Called with |t|'s
+// lock held.
+void vmar__graveyard_keep_spare(vmar__graveyard_t* g, vmar__top_t* t);
+
+// Frees the spare mappings that reservations keep (tests that count heap
+// blocks call it first).
+void vmar__drop_spare_mappings(void);
 
 // Drops everything collected by vmar__region_kill and the mapping calls.
 // Called without locks.

@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "range.h"
+#include "reclaim.h"
 #include "sys.h"
 #include "validate.h"
 
@@ -39,6 +40,7 @@ typedef struct map_call {
   bool placed;            // |pos| holds where the placement put it
   vmar__gap_pos_t pos;    // for the insertion, saving it a descent
   vmar__mapping_t* m;     // the new mapping, allocated by the check
+  bool m_spare;           // |m| is its reservation's spare
   vmar__mapping_t* tail;  // its unbacked piece, when only part is backed
   vmar__mapping_t* spare; // for SPECIFIC_OVERWRITE splitting a mapping
   uintptr_t addr;
@@ -72,7 +74,7 @@ static void set_backing(map_call_t* c) {
 // handle lookups): the VMO's MAP right, permissions, option bits, the VMO's
 // kind, the VMAR's ceiling, then offset and length.
 static vmar_status_t map_check_args(map_call_t* c, size_t len) {
-  const size_t page = vmar__os_page_size();
+  const size_t page = vmar__page_size();
   vmar_vm_option_t o = c->options;
   if (!(c->vr & VMAR_RIGHT_MAP)) {
     return VMAR_ERR_ACCESS_DENIED;
@@ -161,7 +163,7 @@ static vmar_status_t map_check_overwrite(map_call_t* c) {
 // The checks that need the reservation's lock, then the spot (no host call
 // yet, except in the root, where the host places the mapping).
 static vmar_status_t map_check_locked(map_call_t* c) {
-  const size_t page = vmar__os_page_size();
+  const size_t page = vmar__page_size();
   if (!vmar__region_alive(c->r)) {
     return VMAR_ERR_BAD_STATE;
   }
@@ -173,9 +175,16 @@ static vmar_status_t map_check_locked(map_call_t* c) {
   if (st != VMAR_OK) {
     return st;
   }
-  if ((c->m = vmar__calloc(1, sizeof(*c->m))) == NULL ||
+  // Not zeroed: map_commit sets every field of |m|, and |tail| is made a
+  // copy of it. The reservation's spare, if it has one, goes back there if
+  // the call fails.
+  vmar__top_t* t = c->r->top;
+  c->m = t->spare_mapping;
+  t->spare_mapping = NULL;
+  c->m_spare = c->m != NULL;
+  if ((c->m == NULL && (c->m = vmar__malloc(sizeof(*c->m))) == NULL) ||
       (c->backed_len != 0 && c->backed_len < c->len &&
-       (c->tail = vmar__calloc(1, sizeof(*c->tail))) == NULL)) {
+       (c->tail = vmar__malloc(sizeof(*c->tail))) == NULL)) {
     return VMAR_ERR_NO_MEMORY;
   }
   if (c->overwrite) {
@@ -192,8 +201,8 @@ static vmar_status_t map_check_locked(map_call_t* c) {
 // In the root: host-placed unless SPECIFIC; aligned, bounded or partly
 // backed requests reserve the spot first, then lay the file over it.
 static vmar_status_t map_apply_root(map_call_t* c, int prot) {
-  const size_t page = vmar__os_page_size();
-  const int fd = c->v->store->fd;
+  const size_t page = vmar__page_size();
+  const int fd = c->v->fd;
   const bool whole = c->backed_len == c->len;
   c->addr = c->r->node.base + c->offset;
   int err = 0;
@@ -239,9 +248,9 @@ static void relay_pieces(vmar__region_t* r, uintptr_t lo, uintptr_t hi) {
     const vmar__mapping_t* m = vmar__as_mapping(n);
     uintptr_t a = max_addr(n->base, lo);
     const uintptr_t b = min_addr(vmar__end_of(n), hi);
-    (void)vmar__sys_map_file(
-        &a, b - a, vmar__sys_prot(m->perms), m->vmo->store->fd,
-        m->vmo->base + m->vmo_offset + (a - n->base), VMAR__SYS_AT_FIXED);
+    (void)vmar__sys_map_file(&a, b - a, vmar__sys_prot(m->perms), m->vmo->fd,
+                             m->vmo->base + m->vmo_offset + (a - n->base),
+                             VMAR__SYS_AT_FIXED);
   }
 }
 
@@ -272,7 +281,7 @@ static vmar_status_t map_apply(map_call_t* c, bool out_ok) {
     err = vmar__sys_rereserve(split, end - split);
   }
   if (err == 0 && c->backed_len != 0) {
-    err = vmar__sys_map_file(&c->addr, c->backed_len, prot, c->v->store->fd,
+    err = vmar__sys_map_file(&c->addr, c->backed_len, prot, c->v->fd,
                              c->file_off, VMAR__SYS_AT_FIXED);
     if (err != 0 && c->overwrite && split < end) {
       relay_pieces(c->r, split, end);
@@ -293,6 +302,7 @@ static void map_commit(map_call_t* c) {
   const bool partial = c->tail != NULL;
   m->node.base = c->addr;
   m->node.size = partial ? c->backed_len : c->len;
+  m->node.parent_bits = 0; // the links and gaps are the insertion's
   vmar__gap_node_set_kind(&m->node, VMAR__NODE_MAPPING);
   m->region = r;
   m->vmo = c->v; // the lookup's reference passes to the mapping
@@ -302,6 +312,7 @@ static void map_commit(map_call_t* c) {
   m->ceiling = (uint8_t)vmar__perms_of_rights(c->rr, c->vr);
   m->perms = (uint8_t)map_perms(c);
   m->backed = c->backed_len != 0;
+  m->split = false;
   m->head = true;
   atomic_fetch_add_explicit(&m->vmo->mappings, 1, memory_order_relaxed);
   vmar__region_insert(r, &m->node, c->placed ? &c->pos : NULL);
@@ -317,6 +328,28 @@ static void map_commit(map_call_t* c) {
   }
 }
 
+// Opens the call's objects, borrowing them for its read section: the VMAR
+// is checked for life under its lock; the VMO gets the reference a new
+// mapping holds now, which fails if its last handle was closed since the
+// lookup (the call then comes after the close).
+static vmar_status_t map_open(map_call_t* c, vmar_handle_t vmar,
+                              vmar_handle_t vmo) {
+  vmar_status_t st = vmar__region_borrow(vmar, 0, true, &c->r, &c->rr);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  vmar__vmo_t* v;
+  st = vmar__vmo_borrow(vmo, 0, true, &v, &c->vr);
+  if (st != VMAR_OK) {
+    return st;
+  }
+  if (!vmar__ref_try_acquire(&v->obj.refs)) {
+    return VMAR_ERR_BAD_HANDLE;
+  }
+  c->v = v;
+  return VMAR_OK;
+}
+
 vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
                            size_t vmar_offset, vmar_handle_t vmo,
                            uint64_t vmo_offset, size_t len,
@@ -329,29 +362,36 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
   c.vmo_offset = vmo_offset;
   c.v = NULL;
   c.m = NULL;
+  c.m_spare = false;
   c.spare = NULL;
   c.tail = NULL;
   c.placed = false;
+  c.overwrite = false;
   c.g.regions = NULL;
   c.g.mappings = NULL;
-  vmar_status_t st = vmar__region_open(vmar, 0, true, &c.r, &c.rr);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  st = vmar__vmo_open(vmo, 0, true, &c.v, &c.vr);
+  c.g.kept_vmo = NULL;
+  vmar__reclaim_guard_t guard;
+  vmar__reclaim_enter(&guard);
+  vmar_status_t st = map_open(&c, vmar, vmo);
   if (st == VMAR_OK) {
     st = map_check_args(&c, len);
+  }
+  if (st == VMAR_OK) {
+    vmar__lock(&c.r->top->lock);
+    st = map_check_locked(&c);
     if (st == VMAR_OK) {
-      pthread_mutex_lock(&c.r->top->lock);
-      st = map_check_locked(&c);
-      if (st == VMAR_OK) {
-        st = map_apply(&c, mapped_addr != NULL);
-      }
-      if (st == VMAR_OK) {
-        map_commit(&c);
-      }
-      pthread_mutex_unlock(&c.r->top->lock);
+      st = map_apply(&c, mapped_addr != NULL);
     }
+    if (st == VMAR_OK) {
+      map_commit(&c);
+    } else if (c.m_spare) {
+      c.r->top->spare_mapping = c.m;
+      c.m = NULL;
+    }
+    vmar__unlock(&c.r->top->lock);
+  }
+  vmar__reclaim_leave(&guard);
+  if (st != VMAR_OK || c.overwrite) { // else nothing is left over
     vmar__graveyard_empty(&c.g);
     vmar__free(c.spare);
     vmar__free(c.m);
@@ -360,7 +400,6 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
       vmar__object_release(&c.v->obj);
     }
   }
-  vmar__object_release(&c.r->obj);
   if (st == VMAR_OK) {
     *mapped_addr = c.addr;
   }
@@ -426,7 +465,7 @@ static void root_unrelease(const unmap_call_t* c, vmar__gap_node_t* failed,
     const vmar__mapping_t* m = vmar__as_mapping(n);
     if (m->backed) {
       (void)vmar__sys_map_file(&lo, hi - lo, vmar__sys_prot(m->perms),
-                               m->vmo->store->fd,
+                               m->vmo->fd,
                                m->vmo->base + m->vmo_offset + (lo - n->base),
                                VMAR__SYS_AT_NOREPLACE);
     } else {
@@ -466,18 +505,21 @@ static vmar_status_t unmap_apply(const unmap_call_t* c) {
 
 vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
                              size_t len) {
-  const size_t page = vmar__os_page_size();
+  const size_t page = vmar__page_size();
   unmap_call_t c = {0};
-  vmar_status_t st = vmar__region_open(vmar, 0, true, &c.r, &c.rights);
-  if (st != VMAR_OK) {
-    return st;
-  }
+  // The VMAR is borrowed for the call's read section: its lock and life are
+  // all the call needs of it.
+  vmar__reclaim_guard_t guard;
+  vmar__reclaim_enter(&guard);
+  vmar_status_t st = vmar__region_borrow(vmar, 0, true, &c.r, &c.rights);
   vmar__page_range_t pr;
   vmar__lockset_t ls;
-  if (!vmar__is_aligned(addr, page) ||
-      !vmar__page_range(addr, len, page, &pr)) {
+  if (st == VMAR_OK && (!vmar__is_aligned(addr, page) ||
+                        !vmar__page_range(addr, len, page, &pr))) {
     st = VMAR_ERR_INVALID_ARGS;
-  } else if ((st = vmar__lock_range(c.r, pr.a, pr.b, &ls)) == VMAR_OK) {
+  }
+  if (st == VMAR_OK &&
+      (st = vmar__lock_range(c.r, pr.a, pr.b, &ls)) == VMAR_OK) {
     c.a = pr.a;
     c.b = pr.b;
     c.in_root = c.r == vmar__root_region();
@@ -487,11 +529,12 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
     }
     if (st == VMAR_OK) {
       vmar__cut_range(c.r, c.first, c.a, c.b, &c.spare, &c.g);
+      vmar__graveyard_keep_spare(&c.g, c.r->top);
     }
     vmar__unlock_range(&ls);
   }
+  vmar__reclaim_leave(&guard);
   vmar__graveyard_empty(&c.g);
   vmar__free(c.spare);
-  vmar__object_release(&c.r->obj);
   return st;
 }

@@ -172,7 +172,7 @@ vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len, bool write) {
     return VMAR_OK;
   }
   vmar_status_t st = VMAR_OK;
-  pthread_mutex_lock(&root->top->lock);
+  vmar__lock(&root->top->lock);
   vmar__gap_node_t* first = vmar__gap_tree_lower_bound(&root->children, addr);
   // Under the root's lock nothing is inserted into it: this generation is
   // the tree's.
@@ -186,11 +186,11 @@ vmar_status_t vmar__check_user_buffer(uintptr_t addr, size_t len, bool write) {
       continue;
     }
     vmar__region_t* t = vmar__as_region(n);
-    pthread_mutex_lock(&t->top->lock);
+    vmar__lock(&t->top->lock);
     st = check_buffer_in(t, max_addr(addr, n->base),
                          min_addr(end, vmar__end_of(n)), need);
-    pthread_mutex_unlock(&t->top->lock);
+    vmar__unlock(&t->top->lock);
   }
-  pthread_mutex_unlock(&root->top->lock);
+  vmar__unlock(&root->top->lock);
   return st;
 }

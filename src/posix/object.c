@@ -12,9 +12,8 @@
 // bounce one counter between cores.
 #define KOID_BLOCK 256u
 
-static vmar__posix_t state;
+_Alignas(64) vmar__posix_t vmar__posix_state;
 static pthread_once_t state_once = PTHREAD_ONCE_INIT;
-static atomic_bool state_ready;
 static atomic_uint_fast64_t rng_counter;
 static atomic_uint_fast32_t entropy_bits = 30;
 static atomic_uint_fast64_t next_koid = 1024;
@@ -22,7 +21,7 @@ static _Thread_local uint64_t koid_next;
 static _Thread_local uint64_t koid_end;
 
 static void init_state(void) {
-  state.page = vmar__sys_page_size();
+  vmar__posix_state.page = vmar__sys_page_size();
   atomic_store(&rng_counter, vmar__sys_seed());
 
   vmar__top_t* root = vmar__calloc_lines(sizeof(*root));
@@ -31,31 +30,30 @@ static void init_state(void) {
   }
   vmar__region_t* r = &root->region;
   vmar__object_init(&r->obj, VMAR_OBJ_TYPE_VMAR);
-  pthread_mutex_init(&root->lock, NULL);
+  (void)vmar__lock_init(&root->lock);
   r->node.base = VMAR__ROOT_BASE;
-  r->node.size = VMAR__ROOT_END - state.page - VMAR__ROOT_BASE;
+  r->node.size = VMAR__ROOT_END - vmar__posix_state.page - VMAR__ROOT_BASE;
   vmar__gap_node_set_kind(&r->node, VMAR__NODE_REGION);
   vmar__gap_tree_init(&r->children, &r->node);
   r->top = root;
   r->obj.flags = VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE |
-                 VMAR_VM_CAN_MAP_EXECUTE | VMAR_VM_CAN_MAP_SPECIFIC;
+                 VMAR_VM_CAN_MAP_EXECUTE | VMAR_VM_CAN_MAP_SPECIFIC |
+                 VMAR__REGION_RESERVATION;
   r->obj.state = VMAR__REGION_ALIVE;
   const vmar_rights_t rights = VMAR_DEFAULT_VMAR_RIGHTS | VMAR_RIGHT_READ |
                                VMAR_RIGHT_WRITE | VMAR_RIGHT_EXECUTE;
   // The root keeps its initial reference forever: it is never freed.
-  if (vmar__handle_create(&r->obj, rights, &state.root_handle) != VMAR_OK) {
-    state.root_handle = VMAR_HANDLE_INVALID;
+  if (vmar__handle_create(&r->obj, rights, &vmar__posix_state.root_handle) !=
+      VMAR_OK) {
+    vmar__posix_state.root_handle = VMAR_HANDLE_INVALID;
   }
-  state.root = root;
-  atomic_store_explicit(&state_ready, true, memory_order_release);
+  vmar__posix_state.root = root;
+  atomic_store_explicit(&vmar__posix_state.ready, true, memory_order_release);
 }
 
-const vmar__posix_t* vmar__posix(void) {
-  // Every call goes through here: after the set-up, one acquire load.
-  if (!atomic_load_explicit(&state_ready, memory_order_acquire)) {
-    pthread_once(&state_once, init_state);
-  }
-  return &state;
+const vmar__posix_t* vmar__posix_init(void) {
+  pthread_once(&state_once, init_state);
+  return &vmar__posix_state;
 }
 
 size_t vmar__os_page_size(void) { return vmar__posix()->page; }
@@ -108,28 +106,31 @@ void vmar__object_release(vmar__object_t* o) {
   }
 }
 
+void vmar__object_dispose(vmar__object_t* o) {
+  if (o->type == VMAR_OBJ_TYPE_VMAR) {
+    vmar__region_dispose(VMAR__CONTAINER_OF(o, vmar__region_t, obj));
+  } else {
+    vmar__free_lines(o); // a VMO
+  }
+}
+
 vmar_status_t vmar__object_lookup(vmar_handle_t h, uint32_t type,
                                   vmar_rights_t need, vmar__object_t** out,
                                   vmar_rights_t* rights) {
   vmar__object_t* o;
   vmar_rights_t have;
   vmar_status_t st = vmar__handle_get(h, &o, &have);
-  if (st != VMAR_OK) {
-    return st;
-  }
-  if (type != VMAR_OBJ_TYPE_NONE && o->type != type) {
+  if (st == VMAR_OK &&
+      (st = vmar__object_check(o, type, have, need)) != VMAR_OK) {
     vmar__object_release(o);
-    return VMAR_ERR_WRONG_TYPE;
   }
-  if ((have & need) != need) {
-    vmar__object_release(o);
-    return VMAR_ERR_ACCESS_DENIED;
+  if (st == VMAR_OK) {
+    *out = o;
+    if (rights != NULL) {
+      *rights = have;
+    }
   }
-  *out = o;
-  if (rights != NULL) {
-    *rights = have;
-  }
-  return VMAR_OK;
+  return st;
 }
 
 vmar_status_t vmar__os_handle_close(vmar_handle_t handle) {

@@ -51,7 +51,7 @@ typedef struct op_call {
 // The checks before the range is looked at, in zx_vmar_op_range's order.
 static vmar_status_t op_check_args(op_call_t* c, uint32_t op, vmar_vaddr_t addr,
                                    size_t len) {
-  const size_t page = vmar__os_page_size();
+  const size_t page = vmar__page_size();
   if ((c->rule = rule_of(op)) == NULL) {
     return VMAR_ERR_INVALID_ARGS;
   }

@@ -31,9 +31,10 @@ vmar_status_t vmar__region_place(const vmar__region_t* parent,
   }
   const uintptr_t limit =
       (options & VMAR_VM_OFFSET_IS_UPPER_LIMIT) ? base + offset : UINTPTR_MAX;
-  const uint32_t bits = vmar__entropy_bits();
+  const uint32_t bits =
+      (parent->obj.flags & VMAR_VM_COMPACT) ? 0 : vmar__entropy_bits();
   bool found;
-  if ((parent->obj.flags & VMAR_VM_COMPACT) || bits == 0) {
+  if (bits == 0) {
     // As Zircon's newest kernels: COMPACT is strict lowest-address first fit.
     found = vmar__gap_tree_first_fit(&parent->children, size, align, limit, out,
                                      pos);
@@ -75,7 +76,7 @@ void vmar__region_insert(vmar__region_t* parent, vmar__gap_node_t* n,
 // nothing stays reserved.
 static vmar_status_t reserve_aligned(size_t size, size_t align,
                                      uintptr_t* out) {
-  const size_t extra = align - vmar__os_page_size();
+  const size_t extra = align - vmar__page_size();
   if (size > SIZE_MAX - extra) {
     return VMAR_ERR_NO_RESOURCES;
   }

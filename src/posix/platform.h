@@ -8,7 +8,7 @@
 // Host families:
 //   Linux   memfd_create, MAP_FIXED_NOREPLACE, fallocate hole punching,
 //           /proc/self/fd (a descriptor reopened as a new open file
-//           description).
+//           description), futex.
 //   Darwin  macOS, or the Darwin personality on Linux (VMAR_EMULATE_DARWIN):
 //           none of the Linux calls; VMOs are unlinked files in $TMPDIR,
 //           F_PUNCHHOLE frees their blocks, and Apple silicon refuses
@@ -36,6 +36,7 @@
 #define VMAR__HAVE_FALLOCATE 1       // fallocate(PUNCH_HOLE | KEEP_SIZE)
 #define VMAR__HAVE_COPY_FILE_RANGE 1 // copy_file_range between two files
 #define VMAR__HAVE_PROCFS 1          // /proc/self/fd/N reopens a descriptor
+#define VMAR__HAVE_FUTEX 1           // futex: locks sleep on their own word
 #endif
 
 #if defined(VMAR__HOST_DARWIN)

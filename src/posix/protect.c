@@ -27,7 +27,7 @@ static vmar_status_t protect_check_args(protect_call_t* c,
                                         vmar_vm_option_t options,
                                         vmar_vaddr_t addr, size_t len,
                                         vmar__page_range_t* pr) {
-  const size_t page = vmar__os_page_size();
+  const size_t page = vmar__page_size();
   if (options & VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED) {
     options |= VMAR_VM_PERM_READ; // hosts cannot map execute-only
   }

@@ -14,35 +14,13 @@ static uintptr_t max_addr(uintptr_t a, uintptr_t b) { return a > b ? a : b; }
 
 // ---- Page ranges -----------------------------------------------------------
 
-bool vmar__page_range(uintptr_t addr, size_t len, size_t page,
-                      vmar__page_range_t* out) {
-  uint64_t rlen = 0;
-  if (!vmar__round_up(len, page, &rlen) || rlen == 0) {
-    return false;
-  }
-  out->wraps = rlen > UINTPTR_MAX - addr;
-  out->a = addr;
-  out->b = out->wraps ? UINTPTR_MAX : addr + (uintptr_t)rlen;
-  return true;
-}
-
-vmar_status_t vmar__range_check(const vmar__region_t* r,
-                                const vmar__page_range_t* pr) {
-  if (!vmar__region_alive(r)) {
-    return VMAR_ERR_BAD_STATE;
-  }
-  const bool inside =
-      !pr->wraps && pr->a >= r->node.base && pr->b <= vmar__end_of(&r->node);
-  return inside ? VMAR_OK : VMAR_ERR_INVALID_ARGS;
-}
-
 // ---- Locking a range -------------------------------------------------------
 
-void vmar__unlock_range(vmar__lockset_t* ls) {
+void vmar__unlock_range_slow(vmar__lockset_t* ls) {
   while (ls->n > 0) {
-    pthread_mutex_unlock(&ls->tops[--ls->n]->lock);
+    vmar__unlock(&ls->tops[--ls->n]->lock);
   }
-  pthread_mutex_unlock(&ls->region->top->lock);
+  vmar__unlock(&ls->region->top->lock);
   if (ls->tops != ls->small) {
     vmar__free(ls->tops);
   }
@@ -62,21 +40,17 @@ static bool lockset_push(vmar__lockset_t* ls, vmar__top_t* t) {
     ls->tops = bigger;
     ls->cap *= 2;
   }
-  pthread_mutex_lock(&t->lock);
+  vmar__lock(&t->lock);
   ls->tops[ls->n++] = t;
   return true;
 }
 
-vmar_status_t vmar__lock_range(vmar__region_t* r, uintptr_t a, uintptr_t b,
-                               vmar__lockset_t* ls) {
-  ls->region = r;
+vmar_status_t vmar__lock_range_in_root(vmar__region_t* r, uintptr_t a,
+                                       uintptr_t b, vmar__lockset_t* ls) {
   ls->tops = ls->small;
   ls->n = 0;
   ls->cap = sizeof(ls->small) / sizeof(ls->small[0]);
-  pthread_mutex_lock(&r->top->lock);
-  if (r != vmar__root_region() || a >= b) {
-    return VMAR_OK;
-  }
+  vmar__lock(&r->top->lock);
   for (vmar__gap_node_t* n = vmar__gap_tree_lower_bound(&r->children, a);
        n != NULL && n->base < b; n = vmar__gap_tree_next(n)) {
     if (!vmar__is_mapping(n) && !lockset_push(ls, vmar__as_region(n)->top)) {
@@ -387,7 +361,10 @@ int vmar__clear_range(vmar__region_t* r, vmar__gap_node_t* from, uintptr_t a,
                       uintptr_t b) {
   const vmar__mapping_t* first;
   const vmar__mapping_t* last;
-  if (!backed_span(r, from, a, b, &first, &last)) {
+  if (from != NULL && vmar__is_mapping(from) && from->base <= a &&
+      vmar__end_of(from) >= b && vmar__as_mapping(from)->backed) {
+    first = last = vmar__as_mapping(from); // one mapping covers it all
+  } else if (!backed_span(r, from, a, b, &first, &last)) {
     return 0; // nothing mapped: the range is reserved already
   }
   const uintptr_t lo = max_addr(a, first->node.base);

@@ -39,13 +39,29 @@ typedef struct vmar__page_range {
 } vmar__page_range_t;
 
 // False when |len| rounds to 0 or overflows.
-bool vmar__page_range(uintptr_t addr, size_t len, size_t page,
-                      vmar__page_range_t* out);
+static inline bool vmar__page_range(uintptr_t addr, size_t len, size_t page,
+                                    vmar__page_range_t* out) {
+  uint64_t rlen = 0;
+  if (!vmar__round_up(len, page, &rlen) || rlen == 0) {
+    return false;
+  }
+  out->wraps = rlen > UINTPTR_MAX - addr;
+  out->a = addr;
+  out->b = out->wraps ? UINTPTR_MAX : addr + (uintptr_t)rlen;
+  return true;
+}
 
 // The first checks of unmap and protect under the lock: BAD_STATE once |r|
 // is destroyed, INVALID_ARGS when the range does not lie inside it.
-vmar_status_t vmar__range_check(const vmar__region_t* r,
-                                const vmar__page_range_t* pr);
+static inline vmar_status_t vmar__range_check(const vmar__region_t* r,
+                                              const vmar__page_range_t* pr) {
+  if (!vmar__region_alive(r)) {
+    return VMAR_ERR_BAD_STATE;
+  }
+  const bool inside =
+      !pr->wraps && pr->a >= r->node.base && pr->b <= vmar__end_of(&r->node);
+  return inside ? VMAR_OK : VMAR_ERR_INVALID_ARGS;
+}
 
 // ---- Locking a range ----
 //
@@ -55,17 +71,38 @@ vmar_status_t vmar__range_check(const vmar__region_t* r,
 
 typedef struct vmar__lockset {
   vmar__region_t* region;
-  vmar__top_t** tops;
+  vmar__top_t** tops; // NULL: only region's reservation is locked
   size_t n;
   size_t cap;
   vmar__top_t* small[8];
 } vmar__lockset_t;
 
+vmar_status_t vmar__lock_range_in_root(vmar__region_t* r, uintptr_t a,
+                                       uintptr_t b, vmar__lockset_t* ls);
+void vmar__unlock_range_slow(vmar__lockset_t* ls);
+
 // Locks what an operation on [a, b) of |r| needs. NO_MEMORY (nothing locked)
-// when the list of reservations cannot grow.
-vmar_status_t vmar__lock_range(vmar__region_t* r, uintptr_t a, uintptr_t b,
-                               vmar__lockset_t* ls);
-void vmar__unlock_range(vmar__lockset_t* ls);
+// when the list of reservations cannot grow. Inside a reservation it is its
+// lock alone (inline: every call on a mapping takes it).
+static inline vmar_status_t vmar__lock_range(vmar__region_t* r, uintptr_t a,
+                                             uintptr_t b, vmar__lockset_t* ls) {
+  ls->region = r;
+  if (r != vmar__root_region() || a >= b) {
+    ls->n = 0;
+    ls->tops = NULL;
+    vmar__lock(&r->top->lock);
+    return VMAR_OK;
+  }
+  return vmar__lock_range_in_root(r, a, b, ls);
+}
+
+static inline void vmar__unlock_range(vmar__lockset_t* ls) {
+  if (ls->tops == NULL) {
+    vmar__unlock(&ls->region->top->lock);
+  } else {
+    vmar__unlock_range_slow(ls);
+  }
+}
 
 // ---- Walking a range at every depth ----
 //

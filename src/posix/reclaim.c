@@ -54,18 +54,10 @@ static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t orphan_lock = PTHREAD_MUTEX_INITIALIZER;
 static vmar__object_t* orphans[3];
 
-// How a retired object was allocated, kept in its state byte (nothing
-// reads that once the last reference is gone).
-enum { ALLOCATED_PLAIN = 0, ALLOCATED_LINES = 1 };
-
 static void free_list(vmar__object_t* o) {
   while (o != NULL) {
     vmar__object_t* next = NEXT_OF(o);
-    if (o->state == ALLOCATED_LINES) {
-      vmar__free_lines(o);
-    } else {
-      vmar__free(o);
-    }
+    vmar__object_dispose(o);
     o = next;
   }
 }
@@ -191,8 +183,7 @@ static uint64_t try_advance(uint64_t g) {
   return g; // another thread moved it: |g| holds its value now
 }
 
-void vmar__reclaim_retire(vmar__object_t* o, bool lines) {
-  o->state = lines ? ALLOCATED_LINES : ALLOCATED_PLAIN;
+void vmar__reclaim_retire(vmar__object_t* o) {
   record_t* r = my_record();
   uint64_t g = atomic_load(&global_epoch);
   if (r == NULL) {

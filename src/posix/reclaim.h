@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Deferred freeing of objects that lock-free readers may still be looking
 // at (epoch-based reclamation). Handle lookups read a slot and take a
-// reference on the object they find without any lock; an object whose last
-// reference goes may therefore still be read (its reference count only) by
-// a lookup that found it just before. Its memory is freed once every thread
-// that was reading then has finished.
+// reference on the object they find without any lock, or borrow it for the
+// rest of a call; an object whose last reference goes may therefore still be
+// read by a lookup that found it before. Its memory is freed once every
+// thread that was reading then has finished.
 //
 // Readers bracket their lock-free reads with vmar__reclaim_enter/leave,
 // which write only the calling thread's own record. The last owner of an
@@ -15,7 +15,11 @@
 
 #include "handle_table.h"
 
-// An open read section. Never held across a call that may block or free.
+// An open read section. Sections do not nest, and a thread enters one before
+// it takes any lock (a thread that could not get a record of its own reads
+// under a shared mutex). A section may last one library call, host calls
+// and lock waits included: objects retired meanwhile, by any thread, wait
+// for its end, and it may itself retire objects.
 typedef struct vmar__reclaim_guard {
   void* rec; // the thread's record
 } vmar__reclaim_guard_t;
@@ -23,11 +27,10 @@ typedef struct vmar__reclaim_guard {
 void vmar__reclaim_enter(vmar__reclaim_guard_t* g);
 void vmar__reclaim_leave(vmar__reclaim_guard_t* g);
 
-// Frees the object |o| (allocated starting at |o|, with vmar__calloc_lines
-// when |lines|, else vmar__calloc) once no read section that could have
-// found it is open. |o|'s reference count must be 0 and stay 0; nothing else
-// of it is read.
-void vmar__reclaim_retire(vmar__object_t* o, bool lines);
+// Disposes of the object |o| with vmar__object_dispose once no read section
+// that could have found it is open. |o|'s reference count must be 0 and
+// stay 0; nothing of it but its type is read meanwhile.
+void vmar__reclaim_retire(vmar__object_t* o);
 
 // Moves the epoch on as far as open read sections allow and frees what the
 // calling thread (and ended threads) retired before. With no other thread

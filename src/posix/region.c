@@ -14,7 +14,9 @@
 #include "sys.h"
 #include "validate.h"
 
-static bool is_top(const vmar__region_t* r) { return &r->top->region == r; }
+static bool is_top(const vmar__region_t* r) {
+  return (r->obj.flags & VMAR__REGION_RESERVATION) != 0;
+}
 
 // Takes the locks an operation on |r| needs: its reservation's lock, and the
 // root's first when |r| itself is a reservation whose place in the root
@@ -22,16 +24,26 @@ static bool is_top(const vmar__region_t* r) { return &r->top->region == r; }
 static void lock_region(vmar__region_t* r, bool with_root) {
   vmar__top_t* root = vmar__posix()->root;
   if (with_root && r->top != root) {
-    pthread_mutex_lock(&root->lock);
+    vmar__lock(&root->lock);
   }
-  pthread_mutex_lock(&r->top->lock);
+  vmar__lock(&r->top->lock);
 }
 
 static void unlock_region(vmar__region_t* r, bool with_root) {
   vmar__top_t* root = vmar__posix()->root;
-  pthread_mutex_unlock(&r->top->lock);
+  vmar__unlock(&r->top->lock);
   if (with_root && r->top != root) {
-    pthread_mutex_unlock(&root->lock);
+    vmar__unlock(&root->lock);
+  }
+}
+
+// Frees a region's memory: a reservation's lock goes with it.
+static void discard_region(vmar__region_t* r, bool top) {
+  if (top) {
+    vmar__lock_destroy(&r->top->lock);
+    vmar__free_lines(r->top);
+  } else {
+    vmar__free(r);
   }
 }
 
@@ -41,23 +53,16 @@ void vmar__region_free(vmar__region_t* r) {
     if (t->retired != t->retired_inline) {
       vmar__free(t->retired);
     }
-    pthread_mutex_destroy(&t->lock);
-    vmar__reclaim_retire(&t->region.obj, true); // a lookup may still read it
-    return;
+    vmar__free(t->spare_mapping);
+  } else {
+    vmar__object_release(&r->top->region.obj);
   }
-  vmar__object_release(&r->top->region.obj);
-  vmar__reclaim_retire(&r->obj, false);
+  // A call that borrowed the region may still lock its reservation: the
+  // memory, lock included, goes once no such call is running.
+  vmar__reclaim_retire(&r->obj);
 }
 
-// Frees a region that never became visible (no object set up yet).
-static void discard_new_region(vmar__region_t* r, bool top) {
-  if (top) {
-    pthread_mutex_destroy(&r->top->lock);
-    vmar__free_lines(r->top);
-  } else {
-    vmar__free(r);
-  }
-}
+void vmar__region_dispose(vmar__region_t* r) { discard_region(r, is_top(r)); }
 
 static vmar__region_t* new_region(bool top) {
   if (top) {
@@ -65,7 +70,7 @@ static vmar__region_t* new_region(bool top) {
     if (t == NULL) {
       return NULL;
     }
-    if (pthread_mutex_init(&t->lock, NULL) != 0) {
+    if (!vmar__lock_init(&t->lock)) {
       vmar__free_lines(t);
       return NULL;
     }
@@ -102,8 +107,8 @@ static vmar_status_t allocate_check(allocate_call_t* c) {
     return VMAR_ERR_ACCESS_DENIED;
   }
   vmar_status_t st =
-      vmar__check_placement(c->options, c->offset, c->size,
-                            vmar__os_page_size(), p->obj.flags, p->node.size);
+      vmar__check_placement(c->options, c->offset, c->size, vmar__page_size(),
+                            p->obj.flags, p->node.size);
   if (st != VMAR_OK) {
     return st;
   }
@@ -145,8 +150,10 @@ static vmar_status_t allocate_commit(allocate_call_t* c, vmar_handle_t* h) {
     r->top = parent->top;
     vmar__object_retain(&r->top->region.obj);
   }
-  r->obj.flags = c->options & (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC |
-                               VMAR_VM_COMPACT);
+  r->obj.flags =
+      (uint16_t)((c->options & (VMAR__CAN_MAP_RWX | VMAR_VM_CAN_MAP_SPECIFIC |
+                                VMAR_VM_COMPACT)) |
+                 (c->in_root ? VMAR__REGION_RESERVATION : 0u));
   r->obj.state = VMAR__REGION_ALIVE;
   vmar__region_insert(parent, &r->node, c->in_root ? NULL : &c->pos);
   vmar_status_t st = vmar__handle_create(
@@ -178,8 +185,7 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
   if ((vmar__rights_for_can_map(options) & ~c.rights) != 0) {
     st = VMAR_ERR_ACCESS_DENIED;
   } else {
-    st = vmar__check_allocate_args(options, size, vmar__os_page_size(),
-                                   &c.align);
+    st = vmar__check_allocate_args(options, size, vmar__page_size(), &c.align);
   }
   if (st == VMAR_OK) {
     c.in_root = c.parent == vmar__root_region();
@@ -198,7 +204,7 @@ vmar_status_t vmar__os_allocate(vmar_handle_t parent_handle,
     if (made) {
       vmar__object_release(&c.child->obj);
     } else {
-      discard_new_region(c.child, c.in_root);
+      discard_region(c.child, c.in_root);
     }
   }
   vmar__object_release(&c.parent->obj);
@@ -242,7 +248,41 @@ void vmar__region_kill(vmar__region_t* r, vmar__graveyard_t* g) {
   }
 }
 
+void vmar__graveyard_keep_spare(vmar__graveyard_t* g, vmar__top_t* t) {
+  if (t->spare_mapping == NULL && g->mappings != NULL && g->kept_vmo == NULL) {
+    vmar__mapping_t* m = VMAR__CONTAINER_OF(g->mappings, vmar__mapping_t, node);
+    g->mappings = m->node.right;
+    g->kept_vmo = m->vmo;
+    t->spare_mapping = m;
+  }
+}
+
+void vmar__drop_spare_mappings(void) {
+  vmar__top_t* root = vmar__posix()->root;
+  if (root == NULL) {
+    return;
+  }
+  vmar__lock(&root->lock);
+  vmar__free(root->spare_mapping);
+  root->spare_mapping = NULL;
+  for (vmar__gap_node_t* n = vmar__gap_tree_first(&root->region.children);
+       n != NULL; n = vmar__gap_tree_next(n)) {
+    if (!vmar__is_mapping(n)) {
+      vmar__top_t* t = vmar__as_region(n)->top;
+      vmar__lock(&t->lock);
+      vmar__free(t->spare_mapping);
+      t->spare_mapping = NULL;
+      vmar__unlock(&t->lock);
+    }
+  }
+  vmar__unlock(&root->lock);
+}
+
 void vmar__graveyard_empty(vmar__graveyard_t* g) {
+  if (g->kept_vmo != NULL) {
+    vmar__object_release(&g->kept_vmo->obj);
+    g->kept_vmo = NULL;
+  }
   while (g->mappings != NULL) {
     vmar__gap_node_t* next = g->mappings->right;
     vmar__mapping_t* m = VMAR__CONTAINER_OF(g->mappings, vmar__mapping_t, node);
@@ -283,7 +323,7 @@ vmar_status_t vmar__os_destroy(vmar_handle_t handle) {
             : vmar__clear_range(r, vmar__gap_tree_first(&r->children), base,
                                 base + r->node.size));
   }
-  vmar__graveyard_t dead = {NULL, NULL};
+  vmar__graveyard_t dead = {NULL, NULL, NULL};
   if (st == VMAR_OK) {
     vmar__gap_tree_remove(&r->parent->children, &r->node);
     vmar__region_kill(r, &dead);

@@ -127,6 +127,7 @@ vmar__vmo_t* vmar__vmo_new(vmar__store_t* store, unsigned kind,
   v->obj.state = (uint8_t)kind;
   v->obj.flags = (uint16_t)options;
   v->store = store;
+  v->fd = store->fd;
   return v;
 }
 
@@ -141,11 +142,11 @@ void vmar__vmo_free(vmar__vmo_t* v) {
   vmar__vmo_leave_family(v);
   vmar__store_release(v->store);
   pthread_mutex_destroy(&v->name_lock);
-  vmar__reclaim_retire(&v->obj, true); // a lookup may still read it
+  vmar__reclaim_retire(&v->obj); // a lookup may still read it
 }
 
 bool vmar__vmo_round_size(uint64_t size, uint64_t* out) {
-  return vmar__round_up(size, vmar__os_page_size(), out) &&
+  return vmar__round_up(size, vmar__page_size(), out) &&
          *out <= (uint64_t)INT64_MAX;
 }
 

@@ -135,7 +135,7 @@ static vmar_status_t decode(child_call_t* c) {
 // The per-kind checks, in the kernel's order for each.
 static vmar_status_t check_kind(const child_call_t* c) {
   const vmar__vmo_t* p = c->parent;
-  const uint64_t page = vmar__os_page_size();
+  const uint64_t page = vmar__page_size();
   const bool parent_resizable = (p->obj.flags & VMAR_VMO_RESIZABLE) != 0;
   if (c->kind == VMAR__VMO_SLICE) {
     const uint64_t end = c->offset + c->size;

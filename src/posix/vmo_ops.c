@@ -52,7 +52,7 @@ static const vmo_op_rule_t* rule_of(uint32_t op) {
 // The range checks of |rule|: INVALID_ARGS or OUT_OF_RANGE, else OK.
 static vmar_status_t check_range(const vmo_op_rule_t* rule, uint64_t offset,
                                  uint64_t size, uint64_t vmo_size) {
-  const uint64_t page = vmar__os_page_size();
+  const uint64_t page = vmar__page_size();
   if (rule->range == RANGE_NONEMPTY && size == 0) {
     return VMAR_ERR_INVALID_ARGS;
   }
