@@ -37,13 +37,14 @@ typedef struct record {
   unsigned since_scan;      // retirements since it last tried to move on
 } record_t;
 
-static _Atomic uint64_t global_epoch = 1;
+_Atomic uint64_t vmar__reclaim_epoch = 1;
 static _Atomic(record_t*) registry;
 
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t key;
 static bool key_ok;
 static _Thread_local record_t* mine;
+_Thread_local _Atomic uint64_t* vmar__reclaim_word; // &mine->epoch
 
 // For threads without a record: one shared record, one reader at a time.
 static record_t shared_record;
@@ -85,6 +86,7 @@ static void free_old(vmar__object_t** limbo, uint64_t g) {
 static void thread_ends(void* arg) {
   record_t* r = arg;
   mine = NULL; // a later call in this thread's teardown takes a new one
+  vmar__reclaim_word = NULL;
   pthread_mutex_lock(&orphan_lock);
   for (int i = 0; i < 3; i++) {
     append(&orphans[i], r->limbo[i]);
@@ -136,29 +138,26 @@ static record_t* my_record(void) {
     atomic_store(&r->taken, false);
     return NULL;
   }
-  r->seen = atomic_load(&global_epoch);
+  r->seen = atomic_load(&vmar__reclaim_epoch);
   mine = r;
+  vmar__reclaim_word = &r->epoch;
   return r;
 }
 
-void vmar__reclaim_enter(vmar__reclaim_guard_t* g) {
+void vmar__reclaim_enter_slow(vmar__reclaim_guard_t* g) {
   record_t* r = my_record();
-  if (r == NULL) {
+  g->shared = r == NULL;
+  if (g->shared) {
     pthread_mutex_lock(&shared_lock);
     r = &shared_record;
   }
-  // Sequentially consistent: the announcement is ordered before the reads
-  // of the section, and against the scans of threads moving the epoch.
-  atomic_store(&r->epoch, atomic_load(&global_epoch));
-  g->rec = r;
+  atomic_store(&r->epoch, atomic_load(&vmar__reclaim_epoch));
+  g->word = &r->epoch;
 }
 
-void vmar__reclaim_leave(vmar__reclaim_guard_t* g) {
-  record_t* r = g->rec;
-  atomic_store_explicit(&r->epoch, 0, memory_order_release);
-  if (r == &shared_record) {
-    pthread_mutex_unlock(&shared_lock);
-  }
+void vmar__reclaim_leave_shared(vmar__reclaim_guard_t* g) {
+  atomic_store_explicit(g->word, 0, memory_order_release);
+  pthread_mutex_unlock(&shared_lock);
 }
 
 // Moves the epoch on from |g| if every open read section started in |g|;
@@ -168,10 +167,10 @@ static uint64_t try_advance(uint64_t g) {
        r != NULL; r = r->next) {
     const uint64_t e = atomic_load(&r->epoch);
     if (e != 0 && e != g) {
-      return atomic_load(&global_epoch);
+      return atomic_load(&vmar__reclaim_epoch);
     }
   }
-  if (atomic_compare_exchange_strong(&global_epoch, &g, g + 1)) {
+  if (atomic_compare_exchange_strong(&vmar__reclaim_epoch, &g, g + 1)) {
     // The orphans retired two epochs ago can go too.
     pthread_mutex_lock(&orphan_lock);
     vmar__object_t* old = orphans[(g + 2) % 3];
@@ -185,7 +184,7 @@ static uint64_t try_advance(uint64_t g) {
 
 void vmar__reclaim_retire(vmar__object_t* o) {
   record_t* r = my_record();
-  uint64_t g = atomic_load(&global_epoch);
+  uint64_t g = atomic_load(&vmar__reclaim_epoch);
   if (r == NULL) {
     pthread_mutex_lock(&orphan_lock);
     NEXT_OF(o) = orphans[g % 3];
@@ -214,7 +213,7 @@ void vmar__reclaim_quiesce(void) {
   // Three moves free every residue: what was retired in the current epoch
   // goes at the second.
   for (int i = 0; i < 3; i++) {
-    const uint64_t now = try_advance(atomic_load(&global_epoch));
+    const uint64_t now = try_advance(atomic_load(&vmar__reclaim_epoch));
     if (r != NULL && now != r->seen) {
       free_old(r->limbo, now);
       r->seen = now;

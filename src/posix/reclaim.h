@@ -21,11 +21,38 @@
 // and lock waits included: objects retired meanwhile, by any thread, wait
 // for its end, and it may itself retire objects.
 typedef struct vmar__reclaim_guard {
-  void* rec; // the thread's record
+  _Atomic uint64_t* word; // where the section's epoch is announced
+  bool shared;            // in the shared record, under its mutex
 } vmar__reclaim_guard_t;
 
-void vmar__reclaim_enter(vmar__reclaim_guard_t* g);
-void vmar__reclaim_leave(vmar__reclaim_guard_t* g);
+// The current epoch, and the calling thread's announcement word (NULL until
+// it has a record of its own): the fast paths below are inline, since every
+// call on a mapping opens a section.
+extern _Atomic uint64_t vmar__reclaim_epoch;
+extern _Thread_local _Atomic uint64_t* vmar__reclaim_word;
+void vmar__reclaim_enter_slow(vmar__reclaim_guard_t* g);
+void vmar__reclaim_leave_shared(vmar__reclaim_guard_t* g);
+
+static inline void vmar__reclaim_enter(vmar__reclaim_guard_t* g) {
+  _Atomic uint64_t* w = vmar__reclaim_word;
+  if (w == NULL) {
+    vmar__reclaim_enter_slow(g);
+    return;
+  }
+  // Sequentially consistent: the announcement is ordered before the reads
+  // of the section, and against the scans of threads moving the epoch.
+  atomic_store(w, atomic_load(&vmar__reclaim_epoch));
+  g->word = w;
+  g->shared = false;
+}
+
+static inline void vmar__reclaim_leave(vmar__reclaim_guard_t* g) {
+  if (g->shared) {
+    vmar__reclaim_leave_shared(g);
+  } else {
+    atomic_store_explicit(g->word, 0, memory_order_release);
+  }
+}
 
 // Disposes of the object |o| with vmar__object_dispose once no read section
 // that could have found it is open. |o|'s reference count must be 0 and

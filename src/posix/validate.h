@@ -49,15 +49,43 @@ static inline vmar_status_t vmar__check_host_perms(uint32_t perms) {
 
 // Reads the alignment field of |options|: 0 means none, else log2 of the
 // alignment in [10, 32]. Returns false for an illegal field.
-bool vmar__decode_align(vmar_vm_option_t options, uint32_t* log2_out);
+static inline bool vmar__decode_align(vmar_vm_option_t options,
+                                      uint32_t* log2_out) {
+  uint32_t field = (options & VMAR_VM_ALIGN_MASK) >> VMAR_VM_ALIGN_BASE;
+  if (field != 0 && (field < 10 || field > 32)) {
+    return false;
+  }
+  *log2_out = field;
+  return true;
+}
 
 // The placement alignment in bytes for a decoded field: at least a page.
 // False when the host cannot express it (4 GiB on a 32-bit host).
-bool vmar__align_of(uint32_t align_log2, size_t page, size_t* align_out);
+static inline bool vmar__align_of(uint32_t align_log2, size_t page,
+                                  size_t* align_out) {
+  size_t align = page;
+  if (align_log2 != 0 && ((uint64_t)1 << align_log2) > page) {
+    if (align_log2 >= sizeof(size_t) * 8) {
+      return false;
+    }
+    align = (size_t)1 << align_log2;
+  }
+  *align_out = align;
+  return true;
+}
 
 // True when |options| holds only bits zx_vmar_map knows and a legal
 // alignment field, which goes to |*align_log2|.
-bool vmar__check_map_options(vmar_vm_option_t options, uint32_t* align_log2);
+static inline bool vmar__check_map_options(vmar_vm_option_t options,
+                                           uint32_t* align_log2) {
+  const vmar_vm_option_t known =
+      VMAR__PERM_BITS | VMAR_VM_COMPACT | VMAR_VM_SPECIFIC |
+      VMAR_VM_SPECIFIC_OVERWRITE | VMAR_VM_CAN_MAP_SPECIFIC |
+      VMAR_VM_MAP_RANGE | VMAR_VM_REQUIRE_NON_RESIZABLE | VMAR_VM_ALLOW_FAULTS |
+      VMAR_VM_OFFSET_IS_UPPER_LIMIT | VMAR_VM_PERM_READ_IF_XOM_UNSUPPORTED;
+  return (options & ~VMAR_VM_ALIGN_MASK & ~known) == 0 &&
+         vmar__decode_align(options, align_log2);
+}
 
 // The option checks of zx_vmar_allocate that need no object, in its order:
 // unknown bits, the alignment field, PERM_* and other options allocate does
@@ -71,9 +99,34 @@ vmar_status_t vmar__check_allocate_args(vmar_vm_option_t options, size_t size,
 // read (SPECIFIC, OFFSET_IS_UPPER_LIMIT or neither), its alignment,
 // CAN_MAP_SPECIFIC, then the bounds. |parent_flags| are the
 // parent's creation flags, |parent_size| its size.
-vmar_status_t vmar__check_placement(vmar_vm_option_t options, size_t offset,
-                                    size_t size, size_t page,
-                                    vmar_vm_option_t parent_flags,
-                                    size_t parent_size);
+static inline vmar_status_t vmar__check_placement(vmar_vm_option_t options,
+                                                  size_t offset, size_t size,
+                                                  size_t page,
+                                                  vmar_vm_option_t parent_flags,
+                                                  size_t parent_size) {
+  const bool specific =
+      (options & (VMAR_VM_SPECIFIC | VMAR_VM_SPECIFIC_OVERWRITE)) != 0;
+  const bool upper = (options & VMAR_VM_OFFSET_IS_UPPER_LIMIT) != 0;
+  if (specific && upper) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if (!specific && !upper && offset != 0) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if (!vmar__is_aligned(offset, page)) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  if ((specific || upper) && !(parent_flags & VMAR_VM_CAN_MAP_SPECIFIC)) {
+    return VMAR_ERR_ACCESS_DENIED;
+  }
+  if (upper) {
+    if (offset > parent_size || size > parent_size || size > offset) {
+      return VMAR_ERR_INVALID_ARGS;
+    }
+  } else if (offset >= parent_size || size > parent_size - offset) {
+    return VMAR_ERR_INVALID_ARGS;
+  }
+  return VMAR_OK;
+}
 
 #endif // VMAR_SRC_POSIX_VALIDATE_H_
