@@ -90,7 +90,9 @@ void vmar__vmo_close_file(int fd, int export_fd) {
 vmar__store_t* vmar__store_new(int fd, int export_fd, uint64_t size,
                                uint64_t content_size, bool resizable,
                                bool shared_io) {
-  vmar__store_t* s = vmar__calloc(1, sizeof(*s));
+  // Not zeroed (calloc would miss the allocator's per-thread cache): every
+  // field is set below.
+  vmar__store_t* s = vmar__malloc(sizeof(*s));
   if (s == NULL || pthread_rwlock_init(&s->io_lock, NULL) != 0) {
     vmar__free(s);
     vmar__vmo_close_file(fd, export_fd);
@@ -100,6 +102,8 @@ vmar__store_t* vmar__store_new(int fd, int export_fd, uint64_t size,
   s->fd = fd;
   s->export_fd = export_fd;
   s->resizable = resizable;
+  s->snapshot_copy = false;
+  s->snapshots = 0;
   atomic_init(&s->shared_io, shared_io);
   atomic_init(&s->size, size);
   s->content_size = content_size;
