@@ -14,13 +14,14 @@
 // next one), so scanning them needs no lock either. A thread that cannot get
 // a record (out of memory) reads under a mutex with a shared record instead.
 //
-// While there are few records, retiring first looks at them all: when no
-// section is open anywhere, nobody can hold the object (a section that
-// opens later cannot find it: it became unreachable before its last
-// reference went, and the announcement and the check are sequentially
-// consistent), so it is freed at once. Most retirements happen so, which
-// keeps the allocator's per-thread caches working for objects that come and
-// go (VMOs, child VMARs).
+// A process whose only reader is the retiring thread itself (one thread has
+// a record, and none reads under the shared one) frees at once: no section
+// is open, and one that opens later cannot find the object (it became
+// unreachable before its last reference went, and a thread counts itself
+// as a reader before its first announcement, both sequentially consistent).
+// So a single-threaded program reuses the memory of objects that come and
+// go (VMOs, child VMARs) while it is warm in the allocator's per-thread
+// cache, and no thread reads another's record to find out.
 
 #include "reclaim.h"
 
@@ -47,10 +48,7 @@ typedef struct record {
 
 _Atomic uint64_t vmar__reclaim_epoch = 1;
 static _Atomic(record_t*) registry;
-static atomic_uint records; // in the registry
-
-// Up to this many records, a retirement first checks them all.
-#define RECORDS_CHECKED_AT_ONCE 8u
+static atomic_uint readers; // threads holding a record, or in the shared one
 
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static pthread_key_t key;
@@ -105,6 +103,7 @@ static void thread_ends(void* arg) {
     r->limbo[i] = NULL;
   }
   pthread_mutex_unlock(&orphan_lock);
+  atomic_fetch_sub(&readers, 1); // after its last section
   atomic_store_explicit(&r->taken, false, memory_order_release);
 }
 
@@ -115,7 +114,6 @@ static void make_key(void) {
   do {
     shared_record.next = head;
   } while (!atomic_compare_exchange_weak(&registry, &head, &shared_record));
-  atomic_fetch_add(&records, 1);
 }
 
 // The calling thread's record: a free one from the registry, else a new
@@ -146,12 +144,12 @@ static record_t* my_record(void) {
     do {
       r->next = head;
     } while (!atomic_compare_exchange_weak(&registry, &head, r));
-    atomic_fetch_add(&records, 1);
   }
   if (pthread_setspecific(key, r) != 0) {
     atomic_store(&r->taken, false);
     return NULL;
   }
+  atomic_fetch_add(&readers, 1); // before any announcement in |r|
   r->seen = atomic_load(&vmar__reclaim_epoch);
   mine = r;
   vmar__reclaim_word = &r->epoch;
@@ -163,6 +161,7 @@ void vmar__reclaim_enter_slow(vmar__reclaim_guard_t* g) {
   g->shared = r == NULL;
   if (g->shared) {
     pthread_mutex_lock(&shared_lock);
+    atomic_fetch_add(&readers, 1);
     r = &shared_record;
   }
   atomic_store(&r->epoch, atomic_load(&vmar__reclaim_epoch));
@@ -171,6 +170,7 @@ void vmar__reclaim_enter_slow(vmar__reclaim_guard_t* g) {
 
 void vmar__reclaim_leave_shared(vmar__reclaim_guard_t* g) {
   atomic_store_explicit(g->word, 0, memory_order_release);
+  atomic_fetch_sub(&readers, 1);
   pthread_mutex_unlock(&shared_lock);
 }
 
@@ -196,27 +196,13 @@ static uint64_t try_advance(uint64_t g) {
   return g; // another thread moved it: |g| holds its value now
 }
 
-// True when no read section is open in any thread (few records only).
-static bool nobody_reading(void) {
-  if (atomic_load_explicit(&records, memory_order_relaxed) >
-      RECORDS_CHECKED_AT_ONCE) {
-    return false;
-  }
-  for (record_t* r = atomic_load_explicit(&registry, memory_order_acquire);
-       r != NULL; r = r->next) {
-    if (atomic_load(&r->epoch) != 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
 void vmar__reclaim_retire(vmar__object_t* o) {
-  if (nobody_reading()) {
-    vmar__object_dispose(o);
+  record_t* r = my_record();
+  if (r != NULL && atomic_load(&readers) == 1 &&
+      atomic_load_explicit(&r->epoch, memory_order_relaxed) == 0) {
+    vmar__object_dispose(o); // the only reader is this thread, not reading
     return;
   }
-  record_t* r = my_record();
   uint64_t g = atomic_load(&vmar__reclaim_epoch);
   if (r == NULL) {
     pthread_mutex_lock(&orphan_lock);

@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -1498,8 +1499,74 @@ static void map__reuses_what_unmap_left(void** state) {
   assert_status(VMAR_OK, vmar_handle_close(h));
 }
 
+#if HEAP_MEASURED
+// Heap blocks now, nothing freed first.
+static size_t blocks_now(void) { return (size_t)atomic_load(&live_blocks); }
+
+typedef struct reader {
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  int step; // 1: the reader has a record; 2: it may end
+} reader_t;
+
+// A second thread that looks a handle up (so holds a reclamation record)
+// and stays alive until told to end.
+static void* reader_main(void* arg) {
+  reader_t* r = arg;
+  uint64_t size;
+  (void)vmar_vmo_get_size(F.vmo_b, &size);
+  pthread_mutex_lock(&r->lock);
+  r->step = 1;
+  pthread_cond_broadcast(&r->cond);
+  while (r->step != 2) {
+    pthread_cond_wait(&r->cond, &r->lock);
+  }
+  pthread_mutex_unlock(&r->lock);
+  return NULL;
+}
+#endif
+
+// A VMO whose last handle closes goes back to the heap at once while this
+// thread is the only one that ever looked a handle up; with a second such
+// thread alive, it waits for reclamation.
+static void reclaim__frees_at_once_with_one_reader(void** state) {
+  (void)state;
+#if HEAP_MEASURED
+  vmar_handle_t v;
+  vmar__reclaim_quiesce();
+  size_t before = blocks_now();
+  assert_status(VMAR_OK, vmar_vmo_create(F.page, 0, &v));
+  assert_status(VMAR_OK, vmar_handle_close(v));
+  assert_int_equal(blocks_now(), before);
+
+  reader_t r = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, reader_main, &r), 0);
+  pthread_mutex_lock(&r.lock);
+  while (r.step != 1) {
+    pthread_cond_wait(&r.cond, &r.lock);
+  }
+  pthread_mutex_unlock(&r.lock);
+  before = blocks_now();
+  assert_status(VMAR_OK, vmar_vmo_create(F.page, 0, &v));
+  assert_status(VMAR_OK, vmar_handle_close(v));
+  assert_true(blocks_now() > before); // retired, not freed yet
+  pthread_mutex_lock(&r.lock);
+  r.step = 2;
+  pthread_cond_broadcast(&r.cond);
+  pthread_mutex_unlock(&r.lock);
+  assert_int_equal(pthread_join(t, NULL), 0);
+  vmar__reclaim_quiesce();
+  assert_int_equal(blocks_now(), before);
+#else
+  print_message("skipped: live heap blocks are not measured here (a "
+                "sanitizer's allocator, or no glibc to interpose)\n");
+  skip();
+#endif
+}
+
 int main(void) {
-  struct CMUnitTest tests[N_CASES + 1];
+  struct CMUnitTest tests[N_CASES + 2];
   for (size_t i = 0; i < N_CASES; i++) {
     tests[i] =
         (struct CMUnitTest){kCases[i].name, fault_case__each_site_fails_cleanly,
@@ -1507,6 +1574,8 @@ int main(void) {
   }
   tests[N_CASES] =
       (struct CMUnitTest)cmocka_unit_test(map__reuses_what_unmap_left);
+  tests[N_CASES + 1] = (struct CMUnitTest)cmocka_unit_test(
+      reclaim__frees_at_once_with_one_reader);
   return cmocka_run_group_tests_name("posix.faults", tests, group_setup,
                                      group_teardown);
 }
