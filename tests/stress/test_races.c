@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Races between calls on one object, each once found by review: a VMO
 // shrunk while op_range zeroes it, the first mappings of a fresh VMAR made
-// by two threads at once, and handles shared, duplicated and closed by
-// several threads in the way a user's program does. Each must give OK or a
+// by two threads at once, handles shared, duplicated and closed by several
+// threads in the way a user's program does, and maps made while another
+// thread closes the handles they use. Each must give OK or a
 // status, never a signal, and nothing a ThreadSanitizer build can report.
 // APIs covered: vmar_op_range, vmar_vmo_op_range, vmar_vmo_set_size,
-//   vmar_map, vmar_unmap, vmar_handle_duplicate, vmar_handle_close.
+//   vmar_map, vmar_unmap, vmar_handle_duplicate, vmar_handle_close,
+//   vmar_destroy.
 
 #include "test.h"
 
@@ -13,6 +15,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+
+#include "posix/handle_table.h"
 
 #define PERM_RW (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE)
 #define CAN_RW (VMAR_VM_CAN_MAP_READ | VMAR_VM_CAN_MAP_WRITE)
@@ -216,11 +220,102 @@ static void races__shared_handles_user_style(void** state) {
   }
 }
 
+// ---- Mapping while the handles go ------------------------------------------
+
+typedef struct going_race {
+  _Atomic vmar_handle_t vmar; // the current round's, or INVALID
+  _Atomic vmar_handle_t vmo;
+  atomic_int round;   // rounds the owner finished
+  atomic_int done;    // the owner has finished
+  atomic_int bad;     // a status outside the expected set
+  atomic_long mapped; // maps that succeeded
+  long long until;
+} going_race_t;
+
+static bool map_status_expected(vmar_status_t st) {
+  // Closed handles, destroyed VMARs and a full VMAR are the only answers.
+  return st == VMAR_OK || st == VMAR_ERR_BAD_HANDLE ||
+         st == VMAR_ERR_BAD_STATE || st == VMAR_ERR_NO_RESOURCES;
+}
+
+static void going_side(int id, void* ctx) {
+  going_race_t* g = ctx;
+  const size_t page = vmar_page_size();
+  if (id == 0) {
+    // The owner: a new VMAR and VMO each round, then the VMO's only handle
+    // closes and the VMAR is destroyed and closed while the other thread
+    // maps and unmaps with them.
+    while (now_nanos() < g->until) {
+      vmar_handle_t vmar =
+          alloc_ok(vmar_root_self(), CAN_RW, 0, 16 * page, NULL);
+      vmar_handle_t vmo = vmo_new(page, 0);
+      atomic_store(&g->vmo, vmo);
+      atomic_store(&g->vmar, vmar);
+      const int seen = atomic_load(&g->round);
+      for (int spin = 0; spin < 2000 && atomic_load(&g->round) == seen;
+           spin++) {
+      }
+      atomic_store(&g->vmo, VMAR_HANDLE_INVALID);
+      if (vmar_handle_close(vmo) != VMAR_OK) {
+        atomic_store(&g->bad, 1);
+      }
+      atomic_store(&g->vmar, VMAR_HANDLE_INVALID);
+      if (vmar_destroy(vmar) != VMAR_OK || vmar_handle_close(vmar) != VMAR_OK) {
+        atomic_store(&g->bad, 1);
+      }
+      atomic_fetch_add(&g->round, 1);
+    }
+    atomic_store(&g->done, 1);
+    return;
+  }
+  // The user: handles read at any moment, so often already closed.
+  while (atomic_load(&g->done) == 0) {
+    const vmar_handle_t vmar = atomic_load(&g->vmar);
+    const vmar_handle_t vmo = atomic_load(&g->vmo);
+    vmar_vaddr_t addr = 0;
+    vmar_status_t st = vmar_map(vmar, PERM_RW, 0, vmo, 0, page, &addr);
+    if (st == VMAR_OK) {
+      atomic_fetch_add(&g->mapped, 1);
+      st = vmar_unmap(vmar, addr, page);
+      if (st != VMAR_OK && st != VMAR_ERR_BAD_HANDLE &&
+          st != VMAR_ERR_BAD_STATE) {
+        atomic_store(&g->bad, 1);
+      }
+    } else if (!map_status_expected(st) && st != VMAR_ERR_INVALID_ARGS) {
+      // INVALID_ARGS: a handle read as INVALID between two rounds.
+      atomic_store(&g->bad, 1);
+    }
+  }
+}
+
+// One thread creates a VMAR and a VMO, closes the VMO's only handle and
+// destroys and closes the VMAR, over and over; another keeps mapping the
+// VMO into the VMAR and unmapping it, with whatever handles it read. The
+// mapping thread borrows both objects for each call: every call answers OK
+// or BAD_HANDLE, BAD_STATE or NO_RESOURCES, never touches freed memory
+// (sanitizer builds), and no handle or object outlives its round.
+static void races__map_while_handles_go(void** state) {
+  (void)state;
+  const size_t before = vmar__handle_count();
+  going_race_t g = {0};
+  atomic_init(&g.vmar, VMAR_HANDLE_INVALID);
+  atomic_init(&g.vmo, VMAR_HANDLE_INVALID);
+  g.until = now_nanos() + RACE_NANOS;
+  race(2, going_side, &g);
+  print_message("map_while_handles_go: %d rounds, %ld maps made\n",
+                atomic_load(&g.round), atomic_load(&g.mapped));
+  assert_int_equal(atomic_load(&g.bad), 0);
+  assert_true(atomic_load(&g.round) > 0);
+  assert_true(atomic_load(&g.mapped) > 0);
+  assert_int_equal(vmar__handle_count(), before);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(races__zero_against_shrink_no_signal),
       cmocka_unit_test(races__first_mappings_of_fresh_vmar),
       cmocka_unit_test(races__shared_handles_user_style),
+      cmocka_unit_test(races__map_while_handles_go),
   };
   return cmocka_run_group_tests_name("stress.races", tests, NULL, NULL);
 }
