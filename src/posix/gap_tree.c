@@ -430,6 +430,26 @@ static const node_t* next_cand(const node_t* x, size_t size) {
   return NULL;
 }
 
+// The spot after the last node (or at the tree's base when it is empty), at
+// or above |from|, with the bounds and outputs of fit_from (below).
+static bool fit_tail(const tree_t* t, uintptr_t from, size_t size, size_t align,
+                     uintptr_t limit, uintptr_t amax, uintptr_t* out,
+                     uintptr_t* ge, vmar__gap_pos_t* pos) {
+  const node_t* last = vmar__gap_tree_last(t);
+  uintptr_t start = last ? end_of(last) : tree_base(t);
+  if (start < from)
+    start = from;
+  uintptr_t a;
+  if (start > amax || !fit_in(start, tree_end(t), size, align, limit, &a) ||
+      a > amax)
+    return false;
+  *out = a;
+  *ge = tree_end(t);
+  pos->succ = NULL;
+  pos->last = (node_t*)last;
+  return true;
+}
+
 // First fit at or after an address: the lowest aligned a >= |from| with
 // [a, a + size) free and inside the tree's range, a + size <= |limit| and
 // a <= |amax|. Also reports the end of the gap holding a in |*ge|.
@@ -479,38 +499,20 @@ static bool fit_from(const tree_t* t, uintptr_t from, size_t size, size_t align,
       return true;
     }
   }
-  const node_t* last = vmar__gap_tree_last(t);
-  uintptr_t start = last ? end_of(last) : tree_base(t);
-  if (start < from)
-    start = from;
-  uintptr_t a;
-  if (start > amax || !fit_in(start, tree_end(t), size, align, limit, &a) ||
-      a > amax)
-    return false;
-  *out = a;
-  *ge = tree_end(t);
-  pos->succ = NULL;
-  pos->last = (node_t*)last;
-  return true;
+  return fit_tail(t, from, size, align, limit, amax, out, ge, pos);
 }
 
 bool vmar__gap_tree_first_fit(const vmar__gap_tree_t* t, size_t size,
                               size_t align, uintptr_t limit, uintptr_t* out,
                               vmar__gap_pos_t* pos) {
+  uintptr_t ge;
+  vmar__gap_pos_t unused;
   if (t->root && t->root->max_gap < size) {
     // No gap between nodes can hold it: only the tail can, which is where
     // a compact VMAR that was never unmapped from places everything.
-    const node_t* last = t->last;
-    if (!fit_in(end_of(last), tree_end(t), size, align, limit, out))
-      return false;
-    if (pos) {
-      pos->succ = NULL;
-      pos->last = (node_t*)last;
-    }
-    return true;
+    return fit_tail(t, tree_base(t), size, align, limit, UINTPTR_MAX, out, &ge,
+                    pos ? pos : &unused);
   }
-  uintptr_t ge;
-  vmar__gap_pos_t unused;
   return fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, out, &ge,
                   pos ? pos : &unused);
 }

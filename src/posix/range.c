@@ -302,8 +302,15 @@ static int retire(uintptr_t lo, uintptr_t last, uintptr_t hi, int last_prot) {
 static bool backed_span(vmar__region_t* r, vmar__gap_node_t* from, uintptr_t a,
                         uintptr_t b, const vmar__mapping_t** first,
                         const vmar__mapping_t** last) {
-  vmar__walk_t w;
   *first = NULL;
+  *last = NULL;
+  if (from != NULL && vmar__is_mapping(from) && from->base <= a &&
+      vmar__end_of(from) >= b) {
+    // One mapping covers the range (the usual unmap): nothing else can.
+    *first = *last = vmar__as_mapping(from);
+    return (*first)->backed;
+  }
+  vmar__walk_t w;
   for (vmar__gap_node_t* n = vmar__walk_from(&w, r, from, a, b); n != NULL;
        n = vmar__walk_next(&w, n)) {
     if (vmar__is_mapping(n) && vmar__as_mapping(n)->backed) {
@@ -361,10 +368,7 @@ int vmar__clear_range(vmar__region_t* r, vmar__gap_node_t* from, uintptr_t a,
                       uintptr_t b) {
   const vmar__mapping_t* first;
   const vmar__mapping_t* last;
-  if (from != NULL && vmar__is_mapping(from) && from->base <= a &&
-      vmar__end_of(from) >= b && vmar__as_mapping(from)->backed) {
-    first = last = vmar__as_mapping(from); // one mapping covers it all
-  } else if (!backed_span(r, from, a, b, &first, &last)) {
+  if (!backed_span(r, from, a, b, &first, &last)) {
     return 0; // nothing mapped: the range is reserved already
   }
   const uintptr_t lo = max_addr(a, first->node.base);
