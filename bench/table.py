@@ -5,8 +5,8 @@
 Usage: bench/table.py bench.json
 
 Each row shows vmar's median and its min-max over the repeats, the
-baseline's median, the ratio of the medians (what the verdict uses), the
-target and the verdict.
+baseline's median, the median of the per-repeat ratios (what the verdict
+uses) with their range, the target and the verdict.
 """
 
 import json
@@ -33,8 +33,8 @@ def main():
     print(f"{meta.get('machine', '?')}, {meta.get('date', '?')}, "
           f"page {meta.get('page', '?')} B, {meta.get('seconds', 0):.0f} s, "
           f"{meta.get('repeats', '?')} repeats\n")
-    print("| # | benchmark | vmar median | min–max | baseline median | ratio "
-          "| target | verdict |")
+    print("| # | benchmark | vmar median | min–max | baseline median "
+          "| ratio (min–max) | target | verdict |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         if r["verdict"] == "skipped":
@@ -46,7 +46,10 @@ def main():
         base = "-"
         if r["baseline_median"] is not None:
             base = f"{num(r['baseline_median'])} {unit}"
-        ratio = "-" if r["ratio"] is None else f"{r['ratio']:.3f}"
+        ratio = "-"
+        if r["ratio"] is not None:
+            ratio = (f"{r['ratio']:.3f} ({r['ratio_min']:.3f}–"
+                     f"{r['ratio_max']:.3f})")
         target = "-"
         if r["target"]:
             target = (">= " if r["at_least"] else "<= ") + f"{r['target']:.2f}"
