@@ -8,7 +8,9 @@
 // and is freed once the thread sees the epoch reach e + 2: by then every
 // read section that could have found it has closed. A thread frees only its
 // own lists, so retiring needs no lock; a thread that ends hands its lists
-// to a shared orphanage, freed the same way by whoever moves the epoch.
+// to a shared orphanage, which keeps the newest epoch of what each of its
+// lists holds and is freed by whoever moves the epoch, list by list, once
+// the epoch read under its lock is two past that.
 //
 // Records are never freed (a thread that ends leaves its record for the
 // next one), so scanning them needs no lock either. A thread that cannot get
@@ -21,7 +23,10 @@
 // as a reader before its first announcement, both sequentially consistent).
 // So a single-threaded program reuses the memory of objects that come and
 // go (VMOs, child VMARs) while it is warm in the allocator's per-thread
-// cache, and no thread reads another's record to find out.
+// cache, and no thread reads another's record to find out. Such a retirement
+// also frees what waits in the thread's own lists and in the orphanage:
+// a program that is single-threaded again does not keep what its ended
+// threads left until the next quiesce.
 
 #include "reclaim.h"
 
@@ -60,10 +65,16 @@ _Thread_local _Atomic uint64_t* vmar__reclaim_word; // &mine->epoch
 static record_t shared_record;
 static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
 
-// Lists of ended threads, by residue; and whoever moves the epoch frees
-// from them.
+// Objects left by ended threads and by threads without a record, with the
+// latest epoch any of them was retired in. Whoever moves the epoch frees a
+// list once the epoch, read under the lock, is two past that: the list may
+// have grown since the move, so the move itself proves nothing.
 static pthread_mutex_t orphan_lock = PTHREAD_MUTEX_INITIALIZER;
 static vmar__object_t* orphans[3];
+static uint64_t orphan_epoch[3];
+static atomic_bool orphans_pending; // some list is not empty
+
+void (*vmar__reclaim_advanced_hook)(uint64_t g);
 
 static void free_list(vmar__object_t* o) {
   while (o != NULL) {
@@ -85,6 +96,43 @@ static void append(vmar__object_t** list, vmar__object_t* more) {
   *list = more;
 }
 
+// Adds |more|, retired in epoch |e| or before, to the orphans. Under
+// orphan_lock.
+static void orphan(vmar__object_t* more, uint64_t e) {
+  if (more == NULL) {
+    return;
+  }
+  append(&orphans[e % 3], more);
+  if (orphan_epoch[e % 3] < e) {
+    orphan_epoch[e % 3] = e;
+  }
+  atomic_store_explicit(&orphans_pending, true, memory_order_relaxed);
+}
+
+// Frees the orphans retired two epochs before the current one or earlier;
+// with |all|, every orphan if the caller, outside any read section, is still
+// the only reader. Both are decided under the lock that every addition
+// takes: what a thread orphans in a read section cannot be in a list taken
+// while that thread counts as a reader.
+static void free_orphans(bool all) {
+  vmar__object_t* due = NULL;
+  pthread_mutex_lock(&orphan_lock);
+  all = all && atomic_load(&readers) == 1;
+  const uint64_t now = atomic_load(&vmar__reclaim_epoch);
+  bool left = false;
+  for (int i = 0; i < 3; i++) {
+    if (orphans[i] != NULL && (all || orphan_epoch[i] + 2 <= now)) {
+      append(&due, orphans[i]);
+      orphans[i] = NULL;
+      orphan_epoch[i] = 0;
+    }
+    left |= orphans[i] != NULL;
+  }
+  atomic_store_explicit(&orphans_pending, left, memory_order_relaxed);
+  pthread_mutex_unlock(&orphan_lock);
+  free_list(due);
+}
+
 // The epoch is |g| now: what was retired in g - 2 (or earlier, in the same
 // residue) can go.
 static void free_old(vmar__object_t** limbo, uint64_t g) {
@@ -99,7 +147,7 @@ static void thread_ends(void* arg) {
   vmar__reclaim_word = NULL;
   pthread_mutex_lock(&orphan_lock);
   for (int i = 0; i < 3; i++) {
-    append(&orphans[i], r->limbo[i]);
+    orphan(r->limbo[i], r->seen); // nothing on them is newer than that
     r->limbo[i] = NULL;
   }
   pthread_mutex_unlock(&orphan_lock);
@@ -185,12 +233,10 @@ static uint64_t try_advance(uint64_t g) {
     }
   }
   if (atomic_compare_exchange_strong(&vmar__reclaim_epoch, &g, g + 1)) {
-    // The orphans retired two epochs ago can go too.
-    pthread_mutex_lock(&orphan_lock);
-    vmar__object_t* old = orphans[(g + 2) % 3];
-    orphans[(g + 2) % 3] = NULL;
-    pthread_mutex_unlock(&orphan_lock);
-    free_list(old);
+    if (vmar__reclaim_advanced_hook != NULL) {
+      vmar__reclaim_advanced_hook(g);
+    }
+    free_orphans(false);
     return g + 1;
   }
   return g; // another thread moved it: |g| holds its value now
@@ -200,14 +246,25 @@ void vmar__reclaim_retire(vmar__object_t* o) {
   record_t* r = my_record();
   if (r != NULL && atomic_load(&readers) == 1 &&
       atomic_load_explicit(&r->epoch, memory_order_relaxed) == 0) {
-    vmar__object_dispose(o); // the only reader is this thread, not reading
+    // The only reader is this thread, not reading: no section is open, so
+    // what waits for one can go too (a thread that has just become this
+    // process's only one may have left some).
+    vmar__object_dispose(o);
+    if (atomic_load_explicit(&orphans_pending, memory_order_relaxed)) {
+      free_orphans(true);
+    }
+    for (int i = 0; i < 3; i++) {
+      vmar__object_t* old = r->limbo[i];
+      r->limbo[i] = NULL;
+      free_list(old);
+    }
     return;
   }
   uint64_t g = atomic_load(&vmar__reclaim_epoch);
   if (r == NULL) {
+    NEXT_OF(o) = NULL;
     pthread_mutex_lock(&orphan_lock);
-    NEXT_OF(o) = orphans[g % 3];
-    orphans[g % 3] = o;
+    orphan(o, g);
     pthread_mutex_unlock(&orphan_lock);
     return;
   }

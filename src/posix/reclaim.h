@@ -65,4 +65,8 @@ void vmar__reclaim_retire(vmar__object_t* o);
 // count live heap blocks call this first.
 void vmar__reclaim_quiesce(void);
 
+// Tests only: when set, called by a thread that has just moved the epoch on
+// from |g|, before it frees any orphan, so that a test can hold it there.
+extern void (*vmar__reclaim_advanced_hook)(uint64_t g);
+
 #endif // VMAR_SRC_POSIX_RECLAIM_H_
