@@ -7,10 +7,10 @@
 // Memory retired in epoch e goes on the retiring thread's list for e mod 3,
 // and is freed once the thread sees the epoch reach e + 2: by then every
 // read section that could have found it has closed. A thread frees only its
-// own lists, so retiring needs no lock; a thread that ends hands its lists
-// to a shared orphanage, which keeps the newest epoch of what each of its
-// lists holds and is freed by whoever moves the epoch, list by list, once
-// the epoch read under its lock is two past that.
+// own lists, so retiring into them needs no lock; a thread that ends hands
+// its lists to a shared orphanage, which keeps the newest epoch of what each
+// of its lists holds and is freed by whoever moves the epoch, list by list,
+// once the epoch read under its lock is two past that.
 //
 // Records are never freed (a thread that ends leaves its record for the
 // next one), so scanning them needs no lock either. A thread that cannot get
@@ -111,9 +111,10 @@ static void orphan(vmar__object_t* more, uint64_t e) {
 
 // Frees the orphans retired two epochs before the current one or earlier;
 // with |all|, every orphan if the caller, outside any read section, is still
-// the only reader. Both are decided under the lock that every addition
-// takes: what a thread orphans in a read section cannot be in a list taken
-// while that thread counts as a reader.
+// the only reader. A list and its epoch are read together, under the lock
+// every addition takes, so the epoch covers all a list holds; and the count
+// of readers is read under it too, so what a thread orphans in a read
+// section cannot be in a list taken while that thread counts as one.
 static void free_orphans(bool all) {
   vmar__object_t* due = NULL;
   pthread_mutex_lock(&orphan_lock);
@@ -236,7 +237,9 @@ static uint64_t try_advance(uint64_t g) {
     if (vmar__reclaim_advanced_hook != NULL) {
       vmar__reclaim_advanced_hook(g);
     }
-    free_orphans(false);
+    if (atomic_load_explicit(&orphans_pending, memory_order_relaxed)) {
+      free_orphans(false); // a list missed here waits for the next move
+    }
     return g + 1;
   }
   return g; // another thread moved it: |g| holds its value now

@@ -1585,6 +1585,8 @@ static void reclaim__frees_at_once_with_one_reader(void** state) {
 // ends, so the VMO becomes an orphan retired in the newest epoch. The held
 // thread must not free it while the reader's section is open; once every
 // other thread has ended, the next retirement frees it.
+enum { RACE_ADVANCER, RACE_READER, RACE_CLOSER, RACE_THREADS };
+
 typedef struct orphan_race {
   pthread_mutex_t lock;
   pthread_cond_t cond;
@@ -1592,10 +1594,12 @@ typedef struct orphan_race {
   vmar_handle_t vmo;
   vmar__object_t* seen; // what the reader borrowed
   uint32_t seen_type;   // its type, read once the held thread is done
+  pthread_t thread[RACE_THREADS];
+  bool running[RACE_THREADS]; // started and not joined yet
 } orphan_race_t;
 
-static orphan_race_t race = {
-    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, NULL, 0};
+static orphan_race_t race = {.lock = PTHREAD_MUTEX_INITIALIZER,
+                             .cond = PTHREAD_COND_INITIALIZER};
 static _Thread_local bool held_here;
 
 static void race_set(int phase) {
@@ -1652,22 +1656,49 @@ static void* race_closer(void* arg) {
   return NULL;
 }
 
+static void race_start(int i, void* (*fn)(void*)) {
+  assert_int_equal(pthread_create(&race.thread[i], NULL, fn, NULL), 0);
+  race.running[i] = true;
+}
+
+static void race_join(int i) {
+  race.running[i] = false;
+  assert_int_equal(pthread_join(race.thread[i], NULL), 0);
+}
+
+// Whatever failed, no thread of the race is left waiting, inside a read
+// section, or with the hook set, for the tests that follow.
+static int race_teardown(void** state) {
+  (void)state;
+  race_set(6);
+  for (int i = 0; i < RACE_THREADS; i++) {
+    if (race.running[i]) {
+      race.running[i] = false;
+      pthread_join(race.thread[i], NULL);
+    }
+  }
+  vmar__reclaim_advanced_hook = NULL;
+  return 0;
+}
+
 static void reclaim__orphans_wait_for_open_sections(void** state) {
   (void)state;
-  pthread_t advancer, reader, closer;
+  race.phase = 0;
+  race.seen = NULL;
+  race.seen_type = 0;
   vmar__reclaim_quiesce();
   assert_status(VMAR_OK, vmar_vmo_create(F.page, 0, &race.vmo));
   vmar__reclaim_advanced_hook = hold_after_advance;
-  assert_int_equal(pthread_create(&advancer, NULL, race_advancer, NULL), 0);
+  race_start(RACE_ADVANCER, race_advancer);
   race_wait(1);
   const uint64_t moved_to = atomic_load(&vmar__reclaim_epoch);
-  assert_int_equal(pthread_create(&reader, NULL, race_reader, NULL), 0);
+  race_start(RACE_READER, race_reader);
   race_wait(2);
   assert_non_null(race.seen);
   vmar__reclaim_quiesce(); // moves on once more: the reader announced it
   assert_true(atomic_load(&vmar__reclaim_epoch) == moved_to + 1);
-  assert_int_equal(pthread_create(&closer, NULL, race_closer, NULL), 0);
-  assert_int_equal(pthread_join(closer, NULL), 0);
+  race_start(RACE_CLOSER, race_closer);
+  race_join(RACE_CLOSER);
   // Where this program counts heap blocks, the count shows what the held
   // thread frees; elsewhere the reader's look at the VMO shows it to
   // AddressSanitizer or Valgrind.
@@ -1683,8 +1714,8 @@ static void reclaim__orphans_wait_for_open_sections(void** state) {
   }
 #endif
   race_set(6);
-  assert_int_equal(pthread_join(advancer, NULL), 0);
-  assert_int_equal(pthread_join(reader, NULL), 0);
+  race_join(RACE_ADVANCER);
+  race_join(RACE_READER);
   vmar__reclaim_advanced_hook = NULL;
   assert_int_equal(race.seen_type, VMAR_OBJ_TYPE_VMO);
 #if HEAP_MEASURED
@@ -1710,8 +1741,8 @@ int main(void) {
       (struct CMUnitTest)cmocka_unit_test(map__reuses_what_unmap_left);
   tests[N_CASES + 1] = (struct CMUnitTest)cmocka_unit_test(
       reclaim__frees_at_once_with_one_reader);
-  tests[N_CASES + 2] = (struct CMUnitTest)cmocka_unit_test(
-      reclaim__orphans_wait_for_open_sections);
+  tests[N_CASES + 2] = (struct CMUnitTest)cmocka_unit_test_teardown(
+      reclaim__orphans_wait_for_open_sections, race_teardown);
   return cmocka_run_group_tests_name("posix.faults", tests, group_setup,
                                      group_teardown);
 }
