@@ -509,9 +509,19 @@ bool vmar__gap_tree_first_fit(const vmar__gap_tree_t* t, size_t size,
   vmar__gap_pos_t unused;
   if (t->root && t->root->max_gap < size) {
     // No gap between nodes can hold it: only the tail can, which is where
-    // a compact VMAR that was never unmapped from places everything.
-    return fit_tail(t, tree_base(t), size, align, limit, UINTPTR_MAX, out, &ge,
-                    pos ? pos : &unused);
+    // a compact VMAR that was never unmapped from places everything. The
+    // tail starts at or above the tree's base, so fit_tail's bounds on the
+    // start hold trivially; checked here directly, as it is the usual case.
+    const node_t* last = t->last;
+    uintptr_t a;
+    if (!fit_in(end_of(last), tree_end(t), size, align, limit, &a))
+      return false;
+    *out = a;
+    if (pos) {
+      pos->succ = NULL;
+      pos->last = (node_t*)last;
+    }
+    return true;
   }
   return fit_from(t, tree_base(t), size, align, limit, UINTPTR_MAX, out, &ge,
                   pos ? pos : &unused);
