@@ -290,6 +290,29 @@ static vmar_status_t map_apply(map_call_t* c, bool out_ok) {
   return vmar__status_from_errno(err);
 }
 
+// Sets every field of a new mapping |m| (a whole one: its own head, never
+// split) of |v| at |vmo_offset|, covering [addr, addr + size) of |r|, and
+// counts it for |v|. |v|'s reference passes to |m|. The insertion links it.
+static inline void mapping_init(vmar__mapping_t* m, vmar__region_t* r,
+                                vmar__vmo_t* v, uint64_t vmo_offset,
+                                uintptr_t addr, size_t size, uint32_t ceiling,
+                                uint32_t perms, bool backed) {
+  m->node.base = addr;
+  m->node.size = size;
+  m->node.parent_bits = 0; // the links and gaps are the insertion's
+  vmar__gap_node_set_kind(&m->node, VMAR__NODE_MAPPING);
+  m->region = r;
+  m->vmo = v;
+  m->vmo_offset = vmo_offset;
+  m->id = ++r->top->next_mapping_id; // pieces never leave their reservation
+  m->ceiling = (uint8_t)ceiling;
+  m->perms = (uint8_t)perms;
+  m->backed = backed;
+  m->split = false;
+  m->head = true;
+  atomic_fetch_add_explicit(&v->mappings, 1, memory_order_relaxed);
+}
+
 // The trees: what SPECIFIC_OVERWRITE replaced goes, the new mapping comes.
 static void map_commit(map_call_t* c) {
   vmar__region_t* r = c->r;
@@ -300,21 +323,11 @@ static void map_commit(map_call_t* c) {
   vmar__mapping_t* m = c->m;
   c->m = NULL;
   const bool partial = c->tail != NULL;
-  m->node.base = c->addr;
-  m->node.size = partial ? c->backed_len : c->len;
-  m->node.parent_bits = 0; // the links and gaps are the insertion's
-  vmar__gap_node_set_kind(&m->node, VMAR__NODE_MAPPING);
-  m->region = r;
-  m->vmo = c->v; // the lookup's reference passes to the mapping
+  // The lookup's VMO reference passes to the mapping.
+  mapping_init(
+      m, r, c->v, c->vmo_offset, c->addr, partial ? c->backed_len : c->len,
+      vmar__perms_of_rights(c->rr, c->vr), map_perms(c), c->backed_len != 0);
   c->v = NULL;
-  m->vmo_offset = c->vmo_offset;
-  m->id = ++r->top->next_mapping_id; // pieces never leave their reservation
-  m->ceiling = (uint8_t)vmar__perms_of_rights(c->rr, c->vr);
-  m->perms = (uint8_t)map_perms(c);
-  m->backed = c->backed_len != 0;
-  m->split = false;
-  m->head = true;
-  atomic_fetch_add_explicit(&m->vmo->mappings, 1, memory_order_relaxed);
   vmar__region_insert(r, &m->node, c->placed ? &c->pos : NULL);
   if (partial) {
     vmar__piece_add(m, c->tail, c->addr + c->backed_len,
@@ -350,10 +363,14 @@ static vmar_status_t map_open(map_call_t* c, vmar_handle_t vmar,
   return VMAR_OK;
 }
 
-vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
-                           size_t vmar_offset, vmar_handle_t vmo,
-                           uint64_t vmo_offset, size_t len,
-                           vmar_vaddr_t* mapped_addr) {
+// Every map: each check in Zircon's order, then the host calls and the
+// trees.
+static VMAR__NOINLINE vmar_status_t map_full(vmar_handle_t vmar,
+                                             vmar_vm_option_t options,
+                                             size_t vmar_offset,
+                                             vmar_handle_t vmo,
+                                             uint64_t vmo_offset, size_t len,
+                                             vmar_vaddr_t* mapped_addr) {
   // Field by field: a zeroed struct costs a block clear on every map. The
   // rest is set by the checks before anything reads it.
   map_call_t c;
@@ -503,8 +520,9 @@ static vmar_status_t unmap_apply(const unmap_call_t* c) {
                  : vmar__clear_range(c->r, c->first, c->a, c->b));
 }
 
-vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
-                             size_t len) {
+// Every unmap.
+static VMAR__NOINLINE vmar_status_t unmap_full(vmar_handle_t vmar,
+                                               vmar_vaddr_t addr, size_t len) {
   const size_t page = vmar__page_size();
   unmap_call_t c = {0};
   // The VMAR is borrowed for the call's read section: its lock and life are
@@ -537,4 +555,181 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
   vmar__graveyard_empty(&c.g);
   vmar__free(c.spare);
   return st;
+}
+
+// ---- The usual map and unmap -----------------------------------------------
+//
+// Most maps ask for READ or READ|WRITE on a VMO range, anywhere in a VMAR
+// inside a reservation, and most unmaps remove exactly one such mapping.
+// These short paths do only that, in a few lines of straight code; the full
+// paths above hold everything else. A short path gives up, having changed
+// nothing, at the first check that it does not handle or that fails, and
+// the full path then runs the call from the start: every argument and state
+// error comes from the full path, in Zircon's order. Once every check has
+// passed, and before it spends anything (an allocation, a host call), a
+// short path is committed and ends the call itself, with the status the
+// full path gives at that point: a failure there happens once and is
+// reported once.
+
+// The map; false when the full path must run.
+static inline bool map_short(vmar_handle_t vmar, vmar_vm_option_t options,
+                             size_t vmar_offset, vmar_handle_t vmo,
+                             uint64_t vmo_offset, size_t len,
+                             vmar_vaddr_t* mapped_addr, vmar_status_t* out) {
+  const vmar__posix_t* px = vmar__posix();
+  const size_t page = px->page;
+  const uint32_t perms = options; // READ or READ|WRITE, checked next
+  if ((options | VMAR_VM_PERM_WRITE) !=
+          (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE) ||
+      vmar_offset != 0 || mapped_addr == NULL || len - 1 >= SIZE_MAX - page ||
+      !vmar__is_aligned(vmo_offset, page)) {
+    return false;
+  }
+  const size_t size = (len + page - 1) & ~(page - 1);
+  vmar__reclaim_guard_t guard;
+  vmar__reclaim_enter(&guard);
+  vmar__region_t* r;
+  vmar__vmo_t* v;
+  vmar_rights_t rr;
+  vmar_rights_t vr;
+  // The checks of map_check_args that can fail for these options, and the
+  // backing (set_backing): the whole range must be given to the host.
+  if (vmar__region_borrow(vmar, 0, true, &r, &rr) != VMAR_OK ||
+      vmar__vmo_borrow(vmo, 0, true, &v, &vr) != VMAR_OK ||
+      !(vr & VMAR_RIGHT_MAP) || (perms & ~vmar__perms_of_rights(rr, vr)) ||
+      (perms & ~vmar__perms_of_can_map(r->obj.flags)) ||
+      (v->obj.flags & VMAR_VMO_DISCARDABLE) ||
+      vmar__vmo_kind(v) == VMAR__VMO_SLICE || r->top == px->root ||
+      vmo_offset > (uint64_t)INT64_MAX - v->base ||
+      v->base + vmo_offset > (uint64_t)INT64_MAX - size ||
+      !vmar__ref_try_acquire(&v->obj.refs)) {
+    vmar__reclaim_leave(&guard);
+    return false;
+  }
+  vmar__top_t* t = r->top;
+  uintptr_t addr;
+  vmar__gap_pos_t pos;
+  vmar__lock(&t->lock);
+  if (!vmar__region_alive(r) || size > r->node.size) {
+    vmar__unlock(&t->lock);
+    vmar__reclaim_leave(&guard);
+    vmar__object_release(&v->obj);
+    return false;
+  }
+  // From here on the call ends here, in map_check_locked's order: the new
+  // mapping's memory (the spare, else the allocator's), the spot, the host.
+  vmar__mapping_t* m = t->spare_mapping;
+  const bool spare = m != NULL;
+  vmar_status_t st = VMAR_OK;
+  if (!spare && (m = vmar__malloc(sizeof(*m))) == NULL) {
+    st = VMAR_ERR_NO_MEMORY;
+  } else {
+    st = vmar__region_place(r, options, 0, size, page, &addr, &pos);
+  }
+  if (st == VMAR_OK) {
+    st = vmar__status_from_errno(
+        vmar__sys_map_file(&addr, size, vmar__sys_prot(perms), v->fd,
+                           v->base + vmo_offset, VMAR__SYS_AT_FIXED));
+  }
+  if (st == VMAR_OK) {
+    if (spare) {
+      t->spare_mapping = NULL;
+    }
+    mapping_init(m, r, v, vmo_offset, addr, size, vmar__perms_of_rights(rr, vr),
+                 perms, true);
+    vmar__region_insert(r, &m->node, &pos);
+  }
+  vmar__unlock(&t->lock);
+  vmar__reclaim_leave(&guard);
+  if (st != VMAR_OK) {
+    if (!spare) {
+      vmar__free(m);
+    }
+    vmar__object_release(&v->obj);
+  } else {
+    *mapped_addr = addr;
+  }
+  *out = st;
+  return true;
+}
+
+vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
+                           size_t vmar_offset, vmar_handle_t vmo,
+                           uint64_t vmo_offset, size_t len,
+                           vmar_vaddr_t* mapped_addr) {
+  vmar_status_t st;
+  if (map_short(vmar, options, vmar_offset, vmo, vmo_offset, len, mapped_addr,
+                &st)) {
+    return st;
+  }
+  return map_full(vmar, options, vmar_offset, vmo, vmo_offset, len,
+                  mapped_addr);
+}
+
+// The unmap; false when the full path must run.
+static inline bool unmap_short(vmar_handle_t vmar, vmar_vaddr_t addr,
+                               size_t len, vmar_status_t* out) {
+  const vmar__posix_t* px = vmar__posix();
+  const size_t page = px->page;
+  if (!vmar__is_aligned(addr, page) || len - 1 >= SIZE_MAX - page) {
+    return false;
+  }
+  const uintptr_t b = addr + ((len + page - 1) & ~(page - 1));
+  vmar__reclaim_guard_t guard;
+  vmar__reclaim_enter(&guard);
+  vmar__region_t* r;
+  vmar_rights_t rights;
+  if (b < addr || vmar__region_borrow(vmar, 0, true, &r, &rights) != VMAR_OK ||
+      r->top == px->root) {
+    vmar__reclaim_leave(&guard);
+    return false;
+  }
+  // One whole mapping, never split (so no other piece shares its id), that
+  // the host backs: cut_range would remove it and nothing else.
+  vmar__top_t* t = r->top;
+  vmar__lock(&t->lock);
+  vmar__gap_node_t* n = NULL;
+  if (vmar__region_alive(r) && addr >= r->node.base &&
+      b <= vmar__end_of(&r->node)) {
+    n = vmar__gap_tree_lower_bound(&r->children, addr);
+  }
+  vmar__mapping_t* m = n != NULL ? vmar__as_mapping(n) : NULL;
+  if (m == NULL || !vmar__is_mapping(n) || n->base != addr ||
+      vmar__end_of(n) != b || m->split || !m->backed) {
+    vmar__unlock(&t->lock);
+    vmar__reclaim_leave(&guard);
+    return false;
+  }
+  int err = vmar__sys_rereserve(addr, b - addr);
+  if (err != 0 || t->retired != NULL) {
+    err = vmar__cleared(t, addr, b, m, err);
+  }
+  vmar__vmo_t* v = m->vmo;
+  if (err == 0) {
+    if (m->head) {
+      atomic_fetch_sub_explicit(&v->mappings, 1, memory_order_relaxed);
+    }
+    vmar__gap_tree_remove(&r->children, n);
+    if (t->spare_mapping == NULL) {
+      t->spare_mapping = m; // for the next map; its VMO reference goes
+      m = NULL;
+    }
+  }
+  vmar__unlock(&t->lock);
+  vmar__reclaim_leave(&guard);
+  if (err == 0) {
+    vmar__object_release(&v->obj);
+    vmar__free(m);
+  }
+  *out = vmar__status_from_errno(err);
+  return true;
+}
+
+vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
+                             size_t len) {
+  vmar_status_t st;
+  if (unmap_short(vmar, addr, len, &st)) {
+    return st;
+  }
+  return unmap_full(vmar, addr, len);
 }

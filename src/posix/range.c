@@ -373,8 +373,11 @@ int vmar__clear_range(vmar__region_t* r, vmar__gap_node_t* from, uintptr_t a,
   }
   const uintptr_t lo = max_addr(a, first->node.base);
   const uintptr_t hi = min_addr(b, vmar__end_of(&last->node));
-  vmar__top_t* t = r->top;
-  int err = vmar__sys_rereserve(lo, hi - lo);
+  return vmar__cleared(r->top, lo, hi, last, vmar__sys_rereserve(lo, hi - lo));
+}
+
+int vmar__cleared(vmar__top_t* t, uintptr_t lo, uintptr_t hi,
+                  const vmar__mapping_t* last, int err) {
   if (err == 0) {
     sweep_retired(t);
   } else if (err == ENOMEM && vmar__sys_at_map_limit() && retired_room(t)) {

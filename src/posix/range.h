@@ -164,4 +164,12 @@ void vmar__coalesce(vmar__region_t* r, uintptr_t a, uintptr_t b,
 int vmar__clear_range(vmar__region_t* r, vmar__gap_node_t* from, uintptr_t a,
                       uintptr_t b);
 
+// The second half of vmar__clear_range, for a caller that laid the
+// reservation over [lo, hi) itself, |last| being the last backed piece in
+// it: |err| is what the host said. On success the retired spans of |t| get
+// their reservation too; at the host's mapping limit the pieces are retired
+// instead. Returns 0 or an errno value.
+int vmar__cleared(vmar__top_t* t, uintptr_t lo, uintptr_t hi,
+                  const vmar__mapping_t* last, int err);
+
 #endif // VMAR_SRC_POSIX_RANGE_H_
