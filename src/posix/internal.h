@@ -330,15 +330,49 @@ vmar_status_t vmar__region_place(const vmar__region_t* parent,
                                  size_t size, size_t align, uintptr_t* out,
                                  vmar__gap_pos_t* pos);
 
+// vmar__region_place without SPECIFIC: the lowest spot under |limit| in a
+// COMPACT VMAR (as Zircon's newest kernels: strict lowest-address first
+// fit), else a random one (vmar__region_place_random). Inline: every map
+// that lets the VMAR choose comes here.
+vmar_status_t vmar__region_place_random(const vmar__region_t* parent,
+                                        size_t size, size_t align,
+                                        uintptr_t limit, uintptr_t* out,
+                                        vmar__gap_pos_t* pos);
+static inline vmar_status_t
+vmar__region_place_anywhere(const vmar__region_t* parent, size_t size,
+                            size_t align, uintptr_t limit, uintptr_t* out,
+                            vmar__gap_pos_t* pos) {
+  if (!(parent->obj.flags & VMAR_VM_COMPACT)) {
+    return vmar__region_place_random(parent, size, align, limit, out, pos);
+  }
+  return vmar__gap_tree_first_fit(&parent->children, size, align, limit, out,
+                                  pos)
+             ? VMAR_OK
+             : VMAR_ERR_NO_RESOURCES;
+}
+
 // The root's tree changes count (vmar__root_generation): every insertion
 // into it calls vmar__root_taken first, with the region inserted into.
 uint64_t vmar__root_generation(void);
-void vmar__root_taken(const vmar__region_t* r);
+void vmar__root_grew(void);
+static inline void vmar__root_taken(const vmar__region_t* r) {
+  if (r == vmar__root_region()) {
+    vmar__root_grew();
+  }
+}
 
 // Inserts |n| into |parent|'s tree, at |pos| when a placement gave one
 // (pos != NULL and the tree unchanged since), else by a descent.
-void vmar__region_insert(vmar__region_t* parent, vmar__gap_node_t* n,
-                         const vmar__gap_pos_t* pos);
+static inline void vmar__region_insert(vmar__region_t* parent,
+                                       vmar__gap_node_t* n,
+                                       const vmar__gap_pos_t* pos) {
+  vmar__root_taken(parent);
+  if (pos != NULL && (pos->succ != NULL || pos->last != NULL)) {
+    vmar__gap_tree_insert_at(&parent->children, n, pos);
+  } else {
+    vmar__gap_tree_insert(&parent->children, n); // also: an empty tree
+  }
+}
 
 // Reserves |size| bytes (PROT_NONE) for a new child of the root, where the
 // host likes or exactly at root base + |offset| for SPECIFIC. Called with the

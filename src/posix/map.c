@@ -624,7 +624,7 @@ static inline bool map_short(vmar_handle_t vmar, vmar_vm_option_t options,
   if (!spare && (m = vmar__malloc(sizeof(*m))) == NULL) {
     st = VMAR_ERR_NO_MEMORY;
   } else {
-    st = vmar__region_place(r, options, 0, size, page, &addr, &pos);
+    st = vmar__region_place_anywhere(r, size, page, UINTPTR_MAX, &addr, &pos);
   }
   if (st == VMAR_OK) {
     st = vmar__status_from_errno(

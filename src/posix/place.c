@@ -31,11 +31,16 @@ vmar_status_t vmar__region_place(const vmar__region_t* parent,
   }
   const uintptr_t limit =
       (options & VMAR_VM_OFFSET_IS_UPPER_LIMIT) ? base + offset : UINTPTR_MAX;
-  const uint32_t bits =
-      (parent->obj.flags & VMAR_VM_COMPACT) ? 0 : vmar__entropy_bits();
+  return vmar__region_place_anywhere(parent, size, align, limit, out, pos);
+}
+
+vmar_status_t vmar__region_place_random(const vmar__region_t* parent,
+                                        size_t size, size_t align,
+                                        uintptr_t limit, uintptr_t* out,
+                                        vmar__gap_pos_t* pos) {
+  const uint32_t bits = vmar__entropy_bits();
   bool found;
   if (bits == 0) {
-    // As Zircon's newest kernels: COMPACT is strict lowest-address first fit.
     found = vmar__gap_tree_first_fit(&parent->children, size, align, limit, out,
                                      pos);
   } else {
@@ -56,20 +61,8 @@ uint64_t vmar__root_generation(void) {
   return atomic_load_explicit(&root_generation, memory_order_acquire);
 }
 
-void vmar__root_taken(const vmar__region_t* r) {
-  if (r == vmar__root_region()) {
-    atomic_fetch_add_explicit(&root_generation, 1, memory_order_release);
-  }
-}
-
-void vmar__region_insert(vmar__region_t* parent, vmar__gap_node_t* n,
-                         const vmar__gap_pos_t* pos) {
-  vmar__root_taken(parent);
-  if (pos != NULL && (pos->succ != NULL || pos->last != NULL)) {
-    vmar__gap_tree_insert_at(&parent->children, n, pos);
-  } else {
-    vmar__gap_tree_insert(&parent->children, n); // also: an empty tree
-  }
+void vmar__root_grew(void) {
+  atomic_fetch_add_explicit(&root_generation, 1, memory_order_release);
 }
 
 // Over-reserves by the extra alignment, then trims both ends. On failure
