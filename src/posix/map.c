@@ -364,13 +364,11 @@ static vmar_status_t map_open(map_call_t* c, vmar_handle_t vmar,
 }
 
 // Every map: each check in Zircon's order, then the host calls and the
-// trees.
-static VMAR__NOINLINE vmar_status_t map_full(vmar_handle_t vmar,
-                                             vmar_vm_option_t options,
-                                             size_t vmar_offset,
-                                             vmar_handle_t vmo,
-                                             uint64_t vmo_offset, size_t len,
-                                             vmar_vaddr_t* mapped_addr) {
+// trees, in the caller's read section |guard|, which it ends.
+static VMAR__NOINLINE vmar_status_t
+map_full(vmar_handle_t vmar, vmar_vm_option_t options, size_t vmar_offset,
+         vmar_handle_t vmo, uint64_t vmo_offset, size_t len,
+         vmar_vaddr_t* mapped_addr, vmar__reclaim_guard_t* guard) {
   // Field by field: a zeroed struct costs a block clear on every map. The
   // rest is set by the checks before anything reads it.
   map_call_t c;
@@ -387,8 +385,6 @@ static VMAR__NOINLINE vmar_status_t map_full(vmar_handle_t vmar,
   c.g.regions = NULL;
   c.g.mappings = NULL;
   c.g.kept_vmo = NULL;
-  vmar__reclaim_guard_t guard;
-  vmar__reclaim_enter(&guard);
   vmar_status_t st = map_open(&c, vmar, vmo);
   if (st == VMAR_OK) {
     st = map_check_args(&c, len);
@@ -407,7 +403,7 @@ static VMAR__NOINLINE vmar_status_t map_full(vmar_handle_t vmar,
     }
     vmar__unlock(&c.r->top->lock);
   }
-  vmar__reclaim_leave(&guard);
+  vmar__reclaim_leave(guard);
   if (st != VMAR_OK || c.overwrite) { // else nothing is left over
     vmar__graveyard_empty(&c.g);
     vmar__free(c.spare);
@@ -520,15 +516,14 @@ static vmar_status_t unmap_apply(const unmap_call_t* c) {
                  : vmar__clear_range(c->r, c->first, c->a, c->b));
 }
 
-// Every unmap.
+// Every unmap, in the caller's read section |guard|, which it ends.
 static VMAR__NOINLINE vmar_status_t unmap_full(vmar_handle_t vmar,
-                                               vmar_vaddr_t addr, size_t len) {
+                                               vmar_vaddr_t addr, size_t len,
+                                               vmar__reclaim_guard_t* guard) {
   const size_t page = vmar__page_size();
   unmap_call_t c = {0};
   // The VMAR is borrowed for the call's read section: its lock and life are
   // all the call needs of it.
-  vmar__reclaim_guard_t guard;
-  vmar__reclaim_enter(&guard);
   vmar_status_t st = vmar__region_borrow(vmar, 0, true, &c.r, &c.rights);
   vmar__page_range_t pr;
   vmar__lockset_t ls;
@@ -551,7 +546,7 @@ static VMAR__NOINLINE vmar_status_t unmap_full(vmar_handle_t vmar,
     }
     vmar__unlock_range(&ls);
   }
-  vmar__reclaim_leave(&guard);
+  vmar__reclaim_leave(guard);
   vmar__graveyard_empty(&c.g);
   vmar__free(c.spare);
   return st;
@@ -569,33 +564,36 @@ static VMAR__NOINLINE vmar_status_t unmap_full(vmar_handle_t vmar,
 // passed, and before it spends anything (an allocation, a host call), a
 // short path is committed and ends the call itself, with the status the
 // full path gives at that point: a failure there happens once and is
-// reported once.
+// reported once. For the same reason the call opens its read section (which
+// may allocate the thread's record) once, before either path, and sets the
+// backend up no earlier than the full path would.
 
-// The map; false when the full path must run.
+// The map, in the read section |guard|; false when the full path must run
+// (|guard| still open), else the call's status in |*out| (|guard| ended).
 static inline bool map_short(vmar_handle_t vmar, vmar_vm_option_t options,
                              size_t vmar_offset, vmar_handle_t vmo,
                              uint64_t vmo_offset, size_t len,
-                             vmar_vaddr_t* mapped_addr, vmar_status_t* out) {
-  const vmar__posix_t* px = vmar__posix();
-  const size_t page = px->page;
+                             vmar_vaddr_t* mapped_addr,
+                             vmar__reclaim_guard_t* guard, vmar_status_t* out) {
   const uint32_t perms = options; // READ or READ|WRITE, checked next
-  if ((options | VMAR_VM_PERM_WRITE) !=
-          (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE) ||
-      vmar_offset != 0 || mapped_addr == NULL || len - 1 >= SIZE_MAX - page ||
-      !vmar__is_aligned(vmo_offset, page)) {
-    return false;
-  }
-  const size_t size = (len + page - 1) & ~(page - 1);
-  vmar__reclaim_guard_t guard;
-  vmar__reclaim_enter(&guard);
   vmar__region_t* r;
   vmar__vmo_t* v;
   vmar_rights_t rr;
   vmar_rights_t vr;
+  if ((options | VMAR_VM_PERM_WRITE) !=
+          (VMAR_VM_PERM_READ | VMAR_VM_PERM_WRITE) ||
+      vmar_offset != 0 || mapped_addr == NULL || len == 0 ||
+      vmar__region_borrow(vmar, 0, true, &r, &rr) != VMAR_OK ||
+      vmar__vmo_borrow(vmo, 0, true, &v, &vr) != VMAR_OK) {
+    return false;
+  }
+  // Set up already (handles exist), as the full path finds it here.
+  const vmar__posix_t* px = vmar__posix();
+  const size_t page = px->page;
+  const size_t size = (len + page - 1) & ~(page - 1);
   // The checks of map_check_args that can fail for these options, and the
   // backing (set_backing): the whole range must be given to the host.
-  if (vmar__region_borrow(vmar, 0, true, &r, &rr) != VMAR_OK ||
-      vmar__vmo_borrow(vmo, 0, true, &v, &vr) != VMAR_OK ||
+  if (len > SIZE_MAX - (page - 1) || !vmar__is_aligned(vmo_offset, page) ||
       !(vr & VMAR_RIGHT_MAP) || (perms & ~vmar__perms_of_rights(rr, vr)) ||
       (perms & ~vmar__perms_of_can_map(r->obj.flags)) ||
       (v->obj.flags & VMAR_VMO_DISCARDABLE) ||
@@ -603,7 +601,6 @@ static inline bool map_short(vmar_handle_t vmar, vmar_vm_option_t options,
       vmo_offset > (uint64_t)INT64_MAX - v->base ||
       v->base + vmo_offset > (uint64_t)INT64_MAX - size ||
       !vmar__ref_try_acquire(&v->obj.refs)) {
-    vmar__reclaim_leave(&guard);
     return false;
   }
   vmar__top_t* t = r->top;
@@ -612,8 +609,7 @@ static inline bool map_short(vmar_handle_t vmar, vmar_vm_option_t options,
   vmar__lock(&t->lock);
   if (!vmar__region_alive(r) || size > r->node.size) {
     vmar__unlock(&t->lock);
-    vmar__reclaim_leave(&guard);
-    vmar__object_release(&v->obj);
+    vmar__object_release(&v->obj); // the section keeps it readable
     return false;
   }
   // From here on the call ends here, in map_check_locked's order: the new
@@ -640,7 +636,7 @@ static inline bool map_short(vmar_handle_t vmar, vmar_vm_option_t options,
     vmar__region_insert(r, &m->node, &pos);
   }
   vmar__unlock(&t->lock);
-  vmar__reclaim_leave(&guard);
+  vmar__reclaim_leave(guard);
   if (st != VMAR_OK) {
     if (!spare) {
       vmar__free(m);
@@ -657,31 +653,31 @@ vmar_status_t vmar__os_map(vmar_handle_t vmar, vmar_vm_option_t options,
                            size_t vmar_offset, vmar_handle_t vmo,
                            uint64_t vmo_offset, size_t len,
                            vmar_vaddr_t* mapped_addr) {
+  vmar__reclaim_guard_t guard;
+  vmar__reclaim_enter(&guard);
   vmar_status_t st;
   if (map_short(vmar, options, vmar_offset, vmo, vmo_offset, len, mapped_addr,
-                &st)) {
+                &guard, &st)) {
     return st;
   }
-  return map_full(vmar, options, vmar_offset, vmo, vmo_offset, len,
-                  mapped_addr);
+  return map_full(vmar, options, vmar_offset, vmo, vmo_offset, len, mapped_addr,
+                  &guard);
 }
 
-// The unmap; false when the full path must run.
+// The unmap, in the read section |guard|, as map_short.
 static inline bool unmap_short(vmar_handle_t vmar, vmar_vaddr_t addr,
-                               size_t len, vmar_status_t* out) {
-  const vmar__posix_t* px = vmar__posix();
-  const size_t page = px->page;
-  if (!vmar__is_aligned(addr, page) || len - 1 >= SIZE_MAX - page) {
+                               size_t len, size_t page,
+                               vmar__reclaim_guard_t* guard,
+                               vmar_status_t* out) {
+  if (!vmar__is_aligned(addr, page) || len == 0 ||
+      len > SIZE_MAX - (page - 1)) {
     return false;
   }
   const uintptr_t b = addr + ((len + page - 1) & ~(page - 1));
-  vmar__reclaim_guard_t guard;
-  vmar__reclaim_enter(&guard);
   vmar__region_t* r;
   vmar_rights_t rights;
   if (b < addr || vmar__region_borrow(vmar, 0, true, &r, &rights) != VMAR_OK ||
-      r->top == px->root) {
-    vmar__reclaim_leave(&guard);
+      r->top == vmar__posix()->root) {
     return false;
   }
   // One whole mapping, never split (so no other piece shares its id), that
@@ -697,7 +693,6 @@ static inline bool unmap_short(vmar_handle_t vmar, vmar_vaddr_t addr,
   if (m == NULL || !vmar__is_mapping(n) || n->base != addr ||
       vmar__end_of(n) != b || m->split || !m->backed) {
     vmar__unlock(&t->lock);
-    vmar__reclaim_leave(&guard);
     return false;
   }
   int err = vmar__sys_rereserve(addr, b - addr);
@@ -716,7 +711,7 @@ static inline bool unmap_short(vmar_handle_t vmar, vmar_vaddr_t addr,
     }
   }
   vmar__unlock(&t->lock);
-  vmar__reclaim_leave(&guard);
+  vmar__reclaim_leave(guard);
   if (err == 0) {
     vmar__object_release(&v->obj);
     vmar__free(m);
@@ -727,9 +722,13 @@ static inline bool unmap_short(vmar_handle_t vmar, vmar_vaddr_t addr,
 
 vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
                              size_t len) {
+  // The backend first, then the section, as unmap_full always did.
+  const size_t page = vmar__page_size();
+  vmar__reclaim_guard_t guard;
+  vmar__reclaim_enter(&guard);
   vmar_status_t st;
-  if (unmap_short(vmar, addr, len, &st)) {
+  if (unmap_short(vmar, addr, len, page, &guard, &st)) {
     return st;
   }
-  return unmap_full(vmar, addr, len);
+  return unmap_full(vmar, addr, len, &guard);
 }
