@@ -332,8 +332,9 @@ vmar_status_t vmar__region_place(const vmar__region_t* parent,
 
 // vmar__region_place without SPECIFIC: the lowest spot under |limit| in a
 // COMPACT VMAR (as Zircon's newest kernels: strict lowest-address first
-// fit), else a random one (vmar__region_place_random). Inline: every map
-// that lets the VMAR choose comes here.
+// fit), else a random one, or the lowest while the entropy is set to 0
+// (vmar__region_place_random). Inline: every map that lets the VMAR choose
+// comes here.
 vmar_status_t vmar__region_place_random(const vmar__region_t* parent,
                                         size_t size, size_t align,
                                         uintptr_t limit, uintptr_t* out,
