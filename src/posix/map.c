@@ -56,12 +56,17 @@ static uint32_t map_perms(const map_call_t* c) {
 // (every access faults, as past the end of the VMO it is). A slice is a
 // window onto a larger file: past the window the range stays reserved, so
 // that touching it faults there too.
-static void set_backing(map_call_t* c) {
+static bool host_can_offset(const vmar__vmo_t* v, uint64_t vmo_offset,
+                            uint64_t len) {
   const uint64_t max = (uint64_t)INT64_MAX;
+  return vmo_offset <= max - v->base && v->base + vmo_offset <= max - len;
+}
+
+static void set_backing(map_call_t* c) {
   const vmar__vmo_t* v = c->v;
   c->file_off = v->base + c->vmo_offset;
   c->backed_len = c->len;
-  if (c->vmo_offset > max - v->base || c->file_off > max - c->len) {
+  if (!host_can_offset(v, c->vmo_offset, c->len)) {
     c->backed_len = 0;
   } else if (vmar__vmo_kind(v) == VMAR__VMO_SLICE) {
     const uint64_t room =
@@ -519,8 +524,8 @@ static vmar_status_t unmap_apply(const unmap_call_t* c) {
 // Every unmap, in the caller's read section |guard|, which it ends.
 static VMAR__NOINLINE vmar_status_t unmap_full(vmar_handle_t vmar,
                                                vmar_vaddr_t addr, size_t len,
+                                               size_t page,
                                                vmar__reclaim_guard_t* guard) {
-  const size_t page = vmar__page_size();
   unmap_call_t c = {0};
   // The VMAR is borrowed for the call's read section: its lock and life are
   // all the call needs of it.
@@ -590,19 +595,20 @@ static inline bool map_short(vmar_handle_t vmar, vmar_vm_option_t options,
   // Set up already (handles exist), as the full path finds it here.
   const vmar__posix_t* px = vmar__posix();
   const size_t page = px->page;
-  const size_t size = (len + page - 1) & ~(page - 1);
+  uint64_t rounded;
   // The checks of map_check_args that can fail for these options, and the
   // backing (set_backing): the whole range must be given to the host.
-  if (len > SIZE_MAX - (page - 1) || !vmar__is_aligned(vmo_offset, page) ||
-      !(vr & VMAR_RIGHT_MAP) || (perms & ~vmar__perms_of_rights(rr, vr)) ||
+  if (!vmar__round_up(len, page, &rounded) || rounded > SIZE_MAX ||
+      !vmar__is_aligned(vmo_offset, page) || !(vr & VMAR_RIGHT_MAP) ||
+      (perms & ~vmar__perms_of_rights(rr, vr)) ||
       (perms & ~vmar__perms_of_can_map(r->obj.flags)) ||
       (v->obj.flags & VMAR_VMO_DISCARDABLE) ||
       vmar__vmo_kind(v) == VMAR__VMO_SLICE || r->top == px->root ||
-      vmo_offset > (uint64_t)INT64_MAX - v->base ||
-      v->base + vmo_offset > (uint64_t)INT64_MAX - size ||
+      !host_can_offset(v, vmo_offset, rounded) ||
       !vmar__ref_try_acquire(&v->obj.refs)) {
     return false;
   }
+  const size_t size = (size_t)rounded;
   vmar__top_t* t = r->top;
   uintptr_t addr;
   vmar__gap_pos_t pos;
@@ -669,26 +675,23 @@ static inline bool unmap_short(vmar_handle_t vmar, vmar_vaddr_t addr,
                                size_t len, size_t page,
                                vmar__reclaim_guard_t* guard,
                                vmar_status_t* out) {
-  if (!vmar__is_aligned(addr, page) || len == 0 ||
-      len > SIZE_MAX - (page - 1)) {
-    return false;
-  }
-  const uintptr_t b = addr + ((len + page - 1) & ~(page - 1));
+  vmar__page_range_t pr;
   vmar__region_t* r;
   vmar_rights_t rights;
-  if (b < addr || vmar__region_borrow(vmar, 0, true, &r, &rights) != VMAR_OK ||
+  if (!vmar__is_aligned(addr, page) ||
+      !vmar__page_range(addr, len, page, &pr) || pr.wraps ||
+      vmar__region_borrow(vmar, 0, true, &r, &rights) != VMAR_OK ||
       r->top == vmar__posix()->root) {
     return false;
   }
+  const uintptr_t b = pr.b;
   // One whole mapping, never split (so no other piece shares its id), that
   // the host backs: cut_range would remove it and nothing else.
   vmar__top_t* t = r->top;
   vmar__lock(&t->lock);
-  vmar__gap_node_t* n = NULL;
-  if (vmar__region_alive(r) && addr >= r->node.base &&
-      b <= vmar__end_of(&r->node)) {
-    n = vmar__gap_tree_lower_bound(&r->children, addr);
-  }
+  vmar__gap_node_t* n = vmar__range_check(r, &pr) == VMAR_OK
+                            ? vmar__gap_tree_lower_bound(&r->children, addr)
+                            : NULL;
   vmar__mapping_t* m = n != NULL ? vmar__as_mapping(n) : NULL;
   if (m == NULL || !vmar__is_mapping(n) || n->base != addr ||
       vmar__end_of(n) != b || m->split || !m->backed) {
@@ -730,5 +733,5 @@ vmar_status_t vmar__os_unmap(vmar_handle_t vmar, vmar_vaddr_t addr,
   if (unmap_short(vmar, addr, len, page, &guard, &st)) {
     return st;
   }
-  return unmap_full(vmar, addr, len, &guard);
+  return unmap_full(vmar, addr, len, page, &guard);
 }
